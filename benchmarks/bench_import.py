@@ -1,0 +1,127 @@
+"""Import benchmark: a generated 1,000,000-row vacancy CSV through `resque import vacancies`.
+
+Prints wall time and peak memory of the first import, of an identical re-import (the
+idempotent path: nothing changes), and of a snapshot import of a list where 10% changed
+and 5% disappeared. Target (issue 2): the first import in <= 20 s on the 2-core machine.
+
+    python benchmarks/bench_import.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from _common import DATA, resque, run_measured
+
+TITLES = [
+    "Lagerhelfer (m/w/d)",
+    "Fachkraft für Lagerlogistik (w/m/d)",
+    "Kommissionierer m/w/d",
+    "Staplerfahrer (m/w/d) - Vollzeit",
+    "Berufskraftfahrer CE (m/w/d)",
+    "Produktionshelfer*in",
+    "Maschinen- und Anlagenführer (m/w/d)",
+    "Elektroniker für Betriebstechnik (m/w/d)",
+    "Koch / Köchin",
+    "Küchenhilfe (m/w/d) in Leipzig",
+    "Servicekraft (m/w/d)",
+    "Reinigungskraft (m/w/d) Teilzeit",
+    "Pflegehelfer (m/w/d)",
+    "Verkäufer:in",
+    "Kaufmann/-frau für Büromanagement",
+    "Mechatroniker (m/w/d)",
+    "Schweißer MAG (m/w/d)",
+    "Montagehelfer (m/w/d) ab sofort",
+    "Sicherheitsmitarbeiter (m/w/d)",
+    "Paketzusteller (m/w/d)",
+]
+PLACES = [
+    ("04109", "Leipzig"),
+    ("04416", "Markkleeberg"),
+    ("04425", "Taucha"),
+    ("04435", "Schkeuditz"),
+    ("04509", "Delitzsch"),
+    ("04668", "Grimma"),
+    ("04808", "Wurzen"),
+    ("04838", "Eilenburg"),
+    ("04552", "Borna"),
+    ("06108", "Halle (Saale)"),
+]
+STARTS = ["ab sofort", "01.12.2026", "01.01.2027", "15.01.2027", "01.02.2027", "nach Vereinbarung"]
+TIMES = ["Vollzeit", "Teilzeit", "Vollzeit/Teilzeit", "Schicht", "3-Schicht"]
+
+
+def generate(rows: int, seed: int) -> pd.DataFrame:
+    """A realistic-looking employer-service list: ids, titles, 20,000 employers, 10 towns."""
+    rng = np.random.default_rng(seed)
+    place = rng.integers(0, len(PLACES), rows)
+    employer = rng.integers(0, 20_000, rows)
+    title = rng.integers(0, len(TITLES), rows)
+    return pd.DataFrame(
+        {
+            "Referenznummer": [f"10001-{1_000_000_000 + i}-S" for i in range(rows)],
+            "Stellentitel": np.array(TITLES, dtype=object)[title],
+            "Arbeitgeber": [f"Firma {e} GmbH" for e in employer],
+            "Straße": [f"Hauptstraße {e % 200 + 1}" for e in employer],
+            "PLZ": np.array([p[0] for p in PLACES], dtype=object)[place],
+            "Arbeitsort": np.array([p[1] for p in PLACES], dtype=object)[place],
+            "Eintrittsdatum": np.array(STARTS, dtype=object)[rng.integers(0, len(STARTS), rows)],
+            "Arbeitszeit": np.array(TIMES, dtype=object)[rng.integers(0, len(TIMES), rows)],
+            "Anzahl Stellen": rng.integers(1, 6, rows).astype(str),
+            "Beschreibung": [
+                f"Wir suchen Verstärkung für unser Team am Standort {i % 997}." for i in range(rows)
+            ],
+            "Veröffentlicht am": "20.11.2026",
+            "Link": [
+                f"https://www.arbeitsagentur.de/jobsuche/jobdetail/10001-{1_000_000_000 + i}-S"
+                for i in range(rows)
+            ],
+        }
+    )
+
+
+def changed_list(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Next week's list: 5% of openings gone, 10% reworded."""
+    rng = np.random.default_rng(seed)
+    kept = frame[rng.random(len(frame)) >= 0.05].copy()
+    reworded = rng.random(len(kept)) < 0.10
+    kept.loc[reworded, "Stellentitel"] = kept.loc[reworded, "Stellentitel"] + " - neu"
+    return kept
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    first_csv = DATA / f"vacancies_{args.rows}.csv"
+    second_csv = DATA / f"vacancies_{args.rows}_next.csv"
+    started = time.perf_counter()
+    frame = generate(args.rows, seed=1)
+    frame.to_csv(first_csv, sep=";", index=False)
+    changed_list(frame, seed=2).to_csv(second_csv, sep=";", index=False)
+    print(
+        f"generated {args.rows:,} rows ({first_csv.stat().st_size / 1e6:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.duckdb")
+        steps = [
+            ("first import", [str(first_csv)]),
+            ("identical re-import", [str(first_csv)]),
+            ("snapshot, 10% changed, 5% gone", [str(second_csv), "--full"]),
+        ]
+        for label, extra in steps:
+            seconds, peak_mb, out = run_measured(
+                resque("--db", db, "import", "vacancies", *extra, "--source", "bench")
+            )
+            print(f"{label:32s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB  | {out.strip()}")
+
+
+if __name__ == "__main__":
+    main()

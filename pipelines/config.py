@@ -1,0 +1,189 @@
+"""The TOML config: where the warehouse is and which sources feed it.
+
+Precedence, highest first: command-line flag, environment variable (RESQUE_DB,
+RESQUE_CONFIG), the TOML file, built-in defaults. A source declares up front what dlt
+calls its primary key (the column mapped to `source_ref`, else a hash of the record's
+identity) and its write mode: `snapshot` (each file is the complete current list, postings
+it lacks become inactive) or `merge` (upsert only, nothing is deactivated).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import ResqueError
+from pipelines.record import record_fields
+
+BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "resque.toml"
+DEFAULT_DB = "resque.duckdb"
+WRITE_MODES = ("snapshot", "merge")
+ENTITIES = ("vacancies", "employers")
+SOURCE_KEYS = {
+    "file": {
+        "type",
+        "entity",
+        "path",
+        "write_mode",
+        "map",
+        "defaults",
+        "sheet",
+        "enabled",
+        "description",
+    },
+    "spider": {
+        "type",
+        "entity",
+        "spider",
+        "base_url",
+        "start_urls",
+        "write_mode",
+        "args",
+        "settings",
+        "defaults",
+        "enabled",
+        "description",
+    },
+}
+TOP_LEVEL_KEYS = {
+    "warehouse",
+    "sources",
+    "schedule",
+    "dedup",
+    "match",
+    "export",
+    "inbox",
+    "privacy",
+}
+
+
+@dataclass
+class SourceConfig:
+    """One configured source."""
+
+    name: str
+    type: str
+    entity: str = "vacancies"
+    path: Path | None = None
+    write_mode: str = "merge"
+    map: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None
+    spider: str | None = None
+    base_url: str | None = None
+    start_urls: list[str] = field(default_factory=list)
+    args: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    enabled: bool = True
+    description: str | None = None
+
+    @property
+    def snapshot(self) -> bool:
+        return self.write_mode == "snapshot"
+
+
+@dataclass
+class Config:
+    """The whole config, with paths resolved."""
+
+    path: Path
+    db_path: Path
+    sources: dict[str, SourceConfig]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+def config_path(flag: str | None) -> Path:
+    """The config file to use: --config, then $RESQUE_CONFIG, then the bundled samples config."""
+    chosen = flag or os.environ.get("RESQUE_CONFIG")
+    return Path(chosen) if chosen else BUNDLED_CONFIG
+
+
+def db_path(flag: str | None, config: Config | None = None) -> Path:
+    """The warehouse file: --db, then $RESQUE_DB, then [warehouse] path, then ./resque.duckdb."""
+    if flag:
+        return Path(flag)
+    if os.environ.get("RESQUE_DB"):
+        return Path(os.environ["RESQUE_DB"])
+    return config.db_path if config else Path(DEFAULT_DB)
+
+
+def load_config(path: Path) -> Config:
+    """Read and check a config file; every mistake is one line naming the file and key."""
+    if not path.is_file():
+        raise ResqueError(f"{path}: no such config file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ResqueError(f"{path}: invalid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ResqueError(f"{path}: not UTF-8 text") from exc
+    _reject_unknown(path, "top level", data, TOP_LEVEL_KEYS)
+    warehouse = data.get("warehouse", {})
+    _reject_unknown(path, "[warehouse]", warehouse, {"path"})
+    base = path.resolve().parent
+    sources = {
+        name: _source(path, base, name, section)
+        for name, section in data.get("sources", {}).items()
+    }
+    return Config(
+        path=path,
+        db_path=Path(warehouse.get("path", DEFAULT_DB)),
+        sources=sources,
+        sections={k: v for k, v in data.items() if k not in {"warehouse", "sources"}},
+    )
+
+
+def _reject_unknown(path: Path, where: str, section: Any, known: set[str]) -> None:
+    """A misspelt key is an error, not a silently ignored setting."""
+    if not isinstance(section, dict):
+        raise ResqueError(f"{path}: {where} must be a table")
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise ResqueError(
+            f"{path}: {where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
+
+
+def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
+    """One [sources.NAME] table, checked."""
+    where = f"[sources.{name}]"
+    if not isinstance(section, dict):
+        raise ResqueError(f"{path}: {where} must be a table")
+    kind = section.get("type", "file")
+    if kind not in SOURCE_KEYS:
+        raise ResqueError(f"{path}: {where}: type must be 'file' or 'spider', not {kind!r}")
+    _reject_unknown(path, where, section, SOURCE_KEYS[kind])
+    entity = section.get("entity", "vacancies")
+    if entity not in ENTITIES:
+        raise ResqueError(f"{path}: {where}: entity must be one of {', '.join(ENTITIES)}")
+    write_mode = section.get("write_mode", "merge")
+    if write_mode not in WRITE_MODES:
+        raise ResqueError(f"{path}: {where}: write_mode must be 'snapshot' or 'merge'")
+    defaults = section.get("defaults", {})
+    _reject_unknown(path, f"{where}.defaults", defaults, set(record_fields(entity)))
+    source = SourceConfig(
+        name=name,
+        type=kind,
+        entity=entity,
+        write_mode=write_mode,
+        map=dict(section.get("map", {})),
+        defaults=defaults,
+        sheet=section.get("sheet"),
+        spider=section.get("spider"),
+        base_url=section.get("base_url"),
+        start_urls=list(section.get("start_urls", [])),
+        args=dict(section.get("args", {})),
+        settings=dict(section.get("settings", {})),
+        enabled=bool(section.get("enabled", True)),
+        description=section.get("description"),
+    )
+    if kind == "file":
+        if "path" not in section:
+            raise ResqueError(f"{path}: {where}: a file source needs 'path'")
+        source.path = (base / section["path"]).resolve()
+    elif not source.spider:
+        raise ResqueError(f"{path}: {where}: a spider source needs 'spider'")
+    return source

@@ -1,0 +1,266 @@
+"""Which column of a file holds which record field: German and English header synonyms."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.errors import ResqueError
+from pipelines.record import record_fields
+
+# Per field, the header spellings people use, best first. Headers are compared after
+# header_key(): case-folded, umlauts spelled out, punctuation and spaces removed.
+POSTING_SYNONYMS: dict[str, list[str]] = {
+    "source_ref": [
+        "referenznummer",
+        "refnr",
+        "angebotsnr",
+        "angebotsnummer",
+        "stellenangebotsnr",
+        "stellenid",
+        "stellennummer",
+        "stellennr",
+        "jobid",
+        "chiffre",
+        "kennung",
+        "referenz",
+        "reference",
+        "ref",
+        "id",
+        "identifier",
+    ],
+    "title": [
+        "stellenbezeichnung",
+        "stellentitel",
+        "titel",
+        "jobtitel",
+        "stellenangebot",
+        "bezeichnung",
+        "stelle",
+        "position",
+        "jobtitle",
+        "title",
+        "job",
+        "ausbildungsberuf",
+        "beruf",
+    ],
+    "occupation": [
+        "beruf",
+        "berufsbezeichnung",
+        "ausbildungsberuf",
+        "zielberuf",
+        "occupation",
+    ],
+    "employer": [
+        "firma",
+        "unternehmen",
+        "arbeitgeber",
+        "betrieb",
+        "firmenname",
+        "aussteller",
+        "ausbildungsbetrieb",
+        "einrichtung",
+        "company",
+        "employer",
+        "hiringorganization",
+        "organisation",
+    ],
+    "sector": ["branche", "wirtschaftszweig", "sektor", "sector", "industry"],
+    "postcode": ["plz", "postleitzahl", "zip", "zipcode", "postcode", "postalcode"],
+    "city": [
+        "arbeitsort",
+        "ort",
+        "einsatzort",
+        "stadt",
+        "standort",
+        "gemeinde",
+        "city",
+        "location",
+        "place",
+    ],
+    "street": [
+        "strasse",
+        "strassehausnummer",
+        "strassenr",
+        "anschrift",
+        "adresse",
+        "street",
+        "streetaddress",
+        "address",
+    ],
+    "lat": ["lat", "latitude", "breitengrad", "breite"],
+    "lon": ["lon", "lng", "longitude", "laengengrad", "laenge"],
+    "description": [
+        "beschreibung",
+        "stellenbeschreibung",
+        "taetigkeit",
+        "taetigkeiten",
+        "aufgaben",
+        "stellenangebotsbeschreibung",
+        "description",
+        "details",
+        "text",
+    ],
+    "employment_type": [
+        "angebotsart",
+        "anstellungsart",
+        "beschaeftigungsart",
+        "vertragsart",
+        "stellenart",
+        "art",
+        "employmenttype",
+    ],
+    "working_time": [
+        "arbeitszeit",
+        "arbeitszeitmodell",
+        "umfang",
+        "stundenumfang",
+        "workinghours",
+        "workingtime",
+    ],
+    "start_date": [
+        "beginn",
+        "eintrittsdatum",
+        "eintritt",
+        "startdatum",
+        "start",
+        "ausbildungsbeginn",
+        "arbeitsbeginn",
+        "abwann",
+        "startdate",
+        "jobstartdate",
+    ],
+    "places": [
+        "anzahl",
+        "anzahlstellen",
+        "anzahlplaetze",
+        "plaetze",
+        "freieplaetze",
+        "stellen",
+        "anzahlfreieplaetze",
+        "places",
+        "openings",
+        "totaljobopenings",
+    ],
+    "url": ["link", "url", "weblink", "stellenlink", "internetadresse", "externeurl"],
+    "posted_at": [
+        "veroeffentlichtam",
+        "veroeffentlicht",
+        "veroeffentlichungsdatum",
+        "aktuelleveroeffentlichungsdatum",
+        "eingestelltam",
+        "erstelltam",
+        "datum",
+        "dateposted",
+        "postedat",
+    ],
+    "valid_through": ["gueltigbis", "bewerbungsfrist", "bewerbungsschluss", "validthrough"],
+}
+
+EMPLOYER_SYNONYMS: dict[str, list[str]] = {
+    "source_ref": [
+        "betriebsnummer",
+        "mitgliedsnummer",
+        "kundennummer",
+        "firmennummer",
+        "id",
+        "identifier",
+    ],
+    "name": [
+        "firma",
+        "firmenname",
+        "unternehmen",
+        "name",
+        "betrieb",
+        "arbeitgeber",
+        "company",
+        "employer",
+        "organisation",
+    ],
+    "sector": POSTING_SYNONYMS["sector"],
+    "postcode": POSTING_SYNONYMS["postcode"],
+    "city": ["ort", "stadt", "gemeinde", "city", "sitz"],
+    "street": POSTING_SYNONYMS["street"],
+    "url": ["internet", "website", "webseite", "homepage", "url", "link", "www"],
+}
+
+SYNONYMS = {"vacancies": POSTING_SYNONYMS, "employers": EMPLOYER_SYNONYMS}
+REQUIRED = {"vacancies": "title", "employers": "name"}
+# A field that may share its column with another when nothing better exists:
+# an apprenticeship list's only "Beruf" column is both its title and its occupation.
+SHAREABLE = {("title", "occupation")}
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def header_key(header: object) -> str:
+    """A header reduced to what people mean by it: 'Angebots-Nr.' -> 'angebotsnr'."""
+    return _NON_ALNUM.sub("", str(header).casefold().translate(_UMLAUTS))
+
+
+def _key_variants(header: object) -> list[str]:
+    """The header's key, then its last dotted part ('arbeitsort.plz' -> 'plz')."""
+    text = str(header)
+    variants = [header_key(text)]
+    if "." in text.strip("."):
+        variants.append(header_key(text.rsplit(".", 1)[-1]))
+    return variants
+
+
+def parse_overrides(pairs: list[str] | None, entity: str) -> dict[str, str]:
+    """--map 'Column=field' options as {column: field}; unknown fields are an error."""
+    known = set(record_fields(entity)) - {"source"}
+    overrides = {}
+    for pair in pairs or []:
+        column, sep, target = pair.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise ResqueError(f"--map {pair!r}: expected 'Column=field'")
+        if target.strip() not in known:
+            names = ", ".join(sorted(known))
+            raise ResqueError(f"--map {pair!r}: unknown field {target.strip()!r} (known: {names})")
+        overrides[column.strip()] = target.strip()
+    return overrides
+
+
+def map_columns(
+    columns: list[str], entity: str, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Assign record fields to file columns: {field: column}.
+
+    Explicit overrides win; then each (field, column) pair is taken in order of how
+    good a synonym the header is, each column and each field used once.
+    """
+    synonyms = SYNONYMS[entity]
+    overrides = overrides or {}
+    missing = [c for c in overrides if c not in columns]
+    if missing:
+        raise ResqueError(f"--map names columns the file does not have: {', '.join(missing)}")
+    assigned = {field: column for column, field in overrides.items()}
+    used = set(overrides)
+    candidates = []
+    for column in columns:
+        for variant_rank, key in enumerate(_key_variants(column)):
+            for field, names in synonyms.items():
+                if key in names:
+                    candidates.append((variant_rank, names.index(key), field, column))
+    for _, _, field, column in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if field not in assigned and column not in used:
+            assigned[field] = column
+            used.add(column)
+    for first, second in SHAREABLE:
+        if first not in assigned and second in assigned and first in synonyms:
+            shared = assigned[second]
+            if any(key in synonyms[first] for key in _key_variants(shared)):
+                assigned[first] = shared
+    return assigned
+
+
+def require_columns(mapping: dict[str, str], columns: list[str], entity: str, label: str) -> None:
+    """Fail with one line when the file has no column for the required field."""
+    needed = REQUIRED[entity]
+    if needed not in mapping:
+        shown = ", ".join(str(c) for c in columns[:12]) + (" …" if len(columns) > 12 else "")
+        raise ResqueError(
+            f"{label}: no {needed} column found (columns: {shown}); "
+            f"name it with --map 'Column={needed}'"
+        )

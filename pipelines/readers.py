@@ -1,0 +1,327 @@
+"""Reading the files people actually get: CSV (any delimiter, UTF-8 or Windows-1252), XLSX, JSONL.
+
+A reader returns the rows as they stand in the file, with the file's own headers. It finds
+the header row below title lines, and refuses a file it cannot read with one clear line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pipelines.errors import ResqueError
+from pipelines.headers import REQUIRED, SYNONYMS, header_key
+
+HEADER_SEARCH_ROWS = 30
+DELIMITERS = (";", ",", "\t", "|")
+MAX_XLSX_UNPACKED = 1 << 30  # a zip bomb unpacks to far more; a real list to a few MB
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+@dataclass
+class RawTable:
+    """Rows as read, with the file's headers, and where each row stands in the file."""
+
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    bad_rows: list[tuple[int | None, str, str]] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def read_table(path: str | Path, entity: str, sheet: str | None = None) -> RawTable:
+    """Read a CSV, XLSX or JSONL file into a RawTable; ResqueError names the file and problem."""
+    path = Path(path)
+    data = _read_bytes(path)
+    kind = _detect_kind(path, data)
+    if kind == "xlsx":
+        return _read_xlsx(path, data, entity, sheet)
+    if kind == "jsonl":
+        return _read_jsonl(path, data)
+    return _read_csv(path, data, entity)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a one-line reason why there are none."""
+    if not path.exists():
+        raise ResqueError(f"{path}: no such file")
+    if path.is_dir():
+        raise ResqueError(f"{path}: is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ResqueError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not data.strip():
+        raise ResqueError(f"{path}: the file is empty")
+    return data
+
+
+def _detect_kind(path: Path, data: bytes) -> str:
+    """xlsx, jsonl or csv, by content first and extension second."""
+    suffix = path.suffix.lower()
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if suffix in {".xlsx", ".xlsm"}:
+        raise ResqueError(f"{path}: not a readable XLSX workbook (no zip signature)")
+    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ResqueError(f"{path}: old binary Excel format (.xls); save it as .xlsx or CSV")
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return "jsonl"
+    return "csv"
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """The file as text and the encoding it was in: UTF-8 (with or without BOM), UTF-16, cp1252."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ResqueError(f"{path}: broken UTF-16 text at byte {exc.start}") from exc
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise ResqueError(f"{path}: binary content, not a text file (NUL byte at offset {nul})")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    if _UTF8_MULTIBYTE.search(data):
+        line = data.count(b"\n", 0, bad_at) + 1
+        raise ResqueError(
+            f"{path}: mixed encodings: UTF-8 text, but line {line} is in another encoding; "
+            "save the whole file as UTF-8"
+        )
+    text = data.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > max(10, len(text) // 1000):
+        raise ResqueError(f"{path}: binary content or an unknown encoding, not a text file")
+    return text, "cp1252"
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines most consistently into the most fields."""
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines[:10]]
+        widest = max(counts, default=1)
+        if widest > 1:
+            score = widest * 10 + sum(1 for c in counts if c == widest)
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
+
+
+def _header_index(rows: list[list[Any]], entity: str) -> int:
+    """Index of the header row: the first with a column for the required field."""
+    wanted = set(SYNONYMS[entity][REQUIRED[entity]])
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = {header_key(cell) for cell in row if cell not in (None, "")}
+        if keys & wanted:
+            return index
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(1 for cell in row if cell not in (None, "")) >= 2:
+            return index
+    return 0
+
+
+def unique_headers(headers: list[Any]) -> list[str]:
+    """Headers as text, blanks named by position, repeats numbered ('Ort', 'Ort_2')."""
+    seen: dict[str, int] = {}
+    result = []
+    for position, header in enumerate(headers, start=1):
+        name = str(header).strip() if header not in (None, "") else f"column_{position}"
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return result
+
+
+def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
+    """CSV with sniffed delimiter and encoding, parsed by Arrow's multi-threaded reader."""
+    text, encoding = decode_text(path, data)
+    head_lines = [line for line in text[:200_000].splitlines()[: HEADER_SEARCH_ROWS * 2]]
+    non_empty = [line for line in head_lines if line.strip()]
+    if not non_empty:
+        raise ResqueError(f"{path}: the file is empty")
+    delimiter = _sniff_delimiter(non_empty)
+    parsed_head = [next(csv.reader([line], delimiter=delimiter)) for line in head_lines]
+    header_at = _header_index(parsed_head, entity)
+    headers = unique_headers(parsed_head[header_at])
+    body_start = _offset_of_line(text, header_at + 1)
+    bad_rows: list[tuple[int | None, str, str]] = []
+
+    def skip_invalid(row: pacsv.InvalidRow) -> str:
+        # Arrow gives no row number when values may span lines: find the line by its text
+        found = text.find(row.text, body_start)
+        line = text.count("\n", 0, found) + 1 if found != -1 else None
+        reason = f"row has {row.actual_columns} fields, the header has {row.expected_columns}"
+        bad_rows.append((line, reason, row.text[:2000]))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text[body_start:].encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=headers, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in headers},
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ResqueError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+    frame = table.to_pandas()  # Arrow-backed strings: nulls stay nulls, no object copies
+    first_row = header_at + 2
+    detail = {
+        "format": "csv",
+        "encoding": encoding,
+        "delimiter": delimiter,
+        "header_row": header_at + 1,
+    }
+    return RawTable(frame, list(range(first_row, first_row + len(frame))), bad_rows, detail)
+
+
+def _offset_of_line(text: str, line_index: int) -> int:
+    """Character offset where line number `line_index` (0-based) starts."""
+    offset = 0
+    for _ in range(line_index):
+        newline = text.find("\n", offset)
+        if newline == -1:
+            return len(text)
+        offset = newline + 1
+    return offset
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    """Refuse a truncated workbook or one that would unpack to a zip bomb."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            broken = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)") from exc
+    if broken is not None:
+        raise ResqueError(f"{path}: not a readable XLSX workbook (damaged part {broken})")
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ResqueError(f"{path}: refused, the workbook would unpack to {unpacked >> 20} MB")
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Cell values as the importer wants them: dates as dates, text stripped of nothing."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _read_xlsx(path: Path, data: bytes, entity: str, sheet: str | None) -> RawTable:
+    """The first sheet with a recognisable header (or the named one), as rows."""
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    _check_zip(path, data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise ResqueError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    try:
+        names = book.sheetnames
+        if sheet is not None and sheet not in names:
+            raise ResqueError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+        for name in [sheet] if sheet else names:
+            rows = [list(map(_xlsx_value, row)) for row in book[name].iter_rows(values_only=True)]
+            header_at = _header_index(rows, entity)
+            if sheet or _has_required(rows[header_at] if rows else [], entity):
+                return _rows_to_table(rows, header_at, {"format": "xlsx", "sheet": name})
+        raise ResqueError(
+            f"{path}: no sheet has a {REQUIRED[entity]} column; name one with --sheet "
+            f"and --map 'Column={REQUIRED[entity]}' (sheets: {', '.join(names)})"
+        )
+    except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
+        raise ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)") from exc
+    finally:
+        book.close()
+
+
+def _has_required(row: list[Any], entity: str) -> bool:
+    """Whether a header row names the entity's required field."""
+    wanted = set(SYNONYMS[entity][REQUIRED[entity]])
+    return any(header_key(cell) in wanted for cell in row if cell is not None)
+
+
+def _rows_to_table(rows: list[list[Any]], header_at: int, detail: dict[str, Any]) -> RawTable:
+    """A frame from sheet rows below the header; wholly empty rows are dropped."""
+    headers = unique_headers(rows[header_at] if rows else [])
+    width = len(headers)
+    body, numbers = [], []
+    for index, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        cells = [None if isinstance(c, str) and not c.strip() else c for c in row[:width]]
+        if any(c is not None for c in cells):
+            body.append(cells + [None] * (width - len(cells)))
+            numbers.append(index)
+    frame = pd.DataFrame(body, columns=headers, dtype=object)
+    detail["header_row"] = header_at + 1
+    return RawTable(frame, numbers, [], detail)
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects as dotted keys: {'arbeitsort': {'plz': 1}} -> {'arbeitsort.plz': 1}."""
+    flat: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            flat[name] = value
+    return flat
+
+
+def _read_jsonl(path: Path, data: bytes) -> RawTable:
+    """One JSON object per line (or a JSON array); a broken line is a rejected row."""
+    text, encoding = decode_text(path, data)
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ResqueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        lines = [(n, item) for n, item in enumerate(items, start=1)]
+    else:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    records, numbers, bad_rows = [], [], []
+    for number, line in lines:
+        try:
+            obj = json.loads(line) if isinstance(line, str) else line
+        except json.JSONDecodeError as exc:
+            bad_rows.append((number, f"not valid JSON ({exc.msg})", line[:2000]))
+            continue
+        if not isinstance(obj, dict):
+            bad_rows.append((number, "not a JSON object", str(line)[:2000]))
+            continue
+        records.append(_flatten(obj))
+        numbers.append(number)
+    if not records:
+        raise ResqueError(f"{path}: no JSON object found in the file")
+    frame = pd.DataFrame.from_records(records).astype(object)
+    frame = frame.where(frame.notna(), None)
+    frame.columns = unique_headers(list(frame.columns))
+    return RawTable(frame, numbers, bad_rows, {"format": "jsonl", "encoding": encoding})

@@ -1,0 +1,173 @@
+"""The stages every batch of records passes, whatever its source: normalise -> validate.
+
+A batch is a DataFrame with one column per record field (see pipelines.record). The scalar
+rules live in pipelines.normalise; here they are applied column-wise to each column's
+distinct values only, because real files repeat dates, places and employers endlessly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from matching.normalise import employer_key
+from pipelines import normalise as nz
+from pipelines.readers import RawTable
+from pipelines.record import record_fields
+
+MAX_TITLE_LENGTH = 300
+MAX_TEXT_LENGTH = 100_000
+REJECT = "reject_reason"
+
+# Per posting field: the scalar rule that normalises it.
+POSTING_RULES: dict[str, Callable[[Any], Any]] = {
+    "source_ref": nz.clean_line,
+    "title": nz.clean_line,
+    "employer": nz.normalise_name,
+    "occupation": nz.clean_line,
+    "sector": nz.clean_line,
+    "city": nz.clean_line,
+    "street": nz.clean_line,
+    "description": nz.clean_text,
+    "employment_type": nz.normalise_employment_type,
+    "working_time": nz.normalise_working_time,
+    "places": nz.parse_places,
+    "url": nz.normalise_url,
+    "posted_at": nz.parse_german_date,
+    "valid_through": nz.parse_german_date,
+}
+EMPLOYER_RULES: dict[str, Callable[[Any], Any]] = {
+    "source_ref": nz.clean_line,
+    "name": nz.normalise_name,
+    "sector": nz.clean_line,
+    "city": nz.clean_line,
+    "street": nz.clean_line,
+    "url": nz.normalise_url,
+}
+# Fields whose identity defines a posting when the source gives it no id of its own.
+IDENTITY = {
+    "vacancies": ["title", "employer", "postcode", "city", "street"],
+    "employers": ["name", "postcode", "city"],
+}
+
+
+def map_unique(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
+    """rule(value) for every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    for index, value in enumerate(uniques):
+        results[index] = rule(value)
+    results[-1] = rule(None)  # code -1 (missing) indexes the last slot
+    return results[codes]
+
+
+def to_record_frame(
+    raw: RawTable, mapping: dict[str, str], source: str, entity: str
+) -> pd.DataFrame:
+    """The raw rows reshaped to record fields: mapped columns, everything else empty."""
+    length = len(raw.frame)
+    columns: dict[str, Any] = {}
+    for name in record_fields(entity):
+        if name == "source":
+            columns[name] = np.full(length, source, dtype=object)
+        elif name in mapping:
+            columns[name] = raw.frame[mapping[name]].reset_index(drop=True)
+        else:
+            columns[name] = np.full(length, None, dtype=object)
+    frame = pd.DataFrame(columns)
+    frame["row_number"] = np.asarray(raw.row_numbers, dtype="int64")
+    return frame
+
+
+def normalise(
+    frame: pd.DataFrame, entity: str, defaults: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Parse and clean every field; keep the source's postcode and start text for validation."""
+    out = frame.copy()
+    rules = POSTING_RULES if entity == "vacancies" else EMPLOYER_RULES
+    for name, rule in rules.items():
+        out[name] = map_unique(frame[name], rule)
+    _normalise_place(out, frame)
+    if entity == "vacancies":
+        _normalise_posting_extras(out, frame)
+    else:
+        out["name_normalised"] = map_unique(out["name"], employer_key)
+    for name, value in (defaults or {}).items():
+        out[name] = out[name].where(out[name].notna(), value)
+    _fill_source_ref(out, entity)
+    return out
+
+
+def _normalise_place(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Postcode as 5-digit text; a postcode written into the city column is split off."""
+    out["postcode_text"] = map_unique(frame["postcode"], nz.clean_line)
+    out["postcode"] = map_unique(frame["postcode"], nz.normalise_postcode)
+    split = map_unique(frame["city"], nz.split_postcode_city)
+    from_city = pd.Series([pair[0] for pair in split], index=out.index, dtype=object)
+    out["city"] = [pair[1] for pair in split]
+    out["postcode"] = out["postcode"].where(out["postcode"].notna(), from_city)
+
+
+def _normalise_posting_extras(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Dates beside the text they came from, coordinates, and the immediate-start flag."""
+    out["start_text"] = map_unique(frame["start_date"], nz.clean_line)
+    out["start_date"] = map_unique(frame["start_date"], nz.parse_german_date)
+    out["is_immediate_start"] = map_unique(frame["start_date"], nz.is_immediate_start).astype(bool)
+    out["lat"] = map_unique(frame["lat"], lambda v: nz.parse_coordinate(v, "lat"))
+    out["lon"] = map_unique(frame["lon"], lambda v: nz.parse_coordinate(v, "lon"))
+
+
+def identity_ref(values: list[Any]) -> str:
+    """A deterministic id for a record the source gave none: 'h:' + hash of its identity."""
+    text = "\x1f".join("" if v is None else str(v).casefold() for v in values)
+    return "h:" + hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
+def _fill_source_ref(out: pd.DataFrame, entity: str) -> None:
+    """Give records without a source id one derived from what identifies them."""
+    missing = out["source_ref"].isna().to_numpy()
+    if missing.any():
+        identity = out.loc[missing, IDENTITY[entity]].itertuples(index=False, name=None)
+        out.loc[missing, "source_ref"] = [identity_ref(list(values)) for values in identity]
+
+
+def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
+    """Mark each record with the reason it is rejected, or None; the first reason wins."""
+    out = frame.copy()
+    reasons = pd.Series(None, index=out.index, dtype=object)
+
+    def reject(mask: pd.Series | np.ndarray, reason: Any) -> None:
+        mask = np.asarray(mask, dtype=bool) & reasons.isna().to_numpy()
+        if mask.any():
+            if isinstance(reason, pd.Series):
+                reason = reason.reindex(reasons.index).to_numpy()[mask]
+            reasons[mask] = reason
+
+    required = "title" if entity == "vacancies" else "name"
+    reject(out[required].isna(), f"no {'title' if entity == 'vacancies' else 'company name'}")
+    lengths = out[required].str.len()
+    reject(lengths > MAX_TITLE_LENGTH, f"{required} longer than {MAX_TITLE_LENGTH} characters")
+    bad_postcode = out["postcode"].isna() & out["postcode_text"].notna()
+    reject(bad_postcode, "invalid postcode " + out["postcode_text"].astype(str).map(repr))
+    if entity == "vacancies":
+        too_long = out["description"].str.len() > MAX_TEXT_LENGTH
+        reject(too_long, f"description longer than {MAX_TEXT_LENGTH} characters")
+    _reject_duplicates(out, reasons, reject)
+    out[REJECT] = reasons
+    return out
+
+
+def _reject_duplicates(out: pd.DataFrame, reasons: pd.Series, reject: Callable) -> None:
+    """A second record with the same id in one batch is a duplicate of the first."""
+    alive = reasons.isna()
+    refs = out["source_ref"].where(alive)
+    duplicated = refs.duplicated(keep="first") & alive
+    if duplicated.any():
+        first_row = out[alive].drop_duplicates("source_ref").set_index("source_ref")["row_number"]
+        where = out.loc[duplicated, "source_ref"].map(first_row)
+        text = "duplicate of row " + where.astype("Int64").astype(str) + " (same id "
+        reject(duplicated, text + out.loc[duplicated, "source_ref"].astype(str) + ")")

@@ -1,0 +1,182 @@
+"""Set-based loads of a validated batch into the warehouse.
+
+The caller holds the transaction: a load either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from warehouse.db import sql
+
+_TEXT, _DATE = pa.string(), pa.date32()
+BATCH_SCHEMAS = {
+    "vacancies": pa.schema(
+        [
+            (name, _TEXT)
+            for name in (
+                "source",
+                "source_ref",
+                "title",
+                "employer",
+                "occupation",
+                "sector",
+                "postcode",
+                "city",
+                "street",
+            )
+        ]
+        + [
+            ("lat", pa.float64()),
+            ("lon", pa.float64()),
+            ("description", _TEXT),
+            ("employment_type", _TEXT),
+            ("working_time", _TEXT),
+            ("start_date", _DATE),
+            ("start_text", _TEXT),
+            ("is_immediate_start", pa.bool_()),
+            ("places", pa.int32()),
+            ("url", _TEXT),
+            ("posted_at", _DATE),
+            ("valid_through", _DATE),
+            ("row_number", pa.int64()),
+            ("reject_reason", _TEXT),
+        ]
+    ),
+    "employers": pa.schema(
+        [
+            (name, _TEXT)
+            for name in (
+                "source",
+                "source_ref",
+                "name",
+                "name_normalised",
+                "sector",
+                "postcode",
+                "city",
+                "street",
+                "url",
+            )
+        ]
+        + [("row_number", pa.int64()), ("reject_reason", _TEXT)]
+    ),
+}
+TABLES = {"vacancies": "postings", "employers": "employers"}
+
+
+@dataclass
+class RawRows:
+    """The rows as received: either columns of text, or one column of JSON text each."""
+
+    table: pa.Table
+    is_json_text: bool = False
+
+    @property
+    def json_expression(self) -> str:
+        """SQL turning a row `r` of this table into its JSON payload."""
+        return "r.payload::json" if self.is_json_text else "to_json(r)"
+
+
+@dataclass
+class LoadCounts:
+    """What one load did, as recorded in `runs`."""
+
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_deactivated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    batch: pd.DataFrame,
+    raw: RawRows,
+    *,
+    source: str,
+    run_id: int,
+    now: dt.datetime,
+    snapshot: bool,
+) -> LoadCounts:
+    """Store a validated batch: upsert records, keep raw payloads, list rejects.
+
+    Args:
+        batch: normalised records with `row_number` and `reject_reason` columns.
+        raw: the rows as the source sent them, one per batch row, in the same order.
+        snapshot: the batch is the source's complete list; records it lacks become inactive.
+    Returns:
+        The counts for the `runs` row.
+    """
+    table = TABLES[entity]
+    schema = BATCH_SCHEMAS[entity]
+    con.register(
+        "batch", pa.Table.from_pandas(batch[schema.names], schema=schema, preserve_index=False)
+    )
+    con.register("raw_rows", raw.table)
+    params = {"run_id": run_id, "now": now}
+    try:
+        stage = sql(f"stage_{table}").format(payload=raw.json_expression)
+        con.execute(stage)
+        rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
+        con.execute(sql(f"merge_{table}"), params)
+        deactivated = 0
+        if snapshot:
+            con.execute(
+                sql("deactivate_missing").format(table=table), {"run_id": run_id, "source": source}
+            )
+            deactivated = con.fetchone()[0]
+        con.execute(sql("insert_raw_records"), {**params, "entity": entity})
+        con.execute(sql("insert_rejects"), {"run_id": run_id})
+        if entity == "vacancies":
+            con.execute(sql("refresh_vacancies"))
+    finally:
+        # an aborted transaction refuses even this; the rollback drops the views anyway
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("batch")
+            con.unregister("raw_rows")
+    rejected = int(batch["reject_reason"].notna().sum())
+    return LoadCounts(
+        rows_in=len(batch),
+        rows_loaded=len(batch) - rejected,
+        rows_rejected=rejected,
+        rows_new=rows_new,
+        rows_updated=rows_updated,
+        rows_deactivated=deactivated,
+    )
+
+
+def insert_reader_rejects(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple[int | None, str, str]],
+    source: str,
+    run_id: int,
+) -> None:
+    """Rows the reader could not even parse (ragged CSV lines, broken JSON lines)."""
+    if rows:
+        frame = pd.DataFrame(
+            {
+                "run_id": run_id,
+                "source": source,
+                "row_number": [r[0] for r in rows],
+                "reason": [r[1] for r in rows],
+                "payload": [json.dumps({"text": r[2]}, ensure_ascii=False) for r in rows],
+            }
+        )
+        con.register("reader_rejects", frame)
+        con.execute(
+            "insert into rejects (run_id, source, row_number, reason, payload) "
+            "select run_id, source, row_number, reason, payload::json from reader_rejects"
+        )
+        con.unregister("reader_rejects")

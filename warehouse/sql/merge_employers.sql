@@ -1,0 +1,18 @@
+-- Upsert accepted employers, as merge_postings.sql does for postings.
+merge into employers as e
+using (select * from staged where reject_reason is null) as s
+on e.source = s.source and e.source_ref = s.source_ref
+when matched and e.content_hash <> s.content_hash then update set
+    name = s.name, name_normalised = s.name_normalised, sector = s.sector,
+    street = s.street, postcode = s.postcode, city = s.city, url = s.url,
+    content_hash = s.content_hash,
+    last_seen = $now, last_run_id = $run_id, is_active = true
+when matched then update set
+    last_seen = $now, last_run_id = $run_id, is_active = true
+when not matched then insert (
+    employer_id, source, source_ref, name, name_normalised, sector, street, postcode, city,
+    url, first_seen, last_seen, first_run_id, last_run_id, is_active, content_hash
+) values (
+    s.employer_id, s.source, s.source_ref, s.name, s.name_normalised, s.sector, s.street,
+    s.postcode, s.city, s.url, $now, $now, $run_id, $run_id, true, s.content_hash
+)
