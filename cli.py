@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.config import Config, config_path, db_path, load_config
+from pipelines.crawl import crawl_source
 from pipelines.errors import ResqueError
 from pipelines.headers import parse_overrides
 from pipelines.importer import StepResult, import_file
@@ -88,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write rejected rows with their reasons to this CSV file",
     )
     imp.set_defaults(handler=cmd_import)
+
+    crawl = commands.add_parser("crawl", help="crawl configured spider sources, one process each")
+    crawl.add_argument("names", nargs="*", metavar="NAME", help="configured source names")
+    crawl.add_argument("--all", action="store_true", help="every enabled spider source")
+    crawl.set_defaults(handler=cmd_crawl)
 
     run = commands.add_parser("run", help="run the whole pipeline once on all configured sources")
     run.set_defaults(handler=cmd_run)
@@ -173,8 +179,52 @@ def _summary_line(result: StepResult) -> str:
     )
 
 
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl the named spider sources (or all); a failing source does not stop the others."""
+    config = _config(args)
+    spiders = {n: s for n, s in config.sources.items() if s.type == "spider"}
+    if args.all:
+        names = [n for n, s in spiders.items() if s.enabled]
+    elif args.names:
+        names = args.names
+    else:
+        raise ResqueError("name the spider sources to crawl, or use --all")
+    unknown = [n for n in names if n not in spiders]
+    if unknown:
+        raise ResqueError(
+            f"no spider source {unknown[0]!r} in {config.path} "
+            f"(spider sources: {', '.join(spiders) or 'none'})"
+        )
+    con = open_warehouse(db_path(args.db, config))
+    try:
+        failures = _crawl_each(con, [spiders[n] for n in names])
+    finally:
+        con.close()
+    if failures:
+        raise ResqueError(f"{len(failures)} crawl(s) failed: {', '.join(failures)}")
+    return 0
+
+
+def _crawl_each(con: duckdb.DuckDBPyConnection, sources: list) -> list[str]:
+    """Crawl and load each source; print a line each; return the names that failed."""
+    failures = []
+    for source in sources:
+        try:
+            result = crawl_source(con, source)
+        except ResqueError as exc:
+            failures.append(source.name)
+            print(f"{source.name}: FAILED: {exc}", file=sys.stderr)
+            continue
+        line = _summary_line(result)
+        if result.details.get("failed_monitors") or result.details.get("returncode"):
+            reasons = result.details.get("failed_monitors") or ["crawl error"]
+            line += f" DEGRADED ({', '.join(reasons)})"
+        print(line)
+    return failures
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """Every enabled file source, then the later stages; a failing source does not stop the rest."""
+    """Every enabled file and spider source, then the later stages; failures stop nothing."""
     config = _config(args)
     path = db_path(args.db, config)
     started = time.perf_counter()
@@ -199,6 +249,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             except ResqueError as exc:
                 failures.append(source.name)
                 print(f"{source.name}: FAILED: {exc}", file=sys.stderr)
+        spiders = [s for s in config.sources.values() if s.enabled and s.type == "spider"]
+        failures += _crawl_each(con, spiders)
         totals = con.execute(sql("run_totals")).fetchone()
     finally:
         con.close()
@@ -217,9 +269,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         _print_section("Records per source", con.execute(sql("status_sources")).df())
         runs = con.execute(sql("status_runs"), {"limit": args.runs}).df()
         _print_section(f"Last {args.runs} runs", runs)
-        failed = runs[runs["status"] == "failed"]
+        failed = runs[runs["status"].isin(["failed", "degraded"])]
         if len(failed):
-            _print_section("Failures among them", failed[["run_id", "source", "error"]])
+            _print_section(
+                "Failed or degraded among them", failed[["run_id", "source", "status", "error"]]
+            )
         rejects = con.execute(sql("status_rejects"), {"limit": 50}).df()
         _print_section("Rejected rows of each source's latest run (first 50)", rejects)
     finally:

@@ -186,4 +186,17 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         source.path = (base / section["path"]).resolve()
     elif not source.spider:
         raise ResqueError(f"{path}: {where}: a spider source needs 'spider'")
+    else:
+        source.base_url = _local_or_url(base, source.base_url)
+        source.start_urls = [_local_or_url(base, url) for url in source.start_urls]
     return source
+
+
+def _local_or_url(base: Path, value: str | None) -> str | None:
+    """A URL as given; a plain path (relative to the config) as a file:// URL.
+
+    This lets the bundled config crawl saved pages offline, and a mirror stand in.
+    """
+    if not value or "://" in value:
+        return value
+    return (base / value).resolve().as_uri()

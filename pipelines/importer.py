@@ -85,6 +85,7 @@ def store(
     defaults: dict[str, Any] | None = None,
     bad_rows: list[tuple[int | None, str, str]] | None = None,
     details: dict[str, Any] | None = None,
+    status: str = "succeeded",
 ) -> StepResult:
     """Normalise, validate and load one batch as one transaction with its runs row."""
     run_id, started = next_run_id(con), utcnow()
@@ -118,22 +119,22 @@ def store(
                 kind=kind,
                 source=source,
                 started_at=started,
-                status="succeeded",
+                status=status,
                 counts=counts.as_dict(),
                 details=details,
             )
     except ResqueError as exc:
-        _record_failure(con, run_id, kind, source, started, str(exc), details)
+        record_failure(con, run_id, kind, source, started, str(exc), details)
         raise
     except (duckdb.Error, OSError, MemoryError) as exc:
         message = f"{details.get('path', source)}: load failed ({str(exc).splitlines()[0]})"
-        _record_failure(con, run_id, kind, source, started, message, details)
+        record_failure(con, run_id, kind, source, started, message, details)
         raise ResqueError(message) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
     return StepResult(run_id, source, entity, counts, details)
 
 
-def _record_failure(con, run_id, kind, source, started, message, details) -> None:
+def record_failure(con, run_id, kind, source, started, message, details) -> None:
     """The failed step's runs row, written after its transaction rolled back."""
     try:
         record_run(
@@ -201,4 +202,4 @@ def import_file(
 
 def _fail_before_load(con, kind: str, source: str, details: dict[str, Any], message: str) -> None:
     """A step that failed before loading still leaves its failed runs row."""
-    _record_failure(con, next_run_id(con), kind, source, utcnow(), message, details)
+    record_failure(con, next_run_id(con), kind, source, utcnow(), message, details)

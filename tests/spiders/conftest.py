@@ -1,0 +1,162 @@
+"""Spider test harness: a local HTTP server on 127.0.0.1 and a crawl run against it.
+
+`site` serves whatever a test puts in its route table, with faults on demand; `crawl`
+writes a one-source config and runs `resque crawl` for real (the spider in its own process).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# Crawls against the local server need no politeness delays.
+FAST_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_TIMEOUT": 5,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+
+@dataclass
+class Reply:
+    """One canned HTTP answer."""
+
+    body: bytes | str = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/html; charset=utf-8"
+    delay: float = 0.0
+
+
+@dataclass
+class Request:
+    """What the server received, for assertions."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+Route = Callable[[Request], Reply | None]
+
+
+class LocalSite:
+    """A threaded HTTP server on 127.0.0.1 answering from a route function."""
+
+    def __init__(self) -> None:
+        self.routes: list[tuple[str, Route]] = []
+        self.requests: list[Request] = []
+        self.robots = "User-agent: *\nDisallow:\n"
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep pytest output clean
+                pass
+
+            def do_GET(self) -> None:
+                self._answer()
+
+            def do_POST(self) -> None:
+                self._answer()
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                parts = urlsplit(self.path)
+                request = Request(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    dict(self.headers.items()),
+                    self.rfile.read(length) if length else b"",
+                )
+                site.requests.append(request)
+                reply = site.answer(request)
+                time.sleep(reply.delay)
+                body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def route(self, prefix: str, handler: Route | Reply) -> None:
+        """Answer requests whose path starts with `prefix` (later routes win)."""
+        fn = handler if callable(handler) else (lambda _request, reply=handler: reply)
+        self.routes.insert(0, (prefix, fn))
+
+    def answer(self, request: Request) -> Reply:
+        if request.path == "/robots.txt":
+            return Reply(self.robots, content_type="text/plain")
+        for prefix, fn in self.routes:
+            if request.path.startswith(prefix):
+                reply = fn(request)
+                if reply is not None:
+                    return reply
+        return Reply("not found", status=404, content_type="text/plain")
+
+    def hits(self, prefix: str) -> list[Request]:
+        return [r for r in self.requests if r.path.startswith(prefix)]
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    """A local HTTP server for one test; stopped afterwards."""
+    local = LocalSite()
+    thread = threading.Thread(target=local.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield local
+    finally:
+        local.server.shutdown()
+        local.server.server_close()
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f'"{k}" = {_toml_value(v)}' for k, v in value.items()) + " }"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_config(path: Path, name: str, source: dict[str, Any]) -> Path:
+    """A config file with one spider source (settings get FAST_SETTINGS underneath)."""
+    source = {"type": "spider", **source}
+    source["settings"] = {**FAST_SETTINGS, **source.get("settings", {})}
+    lines = [f"[sources.{name}]"] + [f"{k} = {_toml_value(v)}" for k, v in source.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def crawl(tmp_path: Path, resque):
+    """Crawl one configured source into `tmp_path/crawl.duckdb`; returns the CLI result."""
+
+    def run(name: str, source: dict[str, Any], db: Path | None = None):
+        config = write_config(tmp_path / f"{name}.toml", name, source)
+        return resque("--config", config, "--db", db or tmp_path / "crawl.duckdb", "crawl", name)
+
+    return run
