@@ -73,8 +73,10 @@ def generate(rows: int, seed: int) -> pd.DataFrame:
             "Eintrittsdatum": np.array(STARTS, dtype=object)[rng.integers(0, len(STARTS), rows)],
             "Arbeitszeit": np.array(TIMES, dtype=object)[rng.integers(0, len(TIMES), rows)],
             "Anzahl Stellen": rng.integers(1, 6, rows).astype(str),
+            # every description distinct, as in real lists: no help from repeated values
             "Beschreibung": [
-                f"Wir suchen Verstärkung für unser Team am Standort {i % 997}." for i in range(rows)
+                f"Wir suchen Verstärkung für unser Team (Stelle {i}). Staplerschein erwünscht."
+                for i in range(rows)
             ],
             "Veröffentlicht am": "20.11.2026",
             "Link": [

@@ -631,3 +631,19 @@ def normalise_name(value: object) -> str | None:
     if name is None or len(name) <= 4 or not name.replace("ß", "").isupper():
         return name
     return _LEGAL_FORM.sub(_legal_form, _WORD.sub(_title_word, name))
+
+
+# --- column-wise fast paths --------------------------------------------------------------------
+
+# Values matching these patterns come out of their rule unchanged (unless they are a
+# placeholder such as 'n/a'). The patterns are checked in Arrow for whole columns, so columns
+# of mostly distinct values (ids, links) skip one Python call per value. They describe a
+# subset of what each rule leaves alone; tests/test_stages.py checks that property.
+_ASCII_LINE = r"^[!-~](?:[ ]?[!-~])*$"
+_ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+UNCHANGED_PATTERNS = {
+    clean_line: _ASCII_LINE,
+    clean_text: _ASCII_LINE,
+    normalise_url: rf"^https?://{_ASCII_LABEL}(?:\.{_ASCII_LABEL})*\.[A-Za-z]{{2,63}}(?:[/?#][!-~]*)?$",
+}
+PLACEHOLDERS = _PLACEHOLDERS

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from matching.normalise import employer_key
 from pipelines import normalise as nz
@@ -20,6 +22,7 @@ from pipelines.readers import RawTable
 from pipelines.record import record_fields
 
 MAX_TITLE_LENGTH = 300
+FAST_PATH_MIN_ROWS = 5_000  # below this the Arrow round trip costs more than it saves
 MAX_TEXT_LENGTH = 100_000
 REJECT = "reject_reason"
 
@@ -57,12 +60,37 @@ IDENTITY = {
 
 def map_unique(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
     """rule(value) for every value, computed once per distinct value."""
+    unchanged = _unchanged_mask(values, rule)
+    if unchanged is None:
+        return _map_distinct(values, rule)
+    results = values.to_numpy(dtype=object, na_value=None)
+    rest = ~unchanged
+    results[rest] = _map_distinct(values[rest], rule)
+    return results
+
+
+def _map_distinct(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
+    """rule(value) computed once per distinct value, spread back to every row."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     for index, value in enumerate(uniques):
         results[index] = rule(value)
     results[-1] = rule(None)  # code -1 (missing) indexes the last slot
     return results[codes]
+
+
+def _unchanged_mask(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray | None:
+    """Where a text column's values are ones the rule leaves as they are, checked in Arrow."""
+    pattern = nz.UNCHANGED_PATTERNS.get(rule)
+    if pattern is None or len(values) < FAST_PATH_MIN_ROWS:
+        return None
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    text = pa.array(values, type=pa.string(), from_pandas=True)
+    matches = pc.match_substring_regex(text, pattern)
+    placeholder = pc.is_in(pc.utf8_lower(text), value_set=pa.array(sorted(nz.PLACEHOLDERS)))
+    mask = pc.fill_null(pc.and_(matches, pc.invert(placeholder)), False)
+    return mask.to_numpy(zero_copy_only=False)
 
 
 def to_record_frame(
@@ -87,38 +115,48 @@ def normalise(
     frame: pd.DataFrame, entity: str, defaults: dict[str, Any] | None = None
 ) -> pd.DataFrame:
     """Parse and clean every field; keep the source's postcode and start text for validation."""
-    out = frame.copy()
+    columns: dict[str, np.ndarray] = {
+        name: frame[name].to_numpy(dtype=object) for name in ("source", "row_number")
+    }
     rules = POSTING_RULES if entity == "vacancies" else EMPLOYER_RULES
     for name, rule in rules.items():
-        out[name] = map_unique(frame[name], rule)
-    _normalise_place(out, frame)
+        columns[name] = map_unique(frame[name], rule)
+    columns.update(_normalised_place(frame))
     if entity == "vacancies":
-        _normalise_posting_extras(out, frame)
+        columns.update(_normalised_posting_extras(frame))
     else:
-        out["name_normalised"] = map_unique(out["name"], employer_key)
+        columns["name_normalised"] = map_unique(pd.Series(columns["name"]), employer_key)
+    # object columns throughout: no per-assignment conversion back to Arrow strings
+    out = pd.DataFrame(columns, dtype=object)
+    out["row_number"] = out["row_number"].astype("int64")
     for name, value in (defaults or {}).items():
         out[name] = out[name].where(out[name].notna(), value)
     _fill_source_ref(out, entity)
     return out
 
 
-def _normalise_place(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+def _normalised_place(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Postcode as 5-digit text; a postcode written into the city column is split off."""
-    out["postcode_text"] = map_unique(frame["postcode"], nz.clean_line)
-    out["postcode"] = map_unique(frame["postcode"], nz.normalise_postcode)
+    postcode = map_unique(frame["postcode"], nz.normalise_postcode)
     split = map_unique(frame["city"], nz.split_postcode_city)
-    from_city = pd.Series([pair[0] for pair in split], index=out.index, dtype=object)
-    out["city"] = [pair[1] for pair in split]
-    out["postcode"] = out["postcode"].where(out["postcode"].notna(), from_city)
+    from_city = np.array([pair[0] for pair in split], dtype=object)
+    return {
+        "postcode_text": map_unique(frame["postcode"], nz.clean_line),
+        "postcode": np.where(pd.isna(postcode), from_city, postcode),
+        "city": np.array([pair[1] for pair in split], dtype=object),
+    }
 
 
-def _normalise_posting_extras(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+def _normalised_posting_extras(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Dates beside the text they came from, coordinates, and the immediate-start flag."""
-    out["start_text"] = map_unique(frame["start_date"], nz.clean_line)
-    out["start_date"] = map_unique(frame["start_date"], nz.parse_german_date)
-    out["is_immediate_start"] = map_unique(frame["start_date"], nz.is_immediate_start).astype(bool)
-    out["lat"] = map_unique(frame["lat"], lambda v: nz.parse_coordinate(v, "lat"))
-    out["lon"] = map_unique(frame["lon"], lambda v: nz.parse_coordinate(v, "lon"))
+    start = frame["start_date"]
+    return {
+        "start_text": map_unique(start, nz.clean_line),
+        "start_date": map_unique(start, nz.parse_german_date),
+        "is_immediate_start": map_unique(start, nz.is_immediate_start).astype(bool),
+        "lat": map_unique(frame["lat"], lambda v: nz.parse_coordinate(v, "lat")),
+        "lon": map_unique(frame["lon"], lambda v: nz.parse_coordinate(v, "lon")),
+    }
 
 
 def identity_ref(values: list[Any]) -> str:
@@ -137,7 +175,7 @@ def _fill_source_ref(out: pd.DataFrame, entity: str) -> None:
 
 def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
     """Mark each record with the reason it is rejected, or None; the first reason wins."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it was
     reasons = pd.Series(None, index=out.index, dtype=object)
 
     def reject(mask: pd.Series | np.ndarray, reason: Any) -> None:

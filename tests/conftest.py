@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,20 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's RESQUE_* settings."""
     for name in ("RESQUE_DB", "RESQUE_CONFIG", "RESQUE_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse filled once per test session by `resque run` on the bundled samples."""
+    db = tmp_path_factory.mktemp("samples") / "samples.duckdb"
+    assert cli.main(["--db", str(db), "run"]) == 0
+    return db
+
+
+@pytest.fixture
+def sample_db(filled_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the filled warehouse, free to change."""
+    return Path(shutil.copy(filled_db, tmp_path / "samples.duckdb"))
 
 
 class CliResult:

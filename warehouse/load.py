@@ -127,8 +127,8 @@ def load_batch(
     con.register("raw_rows", raw.table)
     params = {"run_id": run_id, "now": now}
     try:
-        stage = sql(f"stage_{table}").format(payload=raw.json_expression)
-        con.execute(stage)
+        con.execute(sql(f"stage_{table}"))
+        con.execute(sql("stage_payloads").format(payload=raw.json_expression))
         rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
         con.execute(sql(f"merge_{table}"), params)
         deactivated = 0

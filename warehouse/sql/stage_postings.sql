@@ -1,14 +1,7 @@
--- The batch as it will be stored: ids and hashes derived, raw payload beside each record.
--- Reads the registered relations `batch` (normalised and validated records) and
--- `raw_rows` (the rows as read, in the same order); {payload} turns a raw row into JSON.
+-- The batch as it will be stored, with its ids and content hash derived.
+-- Reads the registered relation `batch` (normalised and validated records).
 create or replace temp table staged as
-with joined as (
-    select b.*, {payload} as payload
-    from batch as b
-    positional join raw_rows as r
-),
-
-final as (
+with final as (
     select
         'p' || substr(md5(source || chr(31) || source_ref), 1, 15) as posting_id,
         *,
@@ -17,9 +10,8 @@ final as (
             lat::varchar, lon::varchar, description, employment_type, working_time,
             start_date::varchar, start_text, places::varchar, url,
             posted_at::varchar, valid_through::varchar
-        )) as content_hash,
-        md5(payload::varchar) as payload_hash
-    from joined
+        )) as content_hash
+    from batch
 )
 
 select * from final

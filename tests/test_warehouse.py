@@ -1,0 +1,81 @@
+"""The warehouse's contracts, dbt style: every key unique and not null, every reference resolves.
+
+Checked on the warehouse `resque run` builds from the bundled samples.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import query
+from warehouse.db import _migration_files, applied_versions, connect, migrate
+
+UNIQUE_KEYS = {
+    "postings": "posting_id",
+    "postings ": "source, source_ref",
+    "vacancies": "vacancy_id",
+    "employers": "employer_id",
+    "employers ": "source, source_ref",
+    "runs": "run_id",
+    "raw_records": "source, source_ref, payload_hash",
+}
+REFERENCES = [
+    ("postings", "vacancy_id", "vacancies", "vacancy_id"),
+    ("postings", "first_run_id", "runs", "run_id"),
+    ("postings", "last_run_id", "runs", "run_id"),
+    ("employers", "last_run_id", "runs", "run_id"),
+    ("raw_records", "run_id", "runs", "run_id"),
+    ("rejects", "run_id", "runs", "run_id"),
+]
+
+
+@pytest.mark.parametrize(
+    "table", UNIQUE_KEYS, ids=[f"{t.strip()}({k})" for t, k in UNIQUE_KEYS.items()]
+)
+def test_keys_are_unique_and_not_null(filled_db, table):
+    key = UNIQUE_KEYS[table]
+    name = table.strip()
+    nulls = " or ".join(f"{column.strip()} is null" for column in key.split(","))
+    assert query(filled_db, f"select count(*) from {name} where {nulls}") == [(0,)]
+    assert query(filled_db, f"select count(*) - count(distinct ({key})) from {name}") == [(0,)]
+    assert query(filled_db, f"select count(*) from {name}")[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "target", "key"),
+    REFERENCES,
+    ids=[f"{t}.{c}->{g}" for t, c, g, _ in REFERENCES],
+)
+def test_references_resolve(filled_db, table, column, target, key):
+    orphans = query(
+        filled_db,
+        f"select count(*) from {table} as a anti join {target} as b on a.{column} = b.{key}",
+    )
+    assert orphans == [(0,)]
+
+
+def test_vacancy_counts_match_their_postings(filled_db):
+    assert query(
+        filled_db,
+        """
+        select count(*) from vacancies as v
+        join (select vacancy_id, count(*) as n from postings group by 1) as p using (vacancy_id)
+        where v.n_postings <> p.n""",
+    ) == [(0,)]
+
+
+def test_postcodes_are_five_digit_text(filled_db):
+    assert query(
+        filled_db, "select count(*) from postings where not regexp_full_match(postcode, '[0-9]{5}')"
+    ) == [(0,)]
+
+
+def test_migrations_apply_once_in_order(tmp_path):
+    con = connect(tmp_path / "m.duckdb")
+    try:
+        applied = migrate(con)
+        assert applied == [name for _, name, _ in _migration_files()]
+        assert migrate(con) == []
+        assert applied_versions(con) == {version for version, _, _ in _migration_files()}
+    finally:
+        con.close()
