@@ -148,8 +148,12 @@ def unique_headers(headers: list[Any]) -> list[str]:
 
 def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
     """CSV with sniffed delimiter and encoding, parsed by Arrow's multi-threaded reader."""
-    text, encoding = decode_text(path, data)
-    head_lines = [line for line in text[:200_000].splitlines()[: HEADER_SEARCH_ROWS * 2]]
+    body, encoding = _utf8_body(data)
+    if body is None:  # not UTF-8: decode once (cp1252, UTF-16) and hand Arrow UTF-8
+        text, encoding = decode_text(path, data)
+        body = text.encode("utf-8")
+    head = body[:200_000].decode("utf-8", errors="ignore")
+    head_lines = head.splitlines()[: HEADER_SEARCH_ROWS * 2]
     non_empty = [line for line in head_lines if line.strip()]
     if not non_empty:
         raise ResqueError(f"{path}: the file is empty")
@@ -157,32 +161,15 @@ def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
     parsed_head = [next(csv.reader([line], delimiter=delimiter)) for line in head_lines]
     header_at = _header_index(parsed_head, entity)
     headers = unique_headers(parsed_head[header_at])
-    body_start = _offset_of_line(text, header_at + 1)
-    bad_rows: list[tuple[int | None, str, str]] = []
-
-    def skip_invalid(row: pacsv.InvalidRow) -> str:
-        # Arrow gives no row number when values may span lines: find the line by its text
-        found = text.find(row.text, body_start)
-        line = text.count("\n", 0, found) + 1 if found != -1 else None
-        reason = f"row has {row.actual_columns} fields, the header has {row.expected_columns}"
-        bad_rows.append((line, reason, row.text[:2000]))
-        return "skip"
-
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(text[body_start:].encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=headers, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in headers},
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
+        table, bad_rows = _parse_csv_body(body, header_at, headers, delimiter)
     except pa.ArrowInvalid as exc:
-        raise ResqueError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from exc
+        if "utf8" in str(exc).lower() and encoding == "utf-8":
+            text, encoding = decode_text(path, data)  # names the encoding problem
+            table, bad_rows = _parse_csv_body(text.encode("utf-8"), header_at, headers, delimiter)
+        else:
+            message = str(exc).splitlines()[0]
+            raise ResqueError(f"{path}: not a readable CSV file ({message})") from exc
     frame = table.to_pandas()  # Arrow-backed strings: nulls stay nulls, no object copies
     first_row = header_at + 2
     detail = {
@@ -194,13 +181,57 @@ def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
     return RawTable(frame, list(range(first_row, first_row + len(frame))), bad_rows, detail)
 
 
-def _offset_of_line(text: str, line_index: int) -> int:
-    """Character offset where line number `line_index` (0-based) starts."""
+def _utf8_body(data: bytes) -> tuple[bytes | None, str]:
+    """The bytes as they are when they look like UTF-8 (Arrow checks the rest while parsing)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:65536]:
+        return None, ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data[:1_000_000].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < min(len(data), 1_000_000) - 4:  # not just a character cut at the edge
+            return None, ""
+    return data, "utf-8"
+
+
+def _parse_csv_body(
+    body: bytes, header_at: int, headers: list[str], delimiter: str
+) -> tuple[pa.Table, list[tuple[int | None, str, str]]]:
+    """Rows below the header line; rows with the wrong number of fields are set aside."""
+    body_start = _offset_of_line(body, header_at + 1)
+    bad_rows: list[tuple[int | None, str, str]] = []
+
+    def skip_invalid(row: pacsv.InvalidRow) -> str:
+        # Arrow gives no row number when values may span lines: find the line by its text
+        found = body.find(row.text.encode("utf-8"), body_start)
+        line = body.count(b"\n", 0, found) + 1 if found != -1 else None
+        reason = f"row has {row.actual_columns} fields, the header has {row.expected_columns}"
+        bad_rows.append((line, reason, row.text[:2000]))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(memoryview(body)[body_start:]),
+        read_options=pacsv.ReadOptions(column_names=headers, block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in headers},
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    return table, bad_rows
+
+
+def _offset_of_line(body: bytes, line_index: int) -> int:
+    """Byte offset where line number `line_index` (0-based) starts."""
     offset = 0
     for _ in range(line_index):
-        newline = text.find("\n", offset)
+        newline = body.find(b"\n", offset)
         if newline == -1:
-            return len(text)
+            return len(body)
         offset = newline + 1
     return offset
 

@@ -58,15 +58,33 @@ IDENTITY = {
 }
 
 
-def map_unique(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
-    """rule(value) for every value, computed once per distinct value."""
+TEXT = pa.string()
+# Arrow type of each normalised field; everything else is text.
+FIELD_TYPES: dict[str, pa.DataType] = {
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "start_date": pa.date32(),
+    "posted_at": pa.date32(),
+    "valid_through": pa.date32(),
+    "places": pa.int32(),
+    "is_immediate_start": pa.bool_(),
+    "row_number": pa.int64(),
+}
+
+
+def map_unique(
+    values: pd.Series, rule: Callable[[Any], Any], kind: pa.DataType = TEXT
+) -> pa.Array:
+    """rule(value) for every value as an Arrow array, computed once per distinct value."""
     unchanged = _unchanged_mask(values, rule)
     if unchanged is None:
-        return _map_distinct(values, rule)
-    results = values.to_numpy(dtype=object, na_value=None)
-    rest = ~unchanged
-    results[rest] = _map_distinct(values[rest], rule)
-    return results
+        return pa.array(_map_distinct(values, rule), type=kind)
+    original = _text_array(values)
+    changed = pc.invert(unchanged)
+    replacements = pa.array(
+        _map_distinct(values[changed.to_numpy(zero_copy_only=False)], rule), type=kind
+    )
+    return pc.replace_with_mask(original, changed, replacements)
 
 
 def _map_distinct(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
@@ -79,18 +97,23 @@ def _map_distinct(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray:
     return results[codes]
 
 
-def _unchanged_mask(values: pd.Series, rule: Callable[[Any], Any]) -> np.ndarray | None:
+def _text_array(values: pd.Series) -> pa.Array:
+    """A text column as one contiguous Arrow array (array kernels refuse chunked input)."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _unchanged_mask(values: pd.Series, rule: Callable[[Any], Any]) -> pa.BooleanArray | None:
     """Where a text column's values are ones the rule leaves as they are, checked in Arrow."""
     pattern = nz.UNCHANGED_PATTERNS.get(rule)
     if pattern is None or len(values) < FAST_PATH_MIN_ROWS:
         return None
     if not isinstance(values.dtype, pd.StringDtype):
         return None
-    text = pa.array(values, type=pa.string(), from_pandas=True)
+    text = _text_array(values)
     matches = pc.match_substring_regex(text, pattern)
     placeholder = pc.is_in(pc.utf8_lower(text), value_set=pa.array(sorted(nz.PLACEHOLDERS)))
-    mask = pc.fill_null(pc.and_(matches, pc.invert(placeholder)), False)
-    return mask.to_numpy(zero_copy_only=False)
+    return pc.fill_null(pc.and_(matches, pc.invert(placeholder)), False)
 
 
 def to_record_frame(
@@ -114,48 +137,52 @@ def to_record_frame(
 def normalise(
     frame: pd.DataFrame, entity: str, defaults: dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """Parse and clean every field; keep the source's postcode and start text for validation."""
-    columns: dict[str, np.ndarray] = {
-        name: frame[name].to_numpy(dtype=object) for name in ("source", "row_number")
+    """Parse and clean every field; keep the source's postcode and start text for validation.
+
+    Returns a frame of Arrow-backed columns: no Python object per value where the values
+    passed through unchanged, and no conversion when the batch is handed to DuckDB.
+    """
+    columns: dict[str, pa.Array] = {
+        "source": pa.array(frame["source"], type=pa.string(), from_pandas=True),
+        "row_number": pa.array(frame["row_number"], type=pa.int64()),
     }
     rules = POSTING_RULES if entity == "vacancies" else EMPLOYER_RULES
     for name, rule in rules.items():
-        columns[name] = map_unique(frame[name], rule)
+        columns[name] = map_unique(frame[name], rule, FIELD_TYPES.get(name, TEXT))
     columns.update(_normalised_place(frame))
     if entity == "vacancies":
         columns.update(_normalised_posting_extras(frame))
     else:
-        columns["name_normalised"] = map_unique(pd.Series(columns["name"]), employer_key)
-    # object columns throughout: no per-assignment conversion back to Arrow strings
-    out = pd.DataFrame(columns, dtype=object)
-    out["row_number"] = out["row_number"].astype("int64")
+        names = columns["name"].to_pandas(types_mapper=pd.ArrowDtype)
+        columns["name_normalised"] = map_unique(names, employer_key)
+    out = pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
     for name, value in (defaults or {}).items():
         out[name] = out[name].where(out[name].notna(), value)
     _fill_source_ref(out, entity)
     return out
 
 
-def _normalised_place(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _normalised_place(frame: pd.DataFrame) -> dict[str, pa.Array]:
     """Postcode as 5-digit text; a postcode written into the city column is split off."""
     postcode = map_unique(frame["postcode"], nz.normalise_postcode)
-    split = map_unique(frame["city"], nz.split_postcode_city)
-    from_city = np.array([pair[0] for pair in split], dtype=object)
+    split = _map_distinct(frame["city"], nz.split_postcode_city)
+    from_city = pa.array([pair[0] for pair in split], type=pa.string())
     return {
         "postcode_text": map_unique(frame["postcode"], nz.clean_line),
-        "postcode": np.where(pd.isna(postcode), from_city, postcode),
-        "city": np.array([pair[1] for pair in split], dtype=object),
+        "postcode": pc.coalesce(postcode, from_city),
+        "city": pa.array([pair[1] for pair in split], type=pa.string()),
     }
 
 
-def _normalised_posting_extras(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _normalised_posting_extras(frame: pd.DataFrame) -> dict[str, pa.Array]:
     """Dates beside the text they came from, coordinates, and the immediate-start flag."""
     start = frame["start_date"]
     return {
         "start_text": map_unique(start, nz.clean_line),
-        "start_date": map_unique(start, nz.parse_german_date),
-        "is_immediate_start": map_unique(start, nz.is_immediate_start).astype(bool),
-        "lat": map_unique(frame["lat"], lambda v: nz.parse_coordinate(v, "lat")),
-        "lon": map_unique(frame["lon"], lambda v: nz.parse_coordinate(v, "lon")),
+        "start_date": map_unique(start, nz.parse_german_date, pa.date32()),
+        "is_immediate_start": map_unique(start, nz.is_immediate_start, pa.bool_()),
+        "lat": map_unique(frame["lat"], lambda v: nz.parse_coordinate(v, "lat"), pa.float64()),
+        "lon": map_unique(frame["lon"], lambda v: nz.parse_coordinate(v, "lon"), pa.float64()),
     }
 
 
@@ -179,7 +206,8 @@ def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
     reasons = pd.Series(None, index=out.index, dtype=object)
 
     def reject(mask: pd.Series | np.ndarray, reason: Any) -> None:
-        mask = np.asarray(mask, dtype=bool) & reasons.isna().to_numpy()
+        known = pd.Series(mask, index=out.index).fillna(False)  # unknown is no reason
+        mask = known.to_numpy(dtype=bool) & reasons.isna().to_numpy()
         if mask.any():
             if isinstance(reason, pd.Series):
                 reason = reason.reindex(reasons.index).to_numpy()[mask]
@@ -195,7 +223,7 @@ def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
         too_long = out["description"].str.len() > MAX_TEXT_LENGTH
         reject(too_long, f"description longer than {MAX_TEXT_LENGTH} characters")
     _reject_duplicates(out, reasons, reject)
-    out[REJECT] = reasons
+    out[REJECT] = reasons.astype(object).where(reasons.notna(), None)
     return out
 
 
