@@ -147,8 +147,9 @@ def record_failure(con, run_id, kind, source, started, message, details) -> None
             error=message,
             details=details,
         )
-    except duckdb.Error:
-        log.exception("could not record the failed run %s", run_id)
+    except duckdb.Error as exc:
+        # the step's own error says what went wrong (often the same full disk)
+        log.info("could not record the failed run %s: %s", run_id, str(exc).splitlines()[0])
 
 
 def import_file(
@@ -171,6 +172,19 @@ def import_file(
         The step's run id and counts. Raises ResqueError with one line on bad input,
         after recording a failed run; the warehouse is then as it was.
     """
+    if entity == "participants":
+        # profiles pass the privacy guard and keep no raw payload: their own importer
+        from pipelines.participants import import_participants
+
+        return import_participants(
+            con,
+            path,
+            source=source,
+            overrides=overrides,
+            snapshot=snapshot,
+            sheet=sheet,
+            defaults=defaults,
+        )
     check_source_name(source)
     details: dict[str, Any] = {"path": str(path), "snapshot": snapshot}
     run_for_errors = (con, "import", source, details)
