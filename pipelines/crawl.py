@@ -34,6 +34,31 @@ log = logging.getLogger(__name__)
 # A crawl with fewer items than this share of the last good crawl is degraded.
 DEGRADED_FRACTION = 0.5
 PROCESS_TIMEOUT = 6 * 3600
+# Stats Scrapy itself keeps; what remains are the spider's and resque's own counters.
+_SCRAPY_STAT_PREFIXES = {
+    "downloader",
+    "response_received_count",
+    "scheduler",
+    "log_count",
+    "memusage",
+    "httpcompression",
+    "httperror",
+    "retry",
+    "robotstxt",
+    "item_scraped_count",
+    "request_depth_max",
+    "feedexport",
+    "spidermon",
+    "elapsed_time_seconds",
+    "start_time",
+    "finish_time",
+    "finish_reason",
+    "item_dropped_count",
+    "item_dropped_reasons_count",
+    "offsite",
+    "urllength",
+    "depth",
+}
 
 
 @dataclass
@@ -148,6 +173,12 @@ def crawl_health(output: CrawlOutput, entity: str) -> dict[str, Any]:
         "failed_monitors": stats.get("resque/failed_monitors", []),
         "field_coverage": coverage,
         "returncode": output.returncode,
+        # a spider's own counters (unreachable postings, broken JSON-LD blocks, ...)
+        "spider_stats": {
+            key: value
+            for key, value in stats.items()
+            if "/" in key and key.split("/", 1)[0] not in _SCRAPY_STAT_PREFIXES
+        },
     }
 
 

@@ -37,7 +37,7 @@ def crawl_settings(spec: dict[str, Any]) -> Settings:
 def run(spec: dict[str, Any]) -> int:
     """Run the spider the spec names; write stats.json; 0 when the crawl finished."""
     settings = crawl_settings(spec)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)  # its root handler writes LOG_FILE
     spider_class = process.spider_loader.load(spec["spider"])
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, **spec.get("args", {}))

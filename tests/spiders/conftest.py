@@ -6,6 +6,7 @@ writes a one-source config and runs `resque crawl` for real (the spider in its o
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import duckdb
 import pytest
+from scrapy import Request as ScrapyRequest
+from scrapy.http import HtmlResponse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Crawls against the local server need no politeness delays.
@@ -25,6 +29,14 @@ FAST_SETTINGS = {
     "RETRY_TIMES": 2,
     "DOWNLOAD_TIMEOUT": 5,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+# Live smoke checks (pytest -m live) crawl the real site politely and stop after a few items.
+LIVE_SETTINGS = {
+    "DOWNLOAD_DELAY": 1.0,
+    "AUTOTHROTTLE_ENABLED": True,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "DOWNLOAD_TIMEOUT": 30,
+    "CLOSESPIDER_ITEMCOUNT": 3,
 }
 
 
@@ -48,6 +60,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)  # when it arrived (waits, backoff)
 
 
 Route = Callable[[Request], Reply | None]
@@ -160,3 +173,45 @@ def crawl(tmp_path: Path, resque):
         return resque("--config", config, "--db", db or tmp_path / "crawl.duckdb", "crawl", name)
 
     return run
+
+
+def saved_response(path: Path, url: str, request: Any = None) -> Any:
+    """A saved page as the HtmlResponse Scrapy would have handed the spider for `url`."""
+    return HtmlResponse(url, body=path.read_bytes(), encoding="utf-8", request=request)
+
+
+def walk_saved(spider: Any, start: Any, page_for: Callable[[Any], Path | None]) -> list[Any]:
+    """Follow a spider's requests through saved pages, as an offline crawl; returns its items.
+
+    `page_for(request)` names the saved file for a request (None: not saved, skipped).
+    Requests for a URL already fetched are dropped, as Scrapy's duplicate filter does.
+    """
+    queue, seen, items = [start], set(), []
+    while queue:
+        request = queue.pop(0)
+        key = (request.method, request.url, request.body)
+        path = page_for(request)
+        if key in seen or path is None:
+            continue
+        seen.add(key)
+        callback = request.callback or spider.parse
+        for out in callback(saved_response(path, request.url, request), **request.cb_kwargs):
+            (queue if isinstance(out, ScrapyRequest) else items).append(out)
+    return items
+
+
+def crawl_runs(db_path: Path) -> list[dict[str, Any]]:
+    """The crawl runs of a test warehouse, oldest first, with their details parsed."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.execute(
+            "select source, status, rows_in, rows_new, rows_updated, rows_deactivated, details"
+            " from runs where kind = 'crawl' order by run_id"
+        ).fetchall()
+    finally:
+        con.close()
+    keys = ("source", "status", "rows_in", "rows_new", "rows_updated", "rows_deactivated")
+    return [
+        {**dict(zip(keys, row[:6], strict=True)), "details": json.loads(row[6] or "{}")}
+        for row in rows
+    ]

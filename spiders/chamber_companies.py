@@ -1,0 +1,143 @@
+"""Company directories of the chambers (IHK Firmenverzeichnis, HWK Betriebsverzeichnis).
+
+The index page links one page per initial letter (A–Z, letters without companies are not
+links); each letter page lists companies with their sector ('Branche', or 'Gewerk' for
+crafts), postal address and website, split over pages linked by 'Weiter »'. Everything is
+on the list pages, so no request per company is needed. Items are `Employer` records for
+the `employers` table (config `entity = "employers"`), so vacancies can be linked to
+employers and analysts can filter by sector. Directory entries also name a contact person
+and phone: only whitelisted labels are read.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+
+from pipelines.record import Employer
+from spiders.base import SourceSpider, label_key, lines_of, postal_address, text_of
+
+
+class ChamberCompaniesSpider(SourceSpider):
+    """A–Z index -> letter pages (paginated) -> one Employer per directory entry."""
+
+    name = "chamber_companies"
+    default_base_url = "https://www.ihk.de/leipzig/"
+    index_path = "firmenverzeichnis/index.html"
+
+    SELECTORS: ClassVar[dict[str, str]] = {
+        # index page
+        "letters": "ul.az-navigation li a::attr(href)",
+        # letter pages
+        "results": "div.firmenliste",
+        "entries": "div.firmenliste div.firma",
+        "ref": "./@data-firmen-id",
+        "name": ".firmenname",
+        "pairs": "dl > dt",
+        "no_results": "p.keine-eintraege",
+        "next_page": "//div[contains(@class, 'seitennavigation')]"
+        "//a[contains(., 'Weiter') or contains(., '»')]/@href",
+    }
+    # entry label -> employer key (labels not listed here are never read)
+    LABELS: ClassVar[dict[str, str]] = {
+        "branche": "sector",
+        "wirtschaftszweig": "sector",
+        "tätigkeit": "sector",
+        "gewerk": "sector",
+        "handwerk": "sector",
+        "anschrift": "address",
+        "adresse": "address",
+        "internet": "website",
+        "homepage": "website",
+        "website": "website",
+    }
+
+    async def start(self):
+        """The directory's index page (or the configured start URLs)."""
+        for url in self.start_urls or [self.url(self.index_path)]:
+            yield scrapy.Request(url, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any):
+        """The index: one request per initial letter that has companies."""
+        letters = self.sel(response, "letters").getall()
+        if not letters:
+            self.layout_changed(response, "A–Z navigation")
+            return
+        for href in letters:
+            yield response.follow(href.strip(), self.parse_letter)
+
+    def parse_letter(self, response: Response):
+        """A letter page: one Employer per entry, then the letter's next page."""
+        if not self.sel(response, "results"):
+            if not self.sel(response, "no_results"):
+                self.layout_changed(response, "company list")
+            return
+        for entry in self.sel(response, "entries"):
+            employer = self._parse_entry(entry, response)
+            if employer is not None:
+                yield employer
+        following = self.next_page(response, self.parse_letter)
+        if following is not None:
+            yield following
+
+    def _parse_entry(self, entry: Selector, response: Response) -> Employer | None:
+        """One directory entry as an Employer; None (logged) if it has no company name."""
+        name = self.first(entry, "name")
+        if name is None:
+            self.layout_changed(response, "company name in an entry")
+            return None
+        values = self._parse_labelled(entry)
+        ref, sector = self._parse_ref(entry), values.get("sector")
+        address = values.get("address", [])
+        street, postcode, city = postal_address(address)
+        website = self._parse_website(values.get("website"))
+        return Employer(
+            source=self.source,
+            source_ref=ref,
+            name=name,
+            sector=sector,
+            street=street,
+            postcode=postcode,
+            city=city,
+            url=website,
+            raw={
+                "url": response.url,
+                "ref": ref,
+                "name": name,
+                "sector": sector,
+                "address": address,
+                "website": website,
+            },
+        )
+
+    def _parse_ref(self, entry: Selector) -> str | None:
+        """The directory's id of the company."""
+        return self.sel(entry, "ref").get()
+
+    def _parse_labelled(self, entry: Selector) -> dict[str, Any]:
+        """Values of the labels LABELS knows: the address as lines, the website as its node."""
+        values: dict[str, Any] = {}
+        for label in self.sel(entry, "pairs"):
+            key = self.LABELS.get(label_key(text_of(label)))
+            if key is None or key in values:
+                continue
+            value = label.xpath("following-sibling::*[1]")
+            if key == "address":
+                values[key] = lines_of(value)
+            elif key == "website":
+                values[key] = value
+            else:
+                values[key] = text_of(value)
+        return values
+
+    def _parse_website(self, value: Any) -> str | None:
+        """The company's web address: the link target if it is a web link, else the text."""
+        if value is None:
+            return None
+        href = value.xpath(".//a/@href").get()
+        if href and href.strip().lower().startswith(("http://", "https://")):
+            return href.strip()
+        return text_of(value)
