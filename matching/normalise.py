@@ -1,12 +1,30 @@
-"""Reducing names and titles to what identifies them, for comparing records across sources.
+"""Reducing titles, names and places to what identifies them, for comparing records across sources.
 
-Pure functions, no I/O. The raw value is always kept elsewhere; these produce comparison keys.
+Pure functions, no I/O. The raw value is always kept elsewhere; these produce comparison keys:
+
+- `title_key`: a job title without gender markers, gendered word forms, working-time and
+  place tails, recruiting prefixes and punctuation ('Verkäufer*in (m/w/d) - Vollzeit' ->
+  'verkaeufer').
+- `employer_key`: a company name without legal form ('Müller GmbH & Co. KG' -> 'mueller').
+- `town_key` / `city_key`: a place name without postcode, district or state suffix
+  ('04109 Leipzig-Plagwitz' -> 'leipzig').
+- `is_agency`: whether an employer name is a temp or placement agency.
+- `posting_hours`: weekly hours stated in a title or description.
+- `client_key`: the client a temp agency's ad names ('Einsatz bei einem Logistikdienstleister
+  in Leipzig' -> 'logistikdienstleister').
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.normalise import weekly_hours
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # Legal forms, longest first so that 'gmbh & co. kg' goes before 'gmbh'.
@@ -21,6 +39,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 def fold(text: str) -> str:
     """Case-folded ASCII-ish text: umlauts spelled out, accents dropped."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTS)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -32,3 +52,340 @@ def employer_key(name: object) -> str | None:
     text = _LEGAL_FORMS.sub(" ", fold(name))
     key = _NON_ALNUM.sub(" ", text).strip()
     return key or _NON_ALNUM.sub(" ", fold(name)).strip() or None
+
+
+# --- agencies ------------------------------------------------------------------------------
+
+_AGENCY = re.compile(
+    r"zeitarbeit|leiharbeit|personal\s*-?\s*(?:service|dienst|partner|agentur|vermittlung|leasing"
+    r"|kontor|management|loesung|werk)|personal\b|arbeitnehmerueberlassung|staff|temp\b|\bperso"
+    r"|jobvermittlung|arbeitsvermittlung|personalvermittlung|recruiting|\bjobs?\b"
+)
+
+
+def is_agency(name: object) -> bool:
+    """True if an employer name reads like a temp or placement agency ('Personalservice Mitte')."""
+    if not isinstance(name, str) or not name:
+        return False
+    return bool(_AGENCY.search(fold(name)))
+
+
+# --- titles --------------------------------------------------------------------------------
+
+# Binnen-I before case folding: 'VerkäuferIn', 'MitarbeiterInnen'.
+_BINNEN_I = re.compile(r"(?<=[a-zäöüß])In(?:nen)?\b")
+_GENDER_LETTER = r"(?:m|w|d|f|x|i|div\.?|divers|inter)"
+_GENDER_MARKERS = re.compile(
+    r"\(\s*" + _GENDER_LETTER + r"(?:\s*[/|,\\-]\s*" + _GENDER_LETTER + r"){1,3}\s*\)"
+    r"|(?<![\w/])" + _GENDER_LETTER + r"(?:\s*[/|]\s*" + _GENDER_LETTER + r"){2,3}(?![\w/])"
+    r"|\(\s*(?:mwd|wmd|all\s*genders?|alle\s*geschlechter|gn\*?|geschlechtsneutral)\s*\)"
+    r"|\ball\s*genders?\b|\bmwd\b"
+)
+# Gendered word forms: 'Verkäufer*in', 'Helfer:in', 'Mitarbeiter/-in', 'Mitarbeiter(in)',
+# 'Mitarbeiter_innen', 'Kaufmann/-frau', 'Pflegefachfrau/-mann', 'anerkannte/r'.
+_GENDER_SUFFIX = re.compile(
+    r"(?<=[a-z])(?:\*|:|_|/-?|\(|-)innen\)?(?![a-z])|(?<=[a-z])(?:\*|:|_|/-?|\()in\)?(?![a-z])"
+)
+_MANN_FRAU = re.compile(r"(?<=[a-z])(mann|frau)\s*/\s*-?\s*(?:[a-z]*?)(?:frau|mann)(?![a-z])")
+_SLASH_R = re.compile(r"(?<=[a-z]e)/r(?![a-z])")
+_FRAU_WORD = re.compile(r"(?<=[a-z])frau(?=en\b|\b)")
+# Feminine forms of masculine titles: 'Verkäuferin', 'Friseurin', 'Fachlageristin'.
+_FEMININE = re.compile(r"(?<=[a-z]{3})(er|eur|ist|ant|ent|or|ar|eut|ot|at)in(?:nen)?\b")
+_IRREGULAR_FEMININE = {
+    "koechin": "koch",
+    "aerztin": "arzt",
+    "zahnaerztin": "zahnarzt",
+    "tieraerztin": "tierarzt",
+    "anwaeltin": "anwalt",
+    "baeuerin": "bauer",
+    "beamtin": "beamter",
+    "kollegin": "kollege",
+    "fachaerztin": "facharzt",
+}
+_PREFIXES = re.compile(
+    r"^(?:(?:wir\s+suchen|wir\s+stellen\s+ein|gesucht|ab\s+sofort\s+gesucht|dringend\s+gesucht"
+    r"|stellenangebot|stellenanzeige|jobangebot|job|neu|top\s*-?\s*job|sofort)\s*[:!\-–]\s*)+"
+)
+# Working-time and start words that say nothing about which job it is.
+_TAIL_WORDS = (
+    r"vollzeit|teilzeit|vz|tz|minijob|aushilfe auf minijobbasis|festanstellung|unbefristet"
+    r"|befristet|ab\s+sofort|sofort|zum\s+naechstmoeglichen\s+zeitpunkt|quereinstieg\s+moeglich"
+    r"|quereinsteiger\s+willkommen|auch\s+fuer\s+quereinsteiger|schichtarbeit|schichtdienst"
+    r"|im\s+[0-9]+\s*-?\s*schicht\s*-?\s*(?:system|betrieb)|[0-9]+\s*-?\s*schicht(?:system)?"
+    r"|wechselschicht|nachtschicht|in\s+vollzeit|in\s+teilzeit|in\s+voll\s*-?\s*oder\s+teilzeit"
+    r"|voll\s*-?\s*oder\s+teilzeit|vollzeit\s*/\s*teilzeit|teilzeit\s*/\s*vollzeit|gesucht"
+    r"|dringend|mit\s+uebernahmeoption|direktvermittlung|in\s+festanstellung|top\s*-?\s*gehalt"
+    r"|(?:[0-9]+(?:[.,][0-9]+)?\s*(?:-|bis)\s*)?[0-9]+(?:[.,][0-9]+)?\s*(?:std|stunden|h)\.?"
+    r"(?:\s*(?:/|pro|je)\s*(?:woche|wo))?\.?"
+)
+_TAIL_SEGMENT = re.compile(
+    r"\s*(?:[-–—,|/+]|\(|\bund\b)?\s*\(?\s*(?:" + _TAIL_WORDS + r")\s*\)?\s*$"
+)
+# 'in Leipzig', 'in 04109 Leipzig-Plagwitz', 'in Halle (Saale)', 'Raum Leipzig' at the end.
+_PLACE_TAIL = re.compile(
+    r"\s*[-–,]?\s*(?:\bin\b|\bim\s+raum\b|\braum\b|\bstandort\b|\bbei\b)\s+"
+    r"(?!der\b|die\b|das\b|dem\b|den\b|einem\b|einer\b|unserem\b|unserer\b)"
+    r"(?:[0-9]{5}\s+)?[a-z][a-z.]*(?:[-/ ][a-z][a-z.]*){0,2}(?:\s*\([a-z ]+\))?\s*$"
+)
+_PUNCT = re.compile(r"[^a-z0-9]+")
+# Words that are filler in titles, never what tells two jobs apart: gender letters left
+# over, conjunctions, articles and prepositions ('Kaufmann im Einzelhandel').
+# fmt: off
+_FILLER = frozenset((
+    "m", "w", "d", "x", "f", "r", "in", "innen", "und", "oder", "bzw", "u", "im", "fuer", "der",
+    "die", "das", "den", "dem", "des", "zum", "zur", "mit", "von", "vom", "bei", "am", "an",
+    "auf", "als", "fur",
+))
+# fmt: on
+
+
+def _strip_gender(text: str) -> str:
+    """Gender markers and gendered endings removed; the masculine base form kept."""
+    text = _GENDER_MARKERS.sub(" ", text)
+    text = _MANN_FRAU.sub(r"\1", text)
+    text = _GENDER_SUFFIX.sub("", text)
+    text = _SLASH_R.sub("", text)
+    text = _FRAU_WORD.sub("mann", text)
+    return text
+
+
+# A title without any of these words has no tail to strip (a cheap test before the costly one).
+_TAIL_HINT = re.compile(
+    r"zeit|sofort|befrist|schicht|quereinst|minijob|festanst|gesucht|dringend|std|stunden|\bh\b"
+    r"|\bin\b|\bim\b|raum|standort|\bbei\b|\bvz\b|\btz\b|uebernahme|direktverm|gehalt|aushilfe"
+)
+
+
+def _strip_tails(text: str) -> str:
+    """Working-time, start and place tails removed from the end, repeatedly."""
+    if not _TAIL_HINT.search(text):
+        return text
+    for _ in range(6):
+        shorter = _TAIL_SEGMENT.sub("", text)
+        shorter = _PLACE_TAIL.sub("", shorter) if shorter == text else shorter
+        if shorter == text or not shorter.strip(" -–,"):
+            return text
+        text = shorter
+    return text
+
+
+def _base_word(word: str) -> str:
+    """A feminine word form reduced to the masculine base ('verkaeuferin' -> 'verkaeufer')."""
+    if word in _IRREGULAR_FEMININE:
+        return _IRREGULAR_FEMININE[word]
+    if word.endswith("kraefte"):  # plural: 'Reinigungskräfte'
+        return word[:-7] + "kraft"
+    if word.endswith("in") or word.endswith("innen"):
+        return _FEMININE.sub(r"\1", word)
+    return word
+
+
+def title_key(title: object) -> str | None:
+    """A job title reduced to the words that say which job it is.
+
+    'Verkäufer*in (m/w/d) - Vollzeit' -> 'verkaeufer'; 'Wir suchen: Kaufmann/-frau für
+    Büromanagement in Leipzig' -> 'kaufmann fuer bueromanagement'. Words repeated by a
+    gender pair ('Kassierer / Kassiererin') are kept once. None for empty titles.
+    """
+    if not isinstance(title, str) or not title.strip():
+        return None
+    text = fold(_BINNEN_I.sub("", title))
+    text = _strip_gender(text)
+    text = _PREFIXES.sub("", text.strip())
+    # 'Müller GmbH: Lagerhelfer', 'Ausbildung 2027: Koch': the job is after the colon
+    head, colon, rest = text.rpartition(": ")
+    if colon and rest.strip():
+        text = rest
+    text = _strip_tails(text)
+    words: list[str] = []
+    for raw in _PUNCT.split(text):
+        if not raw or raw in _FILLER:
+            continue
+        word = _base_word(raw)
+        if word not in words:
+            words.append(word)
+    return " ".join(words) or _PUNCT.sub(" ", fold(title)).strip() or None
+
+
+def strip_context(key: str | None, employer: str | None, town: str | None) -> str | None:
+    """A title key without the employer's or town's words ('lagerhelfer mueller' -> 'lagerhelfer').
+
+    Titles sometimes carry the employer's name or the town as a prefix or suffix; the words
+    are dropped only if something else remains.
+    """
+    if not key:
+        return key
+    drop = set()
+    if employer:
+        drop.update(employer.split())
+    if town:
+        drop.update(town.split())
+    if not drop:
+        return key
+    words = [w for w in key.split() if w not in drop]
+    return " ".join(words) if words else key
+
+
+# --- places --------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"(?<![0-9])[0-9]{5}(?![0-9])")
+_PAREN = re.compile(r"\([^)]*\)")
+_STATE_SUFFIX = re.compile(
+    r",\s*(?:sachs(?:en)?|sa|sachsen\s*-?\s*anhalt|thuer(?:ingen)?|th|bayern|bay|by|brandenburg|bb"
+    r"|hessen|he|nrw|nordrhein\s*-?\s*westfalen|niedersachsen|nds|ni|berlin|be|hamburg|hh"
+    r"|bremen|hb|saarland|sl|rheinland\s*-?\s*pfalz|rlp|rp|schleswig\s*-?\s*holstein|sh"
+    r"|mecklenburg\s*-?\s*vorpommern|mv|baden\s*-?\s*wuerttemberg|bw|deutschland|germany|de)"
+    r"\.?\s*$"
+)
+# The qualifiers of a town that are part of its name and tell towns apart.
+_TWO_WORD_TOWNS = frozenset(("bad", "sankt", "st", "neu", "gross", "klein", "alt", "hohen"))
+
+
+def city_key(city: object) -> str | None:
+    """A place name folded, without postcode, state suffix or bracketed district.
+
+    '04109 Leipzig' -> 'leipzig'; 'LEIPZIG, Sachs' -> 'leipzig'; 'Leipzig (Gohlis)' ->
+    'leipzig'; 'Leipzig-Plagwitz' -> 'leipzig plagwitz' (town_key drops the district).
+    """
+    if not isinstance(city, str) or not city.strip():
+        return None
+    text = fold(city)
+    text = _POSTCODE.sub(" ", text)
+    text = _STATE_SUFFIX.sub("", text)
+    text = _PAREN.sub(" ", text)
+    text = text.split(",")[0].split("/")[0]
+    key = _PUNCT.sub(" ", text).strip()
+    return key or None
+
+
+def town_key(city: object) -> str | None:
+    """The town a place name is in, districts dropped: 'Leipzig-Plagwitz' -> 'leipzig'.
+
+    Towns whose first word is a common qualifier ('Bad Düben', 'Sankt Egidien') keep two
+    words, so 'Bad Düben' and 'Bad Lausick' stay apart.
+    """
+    key = city_key(city)
+    if key is None:
+        return None
+    words = key.split()
+    if words[0] in _TWO_WORD_TOWNS and len(words) > 1:
+        return f"{words[0]} {words[1]}"
+    return words[0]
+
+
+def posting_hours(title: object, description: object = None) -> float | None:
+    """Weekly hours stated in the title, else in the description ('Teilzeit 20 Std./Woche')."""
+    for text in (title, description):
+        if isinstance(text, str) and text:
+            hours = weekly_hours(text[:2000])
+            if hours is not None:
+                return hours
+    return None
+
+
+_PHRASE_END = r"(.+?)(?:\s+(?:in|im|am|aus|suchen)\b|\s*\(|[.,;:]|$)"
+_CLIENT_PATTERNS = [
+    re.compile(r"einsatz\s+bei\s+(?:ein\w*\s+)?" + _PHRASE_END),
+    re.compile(r"\bkunde\w*\s+(?:ist\s+)?(?:ein\w*\s+)" + _PHRASE_END),
+    re.compile(r"festanstellung\s+bei\s+(?:ein\w*\s+)?" + _PHRASE_END),
+    re.compile(r"\bfuer\s+(?:einen|eine|ein)\s+(?!einsatz|direkte)" + _PHRASE_END),
+]
+
+
+def client_key(description: object) -> str | None:
+    """The head noun of the client a temp agency's ad describes, if it names one.
+
+    Agencies hide the client's name but say what it is ('Unser Kunde ist ein
+    Logistikdienstleister', 'Einsatz bei einer Klinik'); two agencies offering the same
+    job name the same kind of client. Only the last word of the phrase is kept, so
+    declension ('einem', 'ein') does not matter.
+    """
+    if not isinstance(description, str) or not description:
+        return None
+    text = fold(description[:600])
+    for pattern in _CLIENT_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            words = _PUNCT.sub(" ", match[1]).split()
+            return words[-1] if words else None
+    return None
+
+
+# --- the same rules over whole columns (Arrow's RE2, no Python loop per row) -----------------
+
+_HOURS_HINT = r"[0-9]\s*-?\s*(?:wochenstunden|stunden|stunde|std|hours|hour|hrs|hr|h)\b"
+# RE2 has no look-ahead: the patterns run in turn, as client_key tries them.
+_CLIENT_RE2 = [
+    r"einsatz\s+bei\s+(?:ein\w*\s+)?(?P<p>[^.,;:(]+?)(?:\s+(?:in|im|am|aus|suchen)\b|\s*\(|[.,;:]|$)",
+    r"\bkunde\w*\s+(?:ist\s+)?ein\w*\s+(?P<p>[^.,;:(]+?)(?:\s+(?:in|im|am|aus|suchen)\b|\s*\(|[.,;:]|$)",
+    r"festanstellung\s+bei\s+(?:ein\w*\s+)?(?P<p>[^.,;:(]+?)(?:\s+(?:in|im|am|aus|suchen)\b|\s*\(|[.,;:]|$)",
+    r"\b(?:für|fuer)\s+(?:einen|eine|ein)\s+(?P<p>[^.,;:(]+?)(?:\s+(?:in|im|am|aus|suchen)\b|\s*\(|[.,;:]|$)",
+]
+
+
+def _lower_head(texts: pd.Series, chars: int) -> pa.Array:
+    """The first `chars` characters of each text, lower-cased, as an Arrow array."""
+    array = pa.array(texts.astype(object).where(texts.notna(), None), pa.string(), from_pandas=True)
+    return pc.utf8_lower(pc.utf8_slice_codeunits(array, 0, chars))
+
+
+def description_keys(descriptions: pd.Series, chars: int) -> np.ndarray:
+    """Each description's first `chars` characters, lower-cased (None where missing)."""
+    return np.asarray(_lower_head(descriptions, chars).to_pandas(), dtype=object)
+
+
+def client_keys(descriptions: pd.Series) -> np.ndarray:
+    """client_key for a whole column: the same rules, run by Arrow's regex engine."""
+    text = _lower_head(descriptions, 600)
+    found = np.full(len(descriptions), None, dtype=object)
+    for pattern in _CLIENT_RE2:
+        phrase = pc.struct_field(pc.extract_regex(text, pattern), [0])
+        phrase = np.asarray(phrase.to_pandas(), dtype=object)
+        todo = pd.isna(found) & pd.notna(phrase)
+        found[todo] = phrase[todo]
+    heads = {p: _client_head(p) for p in pd.unique(found[pd.notna(found)])}
+    return np.array([heads.get(p) if p is not None else None for p in found], dtype=object)
+
+
+def _client_head(phrase: str) -> str | None:
+    words = _PUNCT.sub(" ", fold(phrase)).split()
+    if not words or words[0] in ("einsatz", "direkte"):
+        return None
+    return words[-1]
+
+
+def hours_of_texts(texts: pd.Series) -> np.ndarray:
+    """posting_hours for a column of texts: only texts that mention hours reach Python."""
+    hint = pc.match_substring_regex(_lower_head(texts, 2000), _HOURS_HINT)
+    hours = np.full(len(texts), np.nan)
+    rows = np.flatnonzero(np.asarray(hint.to_pandas(), dtype=object) == True)  # noqa: E712
+    values = texts.to_numpy(dtype=object)
+    for row in rows:
+        found = weekly_hours(values[row][:2000])
+        hours[row] = np.nan if found is None else found
+    return hours
+
+
+# Spellings title_key removes anyway, removed over a whole column by Arrow first, so that
+# the Python rules run once per distinct title that is left ('Lagerhelfer (m/w/d)' and
+# 'Lagerhelfer (w/m/d)' become one). Binnen-I needs the case, so it goes before lowering.
+_PRE_CLEAN = [
+    (r"([a-zäöüß])In(?:nen)?\b", r"\1"),
+    (None, None),  # lower case
+    (r"\(\s*(?:m|w|d|x|f|i)(?:\s*[/|,]\s*(?:m|w|d|x|f|i)){1,3}\s*\)", " "),
+    (r"\(\s*(?:all\s*genders?|gn\*?)\s*\)", " "),
+    (r"\s+", " "),
+]
+
+
+def pre_clean_titles(titles: pd.Series) -> np.ndarray:
+    """Titles lower-cased, without Binnen-I and the common gender markers (see title_key)."""
+    array = pa.array(
+        titles.astype(object).where(titles.notna(), None), pa.string(), from_pandas=True
+    )
+    for pattern, replacement in _PRE_CLEAN:
+        if pattern is None:
+            array = pc.utf8_lower(array)
+        else:
+            array = pc.replace_substring_regex(array, pattern, replacement)
+    return np.asarray(pc.utf8_trim_whitespace(array).to_pandas(), dtype=object)

@@ -1,0 +1,1295 @@
+"""Generate German job postings with known truth: which postings are the same real opening.
+
+Used to build the labelled sets under tests/data/dedup/ (training and evaluation) and the
+data of benchmarks/bench_dedup.py. Deterministic for a seed.
+
+    python benchmarks/gen_postings.py --openings 1500 --seed 11 --out DIR [--occupations odd]
+
+Writes DIR/<source>.csv (one file per source, ';'-separated, in the shape the importer reads)
+and DIR/labels.csv (source, source_ref, cluster). What varies between the postings of one
+opening, and which look-alikes are planted as different openings, is described in
+tests/data/dedup/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# --- places: real towns, postcode ranges, districts ------------------------------------------
+# (town, first postcode, number of postcodes, districts, weight)
+TOWNS: list[tuple[str, int, int, list[str], int]] = [
+    (
+        "Leipzig",
+        4103,
+        40,
+        [
+            "Zentrum",
+            "Plagwitz",
+            "Gohlis",
+            "Connewitz",
+            "Grünau",
+            "Paunsdorf",
+            "Lindenau",
+            "Reudnitz",
+            "Eutritzsch",
+            "Mockau",
+            "Seehausen",
+        ],
+        30,
+    ),
+    (
+        "Berlin",
+        10115,
+        120,
+        [
+            "Mitte",
+            "Spandau",
+            "Neukölln",
+            "Pankow",
+            "Marzahn",
+            "Tempelhof",
+            "Charlottenburg",
+            "Lichtenberg",
+            "Köpenick",
+        ],
+        60,
+    ),
+    ("Hamburg", 20095, 80, ["Altona", "Harburg", "Wandsbek", "Bergedorf", "Eimsbüttel"], 40),
+    ("München", 80331, 70, ["Schwabing", "Pasing", "Sendling", "Giesing", "Moosach"], 40),
+    ("Köln", 50667, 45, ["Ehrenfeld", "Porz", "Kalk", "Mülheim", "Deutz"], 30),
+    ("Frankfurt am Main", 60306, 40, ["Höchst", "Bockenheim", "Sachsenhausen"], 25),
+    ("Frankfurt (Oder)", 15230, 4, [], 3),
+    ("Dresden", 1067, 35, ["Neustadt", "Pieschen", "Prohlis", "Gorbitz"], 20),
+    ("Chemnitz", 9111, 20, ["Kaßberg", "Sonnenberg"], 10),
+    ("Halle (Saale)", 6108, 15, ["Neustadt", "Ammendorf"], 10),
+    ("Magdeburg", 39104, 20, ["Sudenburg", "Stadtfeld"], 10),
+    ("Erfurt", 99084, 15, ["Ringelberg"], 10),
+    ("Stuttgart", 70173, 40, ["Bad Cannstatt", "Vaihingen", "Feuerbach"], 25),
+    ("Düsseldorf", 40210, 30, ["Bilk", "Benrath"], 20),
+    ("Dortmund", 44135, 30, ["Hörde", "Eving"], 20),
+    ("Essen", 45127, 30, ["Rüttenscheid", "Steele"], 18),
+    ("Bremen", 28195, 30, ["Vegesack", "Hemelingen"], 15),
+    ("Hannover", 30159, 30, ["Linden", "List"], 18),
+    ("Nürnberg", 90402, 30, ["Langwasser", "Gostenhof"], 18),
+    ("Duisburg", 47051, 20, ["Hamborn", "Rheinhausen"], 12),
+    ("Bochum", 44787, 15, ["Wattenscheid"], 10),
+    ("Wuppertal", 42103, 15, ["Elberfeld", "Barmen"], 10),
+    ("Bielefeld", 33602, 15, ["Sennestadt"], 10),
+    ("Bonn", 53111, 15, ["Bad Godesberg", "Beuel"], 10),
+    ("Münster", 48143, 15, ["Hiltrup"], 10),
+    ("Mannheim", 68159, 15, ["Neckarau"], 10),
+    ("Karlsruhe", 76131, 15, ["Durlach"], 10),
+    ("Augsburg", 86150, 15, ["Lechhausen"], 9),
+    ("Wiesbaden", 65183, 12, ["Biebrich"], 8),
+    ("Kiel", 24103, 12, ["Gaarden"], 8),
+    ("Rostock", 18055, 12, ["Warnemünde", "Lütten Klein"], 8),
+    ("Potsdam", 14467, 8, ["Babelsberg"], 6),
+    ("Schwerin", 19053, 6, [], 4),
+    ("Freiburg im Breisgau", 79098, 10, ["Herdern"], 7),
+    ("Regensburg", 93047, 8, [], 6),
+    ("Würzburg", 97070, 8, [], 6),
+    ("Göttingen", 37073, 6, [], 5),
+    ("Kassel", 34117, 10, [], 6),
+    ("Saarbrücken", 66111, 10, [], 6),
+    ("Mainz", 55116, 10, [], 6),
+    ("Zwickau", 8056, 6, [], 4),
+    ("Plauen", 8523, 4, [], 3),
+    ("Gera", 7545, 5, [], 3),
+    ("Jena", 7743, 5, [], 4),
+    ("Weimar", 99423, 3, [], 3),
+    ("Cottbus", 3042, 5, [], 3),
+    ("Markkleeberg", 4416, 1, [], 2),
+    ("Markranstädt", 4420, 1, [], 2),
+    ("Taucha", 4425, 1, [], 2),
+    ("Schkeuditz", 4435, 1, [], 3),
+    ("Delitzsch", 4509, 1, [], 2),
+    ("Borna", 4552, 1, [], 2),
+    ("Grimma", 4668, 1, [], 2),
+    ("Wurzen", 4808, 1, [], 2),
+    ("Eilenburg", 4838, 1, [], 2),
+    ("Bad Düben", 4849, 1, [], 1),
+    ("Bad Lausick", 4651, 1, [], 1),
+    ("Torgau", 4860, 1, [], 2),
+    ("Oschatz", 4758, 1, [], 1),
+    ("Döbeln", 4720, 1, [], 2),
+    ("Riesa", 1587, 2, [], 2),
+    ("Meißen", 1662, 2, [], 2),
+    ("Pirna", 1796, 2, [], 2),
+    ("Freiberg", 9599, 2, [], 2),
+    ("Bautzen", 2625, 2, [], 2),
+    ("Görlitz", 2826, 2, [], 2),
+    ("Dessau-Roßlau", 6842, 4, [], 3),
+    ("Wittenberg", 6886, 2, [], 2),
+    ("Merseburg", 6217, 1, [], 2),
+    ("Weißenfels", 6667, 1, [], 2),
+    ("Naumburg (Saale)", 6618, 1, [], 1),
+    ("Altenburg", 4600, 1, [], 2),
+    ("Sankt Augustin", 53757, 1, [], 1),
+    ("Neustadt an der Weinstraße", 67433, 2, [], 1),
+    ("Neustadt in Holstein", 23730, 1, [], 1),
+]
+STATE_SUFFIX = {
+    "Leipzig": "Sachs",
+    "Dresden": "Sachs",
+    "Chemnitz": "Sachs",
+    "Halle (Saale)": "Saale",
+    "Markkleeberg": "Sachs",
+    "Torgau": "Sachs",
+    "Zwickau": "Sachs",
+}
+
+# --- occupations: title forms as ads write them, tasks, requirements ---------------------------
+# name -> (sector, forms, tasks, requirements, hourly wage)
+OCCUPATIONS: dict[str, tuple[str, list[str], list[str], list[str], float]] = {
+    "lagerhelfer": (
+        "Logistik",
+        [
+            "Lagerhelfer",
+            "Lagerhelfer*in",
+            "Helfer:in im Lager",
+            "Lagermitarbeiter",
+            "Mitarbeiter/-in Lager",
+            "Lagerarbeiter",
+            "Helfer Lager und Logistik",
+        ],
+        [
+            "Kommissionierung per Handscanner",
+            "Be- und Entladen von LKW",
+            "Verpackung und Versand",
+            "Wareneingangskontrolle",
+        ],
+        ["Deutsch A2", "Schichtbereitschaft", "körperliche Belastbarkeit"],
+        14.2,
+    ),
+    "fachkraft_lager": (
+        "Logistik",
+        [
+            "Fachkraft für Lagerlogistik",
+            "Fachkraft Lagerlogistik",
+            "Lagerfachkraft",
+            "Fachlagerist / Fachkraft für Lagerlogistik",
+        ],
+        ["Warenannahme und Prüfung", "Bestandsführung im WWS", "Inventur"],
+        ["abgeschlossene Ausbildung", "Staplerschein", "Deutsch B1"],
+        16.1,
+    ),
+    "kommissionierer": (
+        "Logistik",
+        [
+            "Kommissionierer",
+            "Kommissionierer*in",
+            "Kommissionierer/-in",
+            "Mitarbeiter Kommissionierung",
+            "Picker / Kommissionierer",
+        ],
+        [
+            "Kommissionierung nach Pick-by-Voice",
+            "Zusammenstellen von Aufträgen",
+            "Etikettieren von Sendungen",
+        ],
+        ["Deutsch A2", "Schichtbereitschaft"],
+        14.0,
+    ),
+    "staplerfahrer": (
+        "Logistik",
+        [
+            "Staplerfahrer",
+            "Gabelstaplerfahrer",
+            "Staplerfahrer*in",
+            "Staplerfahrer/-in",
+            "Flurförderzeugführer",
+        ],
+        ["Be- und Entladen mit dem Frontstapler", "Ein- und Auslagerung im Hochregal"],
+        ["Staplerschein", "Schichtbereitschaft"],
+        15.0,
+    ),
+    "berufskraftfahrer": (
+        "Logistik",
+        [
+            "Berufskraftfahrer CE",
+            "LKW-Fahrer CE",
+            "Kraftfahrer Klasse CE",
+            "Berufskraftfahrer*in CE",
+            "Fahrer:in CE Nahverkehr",
+        ],
+        ["Nahverkehrstouren", "Belieferung von Filialen", "Be- und Entladen"],
+        ["Führerschein CE", "Fahrerkarte und Code 95"],
+        16.8,
+    ),
+    "paketzusteller": (
+        "Logistik",
+        [
+            "Paketzusteller",
+            "Paketzusteller*in",
+            "Kurierfahrer",
+            "Zusteller/-in Pakete",
+            "Auslieferungsfahrer",
+        ],
+        ["Zustellung von Paketen", "Beladen des Transporters"],
+        ["Führerschein B", "Deutsch A2"],
+        14.3,
+    ),
+    "produktionshelfer": (
+        "Produktion",
+        [
+            "Produktionshelfer",
+            "Produktionshelfer*in",
+            "Produktionsmitarbeiter",
+            "Helfer:in Produktion",
+            "Mitarbeiter/-in Produktion",
+        ],
+        [
+            "Bedienung von Fertigungsanlagen",
+            "Sichtkontrolle von Bauteilen",
+            "Verpacken von Fertigteilen",
+        ],
+        ["3-Schicht-Bereitschaft", "Deutsch A2"],
+        14.1,
+    ),
+    "maschinenfuehrer": (
+        "Produktion",
+        [
+            "Maschinen- und Anlagenführer",
+            "Maschinen- und Anlagenführer*in",
+            "Anlagenführer",
+            "Maschinenbediener",
+            "Anlagenbediener Produktion",
+        ],
+        ["Einrichten von CNC-Anlagen", "Überwachung der Produktion", "Qualitätsprüfungen"],
+        ["technische Ausbildung", "3-Schicht-Bereitschaft"],
+        16.0,
+    ),
+    "elektroniker_bt": (
+        "Elektro",
+        [
+            "Elektroniker für Betriebstechnik",
+            "Elektroniker/-in für Betriebstechnik",
+            "Elektroniker Betriebstechnik",
+            "Betriebselektriker",
+        ],
+        [
+            "Wartung elektrischer Anlagen",
+            "Fehlersuche an SPS-Steuerungen",
+            "Prüfungen nach DGUV V3",
+        ],
+        ["abgeschlossene Ausbildung", "Schichtbereitschaft"],
+        19.0,
+    ),
+    "elektroniker_eg": (
+        "Elektro",
+        [
+            "Elektroniker für Energie- und Gebäudetechnik",
+            "Elektroniker/-in Energie- und Gebäudetechnik",
+            "Elektroinstallateur",
+            "Elektriker",
+        ],
+        ["Elektroinstallation in Neubauten", "Verlegen von Leitungen", "Inbetriebnahme"],
+        ["abgeschlossene Ausbildung", "Führerschein B"],
+        18.0,
+    ),
+    "mechatroniker": (
+        "Elektro",
+        [
+            "Mechatroniker",
+            "Mechatroniker*in",
+            "Instandhaltungsmechatroniker",
+            "Mechatroniker Instandhaltung",
+        ],
+        ["Instandhaltung von Produktionsanlagen", "Störungsbeseitigung", "vorbeugende Wartung"],
+        ["abgeschlossene Ausbildung", "3-Schicht-Bereitschaft"],
+        19.0,
+    ),
+    "industriemechaniker": (
+        "Metall",
+        [
+            "Industriemechaniker",
+            "Industriemechaniker/-in",
+            "Industriemechaniker Instandhaltung",
+            "Schlosser / Industriemechaniker",
+        ],
+        ["Montage von Baugruppen", "Wartung von Maschinen", "Fertigung von Ersatzteilen"],
+        ["abgeschlossene Ausbildung", "Zeichnungslesen"],
+        18.2,
+    ),
+    "schweisser": (
+        "Metall",
+        ["Schweißer", "Schweißer MAG", "MAG-Schweißer", "Schweißer/-in", "Konstruktionsschweißer"],
+        ["MAG-Schweißen von Stahlkonstruktionen", "Schweißen nach Zeichnung"],
+        ["Schweißerprüfung", "Zeichnungslesen"],
+        17.5,
+    ),
+    "montagehelfer": (
+        "Metall",
+        ["Montagehelfer", "Montagehelfer*in", "Helfer:in Montage", "Montagemitarbeiter"],
+        ["Vormontage von Baugruppen", "Schraub- und Steckarbeiten"],
+        ["Deutsch A2", "Schichtbereitschaft"],
+        14.0,
+    ),
+    "koch": (
+        "Gastronomie",
+        ["Koch", "Koch/Köchin", "Koch*Köchin", "Jungkoch", "Koch/-in"],
+        ["Zubereitung regionaler Gerichte", "Vorbereitung des Mittagsgeschäfts", "HACCP"],
+        ["abgeschlossene Ausbildung", "Gesundheitszeugnis"],
+        15.8,
+    ),
+    "kuechenhilfe": (
+        "Gastronomie",
+        [
+            "Küchenhilfe",
+            "Küchenhelfer",
+            "Küchenhelfer*in",
+            "Spülkraft / Küchenhilfe",
+            "Mitarbeiter/-in Küche",
+        ],
+        ["Vorbereitung von Salaten", "Spülen und Reinigen der Küche"],
+        ["Gesundheitszeugnis", "Deutsch A2"],
+        14.0,
+    ),
+    "servicekraft": (
+        "Gastronomie",
+        [
+            "Servicekraft",
+            "Servicemitarbeiter",
+            "Servicekraft Restaurant",
+            "Mitarbeiter/-in im Service",
+            "Kellner / Servicekraft",
+        ],
+        ["Bedienung unserer Gäste", "Eindecken und Abräumen", "Kassieren am Tisch"],
+        ["Deutsch B1", "Wochenendbereitschaft"],
+        14.0,
+    ),
+    "housekeeping": (
+        "Hotel",
+        [
+            "Housekeeping",
+            "Zimmerreinigung",
+            "Mitarbeiter/-in Housekeeping",
+            "Zimmerreinigungskraft",
+            "Room Attendant",
+        ],
+        ["Reinigung der Gästezimmer", "Wäschewechsel"],
+        ["Deutsch A2", "Zuverlässigkeit"],
+        14.1,
+    ),
+    "reinigungskraft": (
+        "Reinigung",
+        [
+            "Reinigungskraft",
+            "Reinigungskraft für Büroobjekte",
+            "Mitarbeiter/-in Gebäudereinigung",
+            "Reinigungskräfte",
+            "Raumpfleger/-in",
+        ],
+        ["Unterhaltsreinigung von Büros", "Reinigung von Sanitäranlagen"],
+        ["Zuverlässigkeit", "Deutsch A2"],
+        14.6,
+    ),
+    "pflegehelfer": (
+        "Pflege",
+        [
+            "Pflegehelfer",
+            "Pflegehelfer*in",
+            "Pflegehilfskraft",
+            "Pflegeassistenz",
+            "Altenpflegehelfer",
+        ],
+        ["Unterstützung bei der Grundpflege", "Begleitung im Alltag"],
+        ["Deutsch B1", "Pflegebasiskurs"],
+        16.5,
+    ),
+    "pflegefachkraft": (
+        "Pflege",
+        [
+            "Pflegefachkraft",
+            "Pflegefachfrau/-mann",
+            "Examinierte Pflegefachkraft",
+            "Pflegefachmann/-frau",
+            "Altenpfleger/-in (examiniert)",
+        ],
+        ["Behandlungspflege", "Pflegeplanung und Dokumentation"],
+        ["Examen", "Deutsch B2"],
+        21.0,
+    ),
+    "verkaeufer": (
+        "Handel",
+        [
+            "Verkäufer",
+            "Verkäufer*in",
+            "Verkäufer/-in",
+            "Verkaufsmitarbeiter",
+            "Mitarbeiter/-in Verkauf",
+            "VerkäuferIn",
+        ],
+        ["Beratung der Kundschaft", "Warenverräumung", "Frischetheke"],
+        ["Deutsch B1", "Freundlichkeit"],
+        14.5,
+    ),
+    "kassierer": (
+        "Handel",
+        [
+            "Kassierer",
+            "Kassierer*in",
+            "Kassenkraft",
+            "Mitarbeiter/-in Kasse",
+            "Kassierer / Kassiererin",
+        ],
+        ["Kassieren und Abrechnung", "Kundenservice an der Kasse"],
+        ["Deutsch B1"],
+        14.0,
+    ),
+    "einzelhandelskaufmann": (
+        "Handel",
+        [
+            "Kaufmann im Einzelhandel",
+            "Kauffrau im Einzelhandel",
+            "Kaufmann/-frau im Einzelhandel",
+            "Einzelhandelskaufmann",
+        ],
+        ["Kundenberatung", "Warendisposition", "Kassenabschluss"],
+        ["abgeschlossene Ausbildung", "Deutsch B2"],
+        15.5,
+    ),
+    "buerokaufmann": (
+        "Büro",
+        [
+            "Kaufmann/-frau für Büromanagement",
+            "Kauffrau/Kaufmann für Büromanagement",
+            "Bürokaufmann",
+            "Kaufmann für Büromanagement",
+            "Bürokauffrau",
+        ],
+        ["Angebote und Rechnungen", "Terminkoordination", "Korrespondenz"],
+        ["abgeschlossene Ausbildung", "MS Office"],
+        17.0,
+    ),
+    "sachbearbeiter": (
+        "Büro",
+        [
+            "Sachbearbeiter",
+            "Sachbearbeiter/-in Verwaltung",
+            "Verwaltungsmitarbeiter",
+            "Sachbearbeiter:in Auftragsabwicklung",
+        ],
+        ["Auftragsabwicklung", "Datenpflege", "Kundenkorrespondenz"],
+        ["kaufmännische Ausbildung", "MS Office"],
+        17.5,
+    ),
+    "fachinformatiker": (
+        "IT",
+        [
+            "Fachinformatiker Systemintegration",
+            "Fachinformatiker*in für Systemintegration",
+            "IT-Administrator / Fachinformatiker",
+            "Systemadministrator",
+        ],
+        ["Betreuung der Server", "1st- und 2nd-Level-Support", "Netzwerktechnik"],
+        ["abgeschlossene Ausbildung", "Deutsch B2"],
+        22.0,
+    ),
+    "friseur": (
+        "Handwerk",
+        ["Friseur", "Friseur/-in", "Friseur*in", "Friseurin / Friseur", "Friseur:in"],
+        ["Schneiden, Färben, Stylen", "Beratung der Kundschaft"],
+        ["abgeschlossene Ausbildung"],
+        14.5,
+    ),
+    "maler": (
+        "Handwerk",
+        ["Maler und Lackierer", "Maler/Lackierer", "Malergeselle", "Maler und Lackierer/-in"],
+        ["Innen- und Fassadenarbeiten", "Tapezierarbeiten"],
+        ["abgeschlossene Ausbildung", "Führerschein B"],
+        16.5,
+    ),
+    "shk": (
+        "Handwerk",
+        [
+            "Anlagenmechaniker SHK",
+            "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik",
+            "Anlagenmechaniker*in SHK",
+            "Installateur / Anlagenmechaniker SHK",
+            "Heizungsmonteur",
+        ],
+        ["Installation von Heizungsanlagen", "Kundendienst", "Einbau von Wärmepumpen"],
+        ["abgeschlossene Ausbildung", "Führerschein B"],
+        18.0,
+    ),
+    "tischler": (
+        "Handwerk",
+        ["Tischler", "Tischler/-in", "Tischler*in", "Schreiner / Tischler", "Möbeltischler"],
+        ["Fertigung von Möbeln", "Montage beim Kunden"],
+        ["abgeschlossene Ausbildung"],
+        17.0,
+    ),
+    "hausmeister": (
+        "Gebäude",
+        [
+            "Hausmeister",
+            "Hausmeister/-in",
+            "Hausmeister*in",
+            "Haustechniker",
+            "Objektbetreuer / Hausmeister",
+        ],
+        ["Kleinreparaturen", "Pflege der Außenanlagen", "Winterdienst"],
+        ["Führerschein B", "handwerkliches Geschick"],
+        15.5,
+    ),
+    "sicherheit": (
+        "Sicherheit",
+        [
+            "Sicherheitsmitarbeiter",
+            "Sicherheitsmitarbeiter*in",
+            "Mitarbeiter/-in Sicherheitsdienst",
+            "Security-Mitarbeiter",
+            "Objektschützer",
+        ],
+        ["Objekt- und Empfangsdienst", "Kontrollgänge"],
+        ["Sachkunde § 34a", "Führungszeugnis"],
+        15.0,
+    ),
+    "erzieher": (
+        "Soziales",
+        [
+            "Erzieher",
+            "Erzieher*in",
+            "Erzieher/-in",
+            "Staatlich anerkannte/r Erzieher/-in",
+            "Pädagogische Fachkraft (Erzieher)",
+        ],
+        ["Betreuung einer Krippengruppe", "Elternarbeit"],
+        ["staatliche Anerkennung", "Deutsch C1"],
+        21.0,
+    ),
+    "baecker": (
+        "Lebensmittel",
+        ["Bäcker", "Bäcker/-in", "Bäckergeselle", "Bäcker*in", "Bäckerin"],
+        ["Herstellung von Brot und Brötchen", "Teigherstellung"],
+        ["abgeschlossene Ausbildung"],
+        15.5,
+    ),
+    "baeckereiverkauf": (
+        "Lebensmittel",
+        [
+            "Bäckereifachverkäufer",
+            "Verkäufer/-in Bäckerei",
+            "Fachverkäufer*in im Lebensmittelhandwerk",
+            "Bäckereiverkäuferin",
+        ],
+        ["Verkauf von Backwaren", "Kaffeezubereitung"],
+        ["Freundlichkeit"],
+        14.2,
+    ),
+    "gaertner": (
+        "Garten",
+        [
+            "Gärtner",
+            "Gärtner/-in",
+            "Gärtner GaLaBau",
+            "Landschaftsgärtner",
+            "Gärtner*in Garten- und Landschaftsbau",
+        ],
+        ["Pflege von Grünanlagen", "Pflasterarbeiten"],
+        ["Führerschein B"],
+        15.8,
+    ),
+    "bauhelfer": (
+        "Bau",
+        ["Bauhelfer", "Helfer Hoch- und Tiefbau", "Bauhelfer*in", "Bauarbeiter", "Helfer:in Bau"],
+        ["Schalungs- und Betonarbeiten", "Erdarbeiten"],
+        ["körperliche Belastbarkeit"],
+        14.8,
+    ),
+    "maurer": (
+        "Bau",
+        ["Maurer", "Maurer/-in", "Maurer*in", "Maurergeselle", "Maurer Hochbau"],
+        ["Mauerwerksarbeiten", "Betonarbeiten"],
+        ["abgeschlossene Ausbildung"],
+        18.0,
+    ),
+    "mfa": (
+        "Gesundheit",
+        [
+            "Medizinische Fachangestellte",
+            "Medizinische/r Fachangestellte/r",
+            "MFA (Medizinische Fachangestellte)",
+            "Arzthelferin / MFA",
+        ],
+        ["Empfang und Terminvergabe", "Assistenz bei Untersuchungen"],
+        ["abgeschlossene Ausbildung"],
+        16.0,
+    ),
+    "callcenter": (
+        "Service",
+        [
+            "Kundenberater Callcenter",
+            "Callcenter-Agent",
+            "Kundenservicemitarbeiter",
+            "Mitarbeiter/-in Kundenservice",
+        ],
+        ["telefonische Kundenbetreuung", "Bearbeitung von Anfragen"],
+        ["Deutsch C1"],
+        14.5,
+    ),
+}
+# Pairs of occupations whose titles look alike: the same employer posts both.
+RELATED = [
+    ("lagerhelfer", "fachkraft_lager"),
+    ("lagerhelfer", "staplerfahrer"),
+    ("elektroniker_bt", "elektroniker_eg"),
+    ("mechatroniker", "industriemechaniker"),
+    ("koch", "kuechenhilfe"),
+    ("verkaeufer", "einzelhandelskaufmann"),
+    ("verkaeufer", "kassierer"),
+    ("pflegehelfer", "pflegefachkraft"),
+    ("produktionshelfer", "maschinenfuehrer"),
+    ("buerokaufmann", "sachbearbeiter"),
+    ("baecker", "baeckereiverkauf"),
+    ("bauhelfer", "maurer"),
+]
+SECTOR_OCCS: dict[str, list[str]] = {}
+for _name, (_sector, *_rest) in OCCUPATIONS.items():
+    SECTOR_OCCS.setdefault(_sector, []).append(_name)
+
+CLIENTS = [
+    "ein Logistikdienstleister",
+    "ein Automobilzulieferer",
+    "ein Onlinehändler",
+    "ein Lebensmittelgroßhändler",
+    "ein Maschinenbauunternehmen",
+    "ein Krankenhaus",
+    "eine Seniorenresidenz",
+    "ein Tagungshotel",
+    "ein Cateringunternehmen",
+    "ein Baumarkt",
+    "ein Chemiepark",
+    "ein Paketdienst",
+    "ein Verpackungshersteller",
+    "ein Energieversorger",
+    "eine Klinik",
+    "ein Möbelhersteller",
+    "ein Getränkehersteller",
+]
+NAME_STEMS = [
+    "Elbtal",
+    "Auenwald",
+    "Saaleblick",
+    "Mulde",
+    "Rheinufer",
+    "Nordstern",
+    "Lindenhof",
+    "Sonnenhang",
+    "Eichenhain",
+    "Bergblick",
+    "Kranich",
+    "Havel",
+    "Spreewald",
+    "Ostsee",
+    "Harz",
+    "Weserland",
+    "Mainblick",
+    "Taunus",
+    "Brückenkopf",
+    "Kompass",
+    "Leuchtturm",
+    "Merkur",
+    "Atlas",
+    "Phönix",
+    "Nova",
+    "Vega",
+    "Orion",
+    "Falken",
+    "Adler",
+    "Birken",
+    "Tannen",
+    "Buchen",
+    "Seeblick",
+    "Waldrand",
+    "Stadtpark",
+    "Uferweg",
+    "Hafen",
+    "Messe",
+    "Ring",
+    "Tor",
+    "Markt",
+    "Schloss",
+    "Dom",
+    "Turm",
+    "Quell",
+    "Stern",
+    "Fluss",
+    "Aue",
+    "Heide",
+    "Moor",
+    "Feld",
+    "Grund",
+    "Hügel",
+    "Tal",
+    "Anger",
+    "Brunnen",
+    "Mühlen",
+]
+SECTOR_WORDS = {
+    "Logistik": ["Logistik", "Spedition", "Lagerlogistik", "Transporte"],
+    "Produktion": ["Kunststofftechnik", "Verpackungswerk", "Fertigung", "Präzisionsteile"],
+    "Elektro": ["Elektrotechnik", "Antriebstechnik", "Elektroanlagenbau"],
+    "Metall": ["Metallbau", "Stahlbau", "Maschinenbau"],
+    "Gastronomie": ["Gasthof", "Brauhaus", "Catering", "Restaurant"],
+    "Hotel": ["Hotel", "Tagungshotel"],
+    "Reinigung": ["Gebäudereinigung", "Gebäudedienste"],
+    "Pflege": ["Seniorenpflege", "Pflegedienst", "Seniorenzentrum"],
+    "Handel": ["Frischemarkt", "Getränkewelt", "Baumarkt", "Modehaus"],
+    "Büro": ["Verwaltung", "Immobilien"],
+    "IT": ["Systemhaus", "Datenwerk", "IT-Service"],
+    "Handwerk": ["Haustechnik", "Malerbetrieb", "Tischlerei"],
+    "Gebäude": ["Hausverwaltung", "Wohnungsbau"],
+    "Sicherheit": ["Sicherheitsdienst", "Objektschutz"],
+    "Soziales": ["Kita-Verbund", "Jugendhilfe"],
+    "Lebensmittel": ["Bäckerei", "Backstube"],
+    "Garten": ["Gartenbau", "Grünpflege"],
+    "Bau": ["Bauunternehmung", "Hoch- und Tiefbau"],
+    "Gesundheit": ["Praxis", "MVZ"],
+    "Service": ["Kundenservice", "Dialogcenter"],
+}
+LEGAL = [
+    "GmbH",
+    "GmbH",
+    "GmbH",
+    "GmbH & Co. KG",
+    "AG",
+    "e.V.",
+    "gGmbH",
+    "UG (haftungsbeschränkt)",
+    "KG",
+]
+LEGAL_VARIANTS = {
+    "GmbH": ["GmbH", "Gmbh", "G.m.b.H.", "GMBH"],
+    "GmbH & Co. KG": ["GmbH & Co. KG", "GmbH & Co KG", "GmbH u. Co. KG", "GmbH & Co.KG"],
+    "AG": ["AG"],
+    "e.V.": ["e.V.", "e. V.", "eV"],
+    "gGmbH": ["gGmbH", "gemeinnützige GmbH"],
+    "UG (haftungsbeschränkt)": ["UG (haftungsbeschränkt)", "UG"],
+    "KG": ["KG"],
+}
+AGENCY_PATTERNS = [
+    "{stem} Personalservice {legal}",
+    "{stem} Zeitarbeit {legal}",
+    "Personaldienste {stem} {legal}",
+    "{stem} Personal {legal}",
+    "{stem} Personalpartner {legal}",
+    "Jobvermittlung {stem} {legal}",
+]
+MARKERS = [
+    "(m/w/d)",
+    "(m/w/d)",
+    "(m/w/d)",
+    "(w/m/d)",
+    "m/w/d",
+    "(m/w/x)",
+    "(d/m/w)",
+    "(m|w|d)",
+    "(all genders)",
+    "(gn)",
+    "(m/f/d)",
+]
+PREFIXES = [
+    "Wir suchen: ",
+    "Gesucht: ",
+    "Ab sofort gesucht: ",
+    "Stellenangebot: ",
+    "Wir stellen ein: ",
+]
+SOURCES = [
+    "ba_jobsuche",
+    "arbeitgeberservice",
+    "jobmesse",
+    "karriereseite",
+    "ihk_boerse",
+    "stellenportal",
+]
+# per source: (has description, postcode kept, city style)
+SOURCE_STYLE = {
+    "ba_jobsuche": (0.9, 0.97, "plain"),
+    "arbeitgeberservice": (0.0, 0.98, "plain"),
+    "jobmesse": (0.8, 0.8, "district"),
+    "karriereseite": (0.95, 0.85, "mixed"),
+    "ihk_boerse": (0.9, 0.95, "plain"),
+    "stellenportal": (0.85, 0.7, "mixed"),
+}
+TIME_DISPLAY = {
+    "VZ": ["Vollzeit", "Vollzeit", "VZ", "Vollzeit 40 Std."],
+    "TZ": ["Teilzeit", "TZ"],
+    "VZTZ": ["Vollzeit/Teilzeit", "Vollzeit, Teilzeit"],
+    "SCH": ["Schicht", "Vollzeit, Schicht"],
+}
+STREET_NAMES = [
+    "Industriestraße",
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Am Gewerbepark",
+    "Dieselstraße",
+    "Lindenallee",
+]
+START_DATES = [
+    dt.date(2026, 12, 1),
+    dt.date(2027, 1, 1),
+    dt.date(2027, 1, 15),
+    dt.date(2027, 2, 1),
+    dt.date(2027, 3, 1),
+    dt.date(2027, 4, 1),
+    dt.date(2027, 8, 1),
+]
+
+
+@dataclass
+class Employer:
+    name: str
+    legal: str
+    sector: str
+    is_agency: bool
+    branches: list[tuple[str, str, str]]  # (town, postcode, district)
+    street: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Opening:
+    opening_id: int
+    employer: Employer
+    occupation: str
+    town: str
+    postcode: str
+    district: str
+    time: str
+    hours: int | None
+    start: dt.date | None
+    places: int
+    client: str | None
+    form: str
+    tasks: list[str]
+    reqs: list[str]
+    wage: float
+    posted: dt.date
+    agencies: list[Employer] = field(default_factory=list)
+
+
+class Generator:
+    """Draws employers, openings and their postings from one seeded random generator."""
+
+    def __init__(self, seed: int, occupations: list[str]):
+        self.rng = random.Random(seed)
+        self.occupations = occupations
+        self.postcodes = {
+            town: [f"{first + i * 2:05d}" for i in range(count)]
+            for town, first, count, _, _ in TOWNS
+        }
+        self.districts = {town: districts for town, _, _, districts, _ in TOWNS}
+        self.towns = [t[0] for t in TOWNS]
+        self.town_weights = [t[4] for t in TOWNS]
+        self.names: set[str] = set()
+        self.used: set[tuple[str, str, str]] = set()
+        self.ref = 0
+
+    # employers -----------------------------------------------------------------------------
+    def _place(self, town: str | None = None) -> tuple[str, str, str]:
+        town = town or self.rng.choices(self.towns, self.town_weights)[0]
+        index = self.rng.randrange(len(self.postcodes[town]))
+        districts = self.districts[town]
+        district = districts[index % len(districts)] if districts else ""
+        return town, self.postcodes[town][index], district
+
+    def _unique_name(self, pattern: str, sector: str) -> tuple[str, str]:
+        for attempt in range(1000):
+            legal = self.rng.choice(LEGAL)
+            stem = self.rng.choice(NAME_STEMS) + self.rng.choice(
+                ["", "", "", " Nord", " Süd", " Ost", " West", " Mitte", " Sachsen", " Plus"]
+            )
+            if attempt >= 20:  # large sets: compound stems ('Elbtalkranich') give more names
+                stem = self.rng.choice(NAME_STEMS) + self.rng.choice(NAME_STEMS).lower() + stem
+            name = pattern.format(
+                stem=stem, word=self.rng.choice(SECTOR_WORDS[sector]), legal=""
+            ).strip()
+            if name not in self.names:
+                self.names.add(name)
+                return name, legal
+        raise RuntimeError("ran out of employer names")
+
+    def employer(self, *, agency: bool, chain: bool = False) -> Employer:
+        if agency:
+            name, legal = self._unique_name(self.rng.choice(AGENCY_PATTERNS), "Logistik")
+            sector = "Personal"
+            branches = [self._place() for _ in range(self.rng.randint(1, 6))]
+        else:
+            sector = self.rng.choice(sorted({OCCUPATIONS[o][0] for o in self.occupations}))
+            name, legal = self._unique_name(
+                self.rng.choice(["{stem} {word} {legal}", "{word} {stem} {legal}"]), sector
+            )
+            n = self.rng.randint(8, 40) if chain else 1
+            home = self.rng.choices(self.towns, self.town_weights)[0]
+            branches = [self._place(home)] + [self._place() for _ in range(n - 1)]
+        employer = Employer(name, legal, sector, agency, branches)
+        for _, postcode, _ in branches:
+            employer.street[postcode] = (
+                f"{self.rng.choice(STREET_NAMES)} {self.rng.randint(1, 120)}"
+            )
+        return employer
+
+    # openings ------------------------------------------------------------------------------
+    def _occupation_for(self, employer: Employer) -> str:
+        if employer.is_agency:
+            return self.rng.choice(self.occupations)
+        own = [o for o in SECTOR_OCCS.get(employer.sector, []) if o in self.occupations]
+        return self.rng.choice(own or self.occupations)
+
+    def opening(
+        self,
+        opening_id: int,
+        employer: Employer,
+        occupation: str | None = None,
+        branch: tuple[str, str, str] | None = None,
+        **overrides,
+    ) -> Opening | None:
+        """A new opening; None if the employer already has this job in that town (an
+        ordinary opening never repeats one: that would be the same vacancy)."""
+        rng = self.rng
+        planted = occupation is not None
+        for _ in range(20):
+            occupation = occupation if planted else self._occupation_for(employer)
+            town, postcode, district = branch or rng.choice(employer.branches)
+            if employer.is_agency and branch is None and rng.random() < 0.6:
+                town, postcode, district = self._place(town if rng.random() < 0.7 else None)
+            if planted or (employer.name, occupation, town) not in self.used:
+                break
+        else:
+            return None
+        self.used.add((employer.name, occupation, town))
+        employer.street.setdefault(postcode, "Hauptstraße 1")
+        _, forms, tasks, reqs, wage = OCCUPATIONS[occupation]
+        time = rng.choice(["VZ", "VZ", "VZ", "TZ", "VZTZ", "SCH"])
+        values = dict(
+            opening_id=opening_id,
+            employer=employer,
+            occupation=occupation,
+            town=town,
+            postcode=postcode,
+            district=district,
+            time=time,
+            hours=rng.choice([20, 25, 30]) if time == "TZ" and rng.random() < 0.6 else None,
+            start=None if rng.random() < 0.4 else rng.choice(START_DATES),
+            places=rng.choice([1, 1, 1, 2, 2, 3, 5]),
+            client=rng.choice(CLIENTS) if employer.is_agency else None,
+            form=rng.choice(forms),
+            tasks=rng.sample(tasks, min(len(tasks), 2)),
+            reqs=rng.sample(reqs, min(len(reqs), 2)),
+            wage=round(wage + rng.uniform(-0.8, 1.5), 2),
+            posted=dt.date(2026, 9, 1) + dt.timedelta(days=rng.randint(0, 90)),
+        )
+        values.update(overrides)
+        return Opening(**values)
+
+    # postings ------------------------------------------------------------------------------
+    def title(self, op: Opening, source: str) -> str:
+        rng = self.rng
+        forms = OCCUPATIONS[op.occupation][1]
+        form = op.form if rng.random() < 0.7 else rng.choice(forms)
+        marker = rng.choice(MARKERS) if rng.random() < 0.75 else ""
+        tail = ""
+        if rng.random() < 0.3:
+            tails = [
+                " ab sofort",
+                ", unbefristet",
+                f" in {self.city_display(op, 'plain')}",
+                f" in {op.town}",
+            ]
+            tails += {
+                "VZ": [" - Vollzeit", " – Vollzeit", " in Vollzeit"],
+                "TZ": [" in Teilzeit", " - Teilzeit"],
+                "VZTZ": [" (Vollzeit/Teilzeit)"],
+                "SCH": [" - Schichtarbeit", " im 3-Schicht-System"],
+            }[op.time]
+            tail = rng.choice(tails)
+        if op.hours and (rng.random() < 0.5 or not SOURCE_STYLE[source][0]):
+            tail += rng.choice(
+                [f" ({op.hours} Std./Woche)", f" - {op.hours} Stunden", f" {op.hours} h/Woche"]
+            )
+        prefix = rng.choice(PREFIXES) if rng.random() < 0.08 else ""
+        title = f"{prefix}{form} {marker}".strip() + tail
+        if rng.random() < 0.04 and not op.employer.is_agency:
+            title = f"{self.employer_display(op.employer)}: {title}"
+        return title
+
+    def employer_display(self, employer: Employer) -> str:
+        rng = self.rng
+        legal = rng.choice(LEGAL_VARIANTS[employer.legal]) if rng.random() < 0.4 else employer.legal
+        if rng.random() < 0.08:
+            legal = ""
+        name = f"{employer.name} {legal}".strip()
+        if rng.random() < 0.04:
+            name = name.upper()
+        if rng.random() < 0.03:
+            name = name.replace(" ", "  ", 1)
+        return name
+
+    def city_display(self, op: Opening, style: str) -> str:
+        rng = self.rng
+        r = rng.random()
+        if style == "district" and op.district and r < 0.5:
+            return rng.choice([f"{op.town}-{op.district}", f"{op.town} ({op.district})"])
+        if style == "mixed":
+            if r < 0.1:
+                return op.town.upper()
+            if r < 0.2 and op.town in STATE_SUFFIX:
+                return f"{op.town}, {STATE_SUFFIX[op.town]}"
+            if r < 0.3 and op.district:
+                return f"{op.town}-{op.district}"
+        return op.town
+
+    def description(self, op: Opening) -> str:
+        rng = self.rng
+        parts = []
+        if op.client:
+            dative = op.client.replace("ein ", "einem ").replace("eine ", "einer ")
+            accusative = op.client.replace("ein ", "einen ")
+            parts.append(
+                rng.choice(
+                    [
+                        f"Einsatz bei {dative} in {op.town}.",
+                        f"Unser Kunde ist {op.client} in {op.town}.",
+                        f"Für {accusative} in {op.town} suchen wir Verstärkung.",
+                    ]
+                )
+            )
+        tasks = rng.sample(op.tasks, len(op.tasks))
+        parts.append(
+            rng.choice(
+                ["Ihre Aufgaben: {}.", "Aufgaben: {}.", "Sie sind zuständig für {}.", "{}."]
+            ).format(" und ".join(tasks))
+        )
+        if rng.random() < 0.8:
+            parts.append(
+                rng.choice(["Sie bringen mit: {}.", "Voraussetzungen: {}.", "Wichtig: {}."]).format(
+                    ", ".join(op.reqs)
+                )
+            )
+        if op.hours:
+            parts.append(
+                rng.choice(
+                    [
+                        f"Arbeitszeit: {op.hours} Stunden pro Woche.",
+                        f"Teilzeit mit {op.hours} Std./Woche.",
+                    ]
+                )
+            )
+        if rng.random() < 0.6:
+            wage = f"{op.wage:.2f}".replace(".", ",")
+            parts.append(
+                rng.choice(
+                    [
+                        f"Wir bieten {wage} € pro Stunde.",
+                        f"Stundenlohn ab {wage} €.",
+                        "Wir bieten einen unbefristeten Vertrag und Weiterbildung.",
+                    ]
+                )
+            )
+        keep = [p for i, p in enumerate(parts) if i == 0 or rng.random() < 0.85]
+        return " ".join(keep)
+
+    def start_display(self, op: Opening, repost: int) -> str:
+        rng = self.rng
+        if op.start is None:
+            return rng.choice(["ab sofort", "sofort", "", "nach Vereinbarung"])
+        start = op.start
+        if repost and rng.random() < 0.1:  # a later repost moves the start on
+            start = start + dt.timedelta(days=rng.choice([14, 31]))
+        return rng.choice(
+            [start.strftime("%d.%m.%Y"), start.strftime("%d.%m.%Y"), "nach Vereinbarung"]
+        )
+
+    def places_display(self, op: Opening, lister: Employer) -> str:
+        rng = self.rng
+        if rng.random() < 0.2:
+            return ""
+        if lister is not op.employer and rng.random() < 0.5:  # another agency's own count
+            return str(rng.choice([1, 1, 2, 3, 5]))
+        if rng.random() < 0.08:  # one place filled meanwhile, or a typo
+            return str(max(1, op.places + rng.choice([-1, 1])))
+        return str(op.places)
+
+    def posting(self, op: Opening, source: str, lister: Employer, repost: int) -> dict[str, str]:
+        rng = self.rng
+        has_desc, keep_postcode, style = SOURCE_STYLE[source]
+        self.ref += 1
+        postcode = op.postcode if rng.random() < keep_postcode else ""
+        city = self.city_display(op, style)
+        if not postcode and rng.random() < 0.4:
+            city = f"{op.postcode} {city}"
+        posted = op.posted + dt.timedelta(days=repost * rng.randint(7, 40) + rng.randint(0, 3))
+        return {
+            "Referenznummer": f"{source[:3].upper()}-{self.ref:08d}",
+            "Stellentitel": self.title(op, source),
+            "Arbeitgeber": self.employer_display(lister),
+            "Straße": lister.street.get(op.postcode, "") if rng.random() < 0.5 else "",
+            "PLZ": postcode,
+            "Arbeitsort": city,
+            "Beschreibung": self.description(op) if rng.random() < has_desc else "",
+            "Arbeitszeit": rng.choice(TIME_DISPLAY[op.time]) if rng.random() < 0.9 else "",
+            "Eintrittsdatum": self.start_display(op, repost),
+            "Anzahl Stellen": self.places_display(op, lister),
+            "Veröffentlicht am": posted.strftime("%d.%m.%Y"),
+        }
+
+
+def generate(
+    n_openings: int, seed: int, occupations: list[str] | None = None
+) -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str, int]]]:
+    """Postings per source and the truth (source, source_ref, opening id) for n real openings.
+
+    About 40% of openings are listed by temp agencies (a few hundred ads each, some openings
+    listed by two or three agencies); chains have 8-40 branches. Planted look-alikes (each a
+    different opening): the same employer and title in another town or district, the same
+    title at another employer in the same place, a related job at the same employer, another
+    client of the same agency, and the same job with different weekly hours.
+    """
+    gen = Generator(seed, occupations or sorted(OCCUPATIONS))
+    rng = gen.rng
+    n_agencies = max(2, n_openings // 250)
+    n_direct = max(4, n_openings // 4)
+    agencies = [gen.employer(agency=True) for _ in range(n_agencies)]
+    direct = [gen.employer(agency=False, chain=rng.random() < 0.05) for _ in range(n_direct)]
+    openings: list[Opening] = []
+
+    def add(op: Opening | None) -> Opening | None:
+        if op is not None:
+            openings.append(op)
+        return op
+
+    def other_terms(op: Opening) -> dict:
+        """A look-alike that differs where a reader could see it: working time and start."""
+        time = rng.choice(
+            [t for t in ("VZ", "TZ", "SCH") if t != op.time and {t, op.time} != {"VZ", "SCH"}]
+        )
+        start = rng.choice([d for d in START_DATES if d != op.start])
+        return {"time": time, "start": start, "hours": None}
+
+    while len(openings) < n_openings:
+        oid = len(openings)
+        if rng.random() < 0.4:
+            op = add(gen.opening(oid, rng.choice(agencies)))
+            if (
+                op is not None and rng.random() < 0.2
+            ):  # the same client job, listed by other agencies
+                op.agencies = [
+                    a for a in rng.sample(agencies, min(len(agencies), 2)) if a is not op.employer
+                ][: rng.randint(1, 2)]
+        else:
+            op = add(gen.opening(oid, rng.choice(direct)))
+        if op is None:
+            continue
+        r = rng.random()
+        oid = len(openings)
+        here = (op.town, op.postcode, op.district)
+        if r < 0.05 and len(op.employer.branches) > 1:  # same employer and title, another town
+            others = [b for b in op.employer.branches if b[0] != op.town]
+            if others:
+                add(gen.opening(oid, op.employer, op.occupation, rng.choice(others), form=op.form))
+        elif r < 0.09:  # same employer and title, same town, another postcode (district)
+            codes = [c for c in gen.postcodes[op.town] if c != op.postcode]
+            if codes:
+                add(
+                    gen.opening(
+                        oid,
+                        op.employer,
+                        op.occupation,
+                        (op.town, rng.choice(codes), ""),
+                        form=op.form,
+                    )
+                )
+        elif r < 0.13:  # same title and place, another employer
+            other = rng.choice(agencies if op.employer.is_agency else direct)
+            if other is not op.employer and other not in op.agencies:
+                extra = other_terms(op) if op.employer.is_agency else {}
+                add(gen.opening(oid, other, op.occupation, here, form=op.form, **extra))
+        elif r < 0.18:  # a related job at the same employer and place
+            related = [b for a, b in RELATED if a == op.occupation] + [
+                a for a, b in RELATED if b == op.occupation
+            ]
+            related = [o for o in related if o in gen.occupations]
+            if related:
+                add(gen.opening(oid, op.employer, rng.choice(related), here))
+        elif r < 0.21 and op.employer.is_agency:  # same agency and job, another client
+            add(
+                gen.opening(
+                    oid,
+                    op.employer,
+                    op.occupation,
+                    here,
+                    form=op.form,
+                    client=rng.choice([c for c in CLIENTS if c != op.client]),
+                    **other_terms(op),
+                )
+            )
+        elif r < 0.24:  # same job, different weekly hours
+            add(
+                gen.opening(
+                    oid, op.employer, op.occupation, here, form=op.form, time="TZ", hours=20
+                )
+            )
+            op.time, op.hours = "TZ", 30
+
+    postings: dict[str, list[dict[str, str]]] = {s: [] for s in SOURCES}
+    truth: list[tuple[str, str, int]] = []
+    for op in openings[:n_openings]:
+        listers = [op.employer] + op.agencies
+        n = 1 + min(int(rng.expovariate(0.55)), 7)
+        for repost in range(n):
+            source = rng.choice(SOURCES)
+            row = gen.posting(op, source, listers[repost % len(listers)], repost)
+            postings[source].append(row)
+            truth.append((source, row["Referenznummer"], op.opening_id))
+    return postings, truth
+
+
+def write(
+    out: Path, postings: dict[str, list[dict[str, str]]], truth: list[tuple[str, str, int]]
+) -> None:
+    """One CSV per source and labels.csv, under `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    for source, rows in postings.items():
+        if not rows:
+            continue
+        with (out / f"{source}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+            writer.writeheader()
+            writer.writerows(rows)
+    with (out / "labels.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "source_ref", "cluster"])
+        writer.writerows(truth)
+
+
+def occupation_subset(which: str) -> list[str]:
+    """'all', 'even' or 'odd' occupations (alphabetical), to test on titles never trained on."""
+    names = sorted(OCCUPATIONS)
+    if which == "even":
+        return names[::2]
+    if which == "odd":
+        return names[1::2]
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--openings", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--occupations", choices=["all", "even", "odd"], default="all")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    postings, truth = generate(args.openings, args.seed, occupation_subset(args.occupations))
+    write(args.out, postings, truth)
+    print(f"{len(truth)} postings of {args.openings} openings written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Retrain the dedup pair classifier and write matching/dedup_model.json.
+
+    python benchmarks/train_dedup.py [--check]
+
+Reads the labelled training set tests/data/dedup/train/ (made by gen_postings.py, see
+tests/data/dedup/README.md), imports it into a scratch warehouse with the real importer,
+builds candidate pairs with the real blocking and comparisons, fits the logistic
+regression and picks the F1-optimal threshold. Then it runs the whole dedup (clustering
+included) on the evaluation set tests/data/dedup/eval/, which the fit never sees, and
+prints pairwise and B-cubed scores. `--check` prints without writing the model.
+
+It lives beside the benchmarks because, like them, it is a developer tool that runs the
+real stages on generated data; the fitting itself is matching.classifier.fit_model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from matching import blocking  # noqa: E402
+from matching import dedup as md  # noqa: E402
+from matching.classifier import MODEL_FILE, calibration_table, fit_model  # noqa: E402
+from matching.evaluation import cluster_metrics, format_metrics  # noqa: E402
+from pipelines.importer import import_file  # noqa: E402
+from warehouse.db import open_warehouse, sql  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "dedup"
+# Features the model does not use: constant among scored pairs, or the same as another.
+UNUSED = {"employer_missing", "postcode_missing", "town_missing"}
+
+
+def load_labelled(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Import a labelled folder into a scratch warehouse; prepared postings and their truth."""
+    with tempfile.TemporaryDirectory() as tmp:
+        con = open_warehouse(Path(tmp) / "train.duckdb")
+        for path in sorted(folder.glob("*.csv")):
+            if path.name != "labels.csv":
+                import_file(con, path, entity="vacancies", source=path.stem)
+        raw = con.sql(sql("dedup_read_postings")).to_arrow_table().to_pandas()
+        con.close()
+    labels = pd.read_csv(folder / "labels.csv", dtype=str)
+    truth = raw.merge(labels, on=["source", "source_ref"], how="left")["cluster"]
+    if truth.isna().any():
+        raise SystemExit(f"{folder}: {int(truth.isna().sum())} postings without a label")
+    frame = md.normalise_and_prepare(raw.drop(columns=list(md.NORMALISED_COLUMNS.values())))
+    return frame, pd.factorize(truth)[0]
+
+
+def training_pairs(frame: pd.DataFrame, truth: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Features and labels of the scored candidate pairs; prints what blocking and rules lose."""
+    pairs = blocking.candidate_pairs(frame, blocking.default_rules())
+    evidence = md.pair_features(frame, pairs)
+    same = truth[pairs["left"].to_numpy()] == truth[pairs["right"].to_numpy()]
+    sizes = np.bincount(truth)
+    true_pairs = int(np.sum(sizes * (sizes - 1) // 2))
+    print(
+        f"candidate pairs {len(pairs)}; true pairs {true_pairs}, of which found by blocking "
+        f"{int(same.sum())} ({same.sum() / true_pairs:.1%})"
+    )
+    lost = pd.Series(evidence.rule[same & ~evidence.scored]).value_counts()
+    print("true pairs not scored, by rule:", dict(lost))
+    print(
+        "true pairs skipping costly comparisons:",
+        int((same & (evidence.features["costly_skipped"] == 1)).sum()),
+    )
+    return evidence.features[evidence.scored], same[evidence.scored].astype(int)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fit and evaluate, do not write")
+    parser.add_argument("--regularisation", type=float, default=1.0)
+    args = parser.parse_args()
+    frame, truth = load_labelled(DATA / "train")
+    features, labels = training_pairs(frame, truth)
+    names = [name for name in features.columns if name not in UNUSED]
+    model = fit_model(features, labels, names=names, regularisation=args.regularisation)
+    probability = model.probability(features)
+    print(calibration_table(probability, labels).round(3).to_string())
+    print(f"threshold {model.threshold}, training pairs {model.info}")
+    for name, coef in sorted(
+        zip(model.features, model.coefficients, strict=True), key=lambda x: -abs(x[1])
+    ):
+        print(f"  {name:24s} {coef:+8.3f}")
+    eval_frame, eval_truth = load_labelled(DATA / "eval")
+    result = md.deduplicate(eval_frame, model)
+    metrics = cluster_metrics(result.clusters, eval_truth)
+    print("evaluation set (not used for fitting):\n" + format_metrics(metrics))
+    model.info.update(
+        {
+            "trained_on": "tests/data/dedup/train (gen_postings.py, see README.md there)",
+            "trained_at": dt.date.today().isoformat(),
+            "eval_pair_f1": round(metrics["pair_f1"], 4),
+            "eval_bcubed_f1": round(metrics["bcubed_f1"], 4),
+        }
+    )
+    if not args.check:
+        target = ROOT / "matching" / MODEL_FILE
+        target.write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""Comparisons: how alike two postings are, field by field, and the hard rules.
+
+Each comparison is a small declarative object: a feature name, the column(s) it reads and
+how it compares them. Fuzzy text comparisons run in rapidfuzz's C scorers over all pairs at
+once (`process.cpdist`, all cores), never in a Python loop over pairs. A feature is a float
+in [0, 1]; a missing value on either side gives 0 and a separate `*_missing` feature, so
+the classifier can tell "unknown" from "different".
+
+Hard rules are the cases where the domain is clear whatever the text says: a different
+postcode or town is a different workplace (two branches of a chain are two vacancies), a
+different number of weekly hours is a different vacancy, an apprenticeship is not a job
+(a posting is an apprenticeship if its source says so or its title starts with
+'Ausbildung', 'Azubi' or 'Auszubildende').
+
+Pure functions over DataFrames; pairs are row positions into the postings frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+# Working times that cannot describe the same opening.
+_TIME_CONFLICTS = {
+    frozenset(("full_time", "part_time")),
+    frozenset(("full_time", "minijob")),
+    frozenset(("shift", "minijob")),
+    frozenset(("full_or_part_time", "minijob")),
+    frozenset(("part_time", "shift")),
+}
+DESCRIPTION_CHARS = 250
+
+
+def _side(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """One side of the pairs: the column's values at the given row positions."""
+    return frame[column].to_numpy(dtype=object)[rows]
+
+
+def _days(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A date column as days since the epoch (NaN where missing)."""
+    dates = pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]")
+    days = dates.astype("int64").astype(np.float64)
+    days[np.isnat(dates)] = np.nan
+    return days
+
+
+@dataclass(frozen=True)
+class FuzzyComparison:
+    """rapidfuzz similarity of a text column (0..1); `*_missing` where either side lacks it.
+
+    Each of `levels` adds an indicator `<name>_<level * 100>` (similarity >= level), so the
+    linear model can weigh 'identical', 'close' and 'somewhat alike' differently, as the
+    comparison levels of a Fellegi-Sunter model do.
+    """
+
+    name: str
+    column: str
+    scorer: str = "token_set_ratio"
+    missing_feature: bool = True
+    levels: tuple[float, ...] = ()
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        a, b = _side(frame, self.column, left), _side(frame, self.column, right)
+        both = pd.notna(a) & pd.notna(b)
+        score = np.zeros(len(a), dtype=np.float32)
+        if both.any():
+            scorer = getattr(fuzz, self.scorer)
+            first, second = a[both].tolist(), b[both].tolist()
+            score[both] = process.cpdist(first, second, scorer=scorer, workers=-1) / 100.0
+        out = {self.name: score}
+        if self.missing_feature:
+            out[f"{self.name}_missing"] = (~both).astype(np.float32)
+        return out
+
+
+@dataclass(frozen=True)
+class ExactComparison:
+    """1 where both sides hold the same value, 0 otherwise; `*_missing` where either lacks it."""
+
+    name: str
+    column: str
+    missing_feature: bool = True
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        codes = pd.factorize(frame[self.column], use_na_sentinel=True)[0]
+        a, b = codes[left], codes[right]
+        both = (a >= 0) & (b >= 0)
+        out = {self.name: (both & (a == b)).astype(np.float32)}
+        if self.missing_feature:
+            out[f"{self.name}_missing"] = (~both).astype(np.float32)
+        return out
+
+
+@dataclass(frozen=True)
+class DateComparison:
+    """Start dates: `*_same` within `tolerance_days`, `*_differ` beyond it; 0 and 0 if unknown."""
+
+    name: str
+    column: str
+    tolerance_days: int = 0
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        days = _days(frame, self.column)
+        gap = np.abs(days[left] - days[right])
+        known = ~np.isnan(gap)
+        close = known & (np.nan_to_num(gap) <= self.tolerance_days)
+        return {
+            f"{self.name}_same": close.astype(np.float32),
+            f"{self.name}_differ": (known & ~close).astype(np.float32),
+        }
+
+
+@dataclass(frozen=True)
+class GapComparison:
+    """Years between two dates (capped at `cap`), for reposts that drift over time."""
+
+    name: str
+    column: str
+    cap: float = 1.0
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        days = _days(frame, self.column)
+        years = np.nan_to_num(np.abs(days[left] - days[right]) / 365.0).clip(max=self.cap)
+        return {self.name: years.astype(np.float32)}
+
+
+@dataclass(frozen=True)
+class WorkingTimeComparison:
+    """Working-time categories: `*_same` if equal, `*_conflict` if they exclude each other."""
+
+    name: str = "working_time"
+    column: str = "working_time"
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        codes, kinds = pd.factorize(frame[self.column], use_na_sentinel=True)
+        a, b = codes[left], codes[right]
+        both = (a >= 0) & (b >= 0)
+        conflicts = np.array(
+            [[frozenset((x, y)) in _TIME_CONFLICTS for y in kinds] for x in kinds], dtype=bool
+        ).reshape(len(kinds), len(kinds))
+        conflict = np.zeros(len(a), dtype=bool)
+        conflict[both] = conflicts[a[both], b[both]]
+        return {
+            f"{self.name}_same": (both & (a == b)).astype(np.float32),
+            f"{self.name}_conflict": conflict.astype(np.float32),
+        }
+
+
+@dataclass(frozen=True)
+class CategoryComparison:
+    """Categories: `*_same` if both known and equal, `*_differ` if both known and different."""
+
+    name: str
+    column: str
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        codes = pd.factorize(frame[self.column], use_na_sentinel=True)[0]
+        a, b = codes[left], codes[right]
+        both = (a >= 0) & (b >= 0)
+        return {
+            f"{self.name}_same": (both & (a == b)).astype(np.float32),
+            f"{self.name}_differ": (both & (a != b)).astype(np.float32),
+        }
+
+
+@dataclass(frozen=True)
+class FlagComparison:
+    """Per-pair flags from a boolean column: `both_*` and `either_*`."""
+
+    name: str
+    column: str
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        a = frame[self.column].to_numpy(dtype=bool)
+        return {
+            f"both_{self.name}": (a[left] & a[right]).astype(np.float32),
+            f"either_{self.name}": (a[left] | a[right]).astype(np.float32),
+        }
+
+
+# The comparisons every candidate pair gets (cheap: short texts, codes).
+CHEAP_COMPARISONS: list[Any] = [
+    FuzzyComparison("title", "title_key", "token_set_ratio", False, (1.0, 0.85, 0.7)),
+    FuzzyComparison("title_chars", "title_compact", "ratio", False, (0.9, 0.75)),
+    FuzzyComparison("title_partial", "title_compact", "partial_ratio", False, (0.9, 0.75)),
+    FuzzyComparison("employer", "employer_key", "token_set_ratio", True, (1.0, 0.85)),
+    CategoryComparison("occupation", "occupation_key"),
+    ExactComparison("postcode", "postcode"),
+    ExactComparison("town", "town_key"),
+    ExactComparison("places", "places"),
+    ExactComparison("source", "source", missing_feature=False),
+    DateComparison("start", "start_date", tolerance_days=0),
+    GapComparison("posted_gap", "posted_at"),
+    WorkingTimeComparison(),
+    FlagComparison("agency", "is_agency"),
+]
+# The comparisons of long texts, only for pairs that passed the title prefilter.
+COSTLY_COMPARISONS: list[Any] = [
+    FuzzyComparison("description", "description_key", "token_set_ratio", True, (0.9, 0.75, 0.6)),
+    FuzzyComparison("street", "street_key", "token_sort_ratio", True, (0.9,)),
+    CategoryComparison("client", "client_key"),
+]
+# Pairs whose titles share less than this (token set and partial similarity both) skip the
+# costly comparisons (feature `costly_skipped`); they are still scored by the model.
+TITLE_PREFILTER = 0.5
+
+
+def compare(
+    frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, comparisons: list[Any]
+) -> pd.DataFrame:
+    """Feature columns for the pairs (left[i], right[i]) from the given comparisons."""
+    columns: dict[str, np.ndarray] = {}
+    for comparison in comparisons:
+        columns.update(comparison.features(frame, left, right))
+    return pd.DataFrame(columns)
+
+
+def add_levels(features: pd.DataFrame) -> pd.DataFrame:
+    """The level indicators of the fuzzy comparisons, `<name>_<level * 100>` = score >= level.
+
+    Derived from the stored scores, so the evidence table needs only the scores.
+    """
+    for comparison in CHEAP_COMPARISONS + COSTLY_COMPARISONS:
+        for level in getattr(comparison, "levels", ()):
+            score = features[comparison.name].to_numpy()
+            features[f"{comparison.name}_{round(level * 100)}"] = (score >= level).astype(
+                np.float32
+            )
+    return features
+
+
+def add_interactions(features: pd.DataFrame) -> pd.DataFrame:
+    """Products the linear model needs: evidence counts differently across employers."""
+    out = features
+    cross = 1.0 - out["employer"]
+    out["title_x_employer"] = out["title"] * out["employer"]
+    if "description" in out:
+        out["description_x_cross"] = out["description"] * cross
+        out["description_x_title"] = out["description"] * out["title"]
+    out["start_x_cross"] = out["start_same"] * cross
+    out["conflict_x_cross"] = out["working_time_conflict"] * cross
+    return out
+
+
+# --- hard rules ------------------------------------------------------------------------------
+
+
+def _differs(frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    codes = pd.factorize(frame[column], use_na_sentinel=True)[0]
+    a, b = codes[left], codes[right]
+    return (a >= 0) & (b >= 0) & (a != b)
+
+
+def _kind_differs(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    apprenticeship = frame["is_apprenticeship"].to_numpy(dtype=bool)
+    return apprenticeship[left] != apprenticeship[right]
+
+
+HARD_RULES = (
+    "different_postcode",
+    "different_town",
+    "different_hours",
+    "different_kind",
+    "different_employer",
+    "agencies_without_shared_client",
+)
+# Employer names less alike than this are different employers (legal forms, case and
+# spacing are already folded away; 'Müller Logistik' and 'Müller Logistik Leipzig' stay alike).
+SAME_EMPLOYER = 0.85
+# Two agencies' ads are one opening only with this much description in common, or the same
+# kind of client named in both: the same job title in the same place is common at scale.
+AGENCY_DESCRIPTION = 0.9
+
+
+def _different_employers(features: pd.DataFrame) -> np.ndarray:
+    return ((features["employer"] < SAME_EMPLOYER) & (features["employer_missing"] == 0)).to_numpy()
+
+
+def employer_rule(features: pd.DataFrame) -> np.ndarray:
+    """'different_employer' where two differently named employers are not both agencies.
+
+    Two direct employers never offer the same opening, and an agency's anonymous client
+    cannot be told from a direct employer. Checked on the cheap features, so such pairs
+    skip the costly comparisons.
+    """
+    fired = np.full(len(features), None, dtype=object)
+    fired[_different_employers(features) & (features["both_agency"] == 0).to_numpy()] = (
+        "different_employer"
+    )
+    return fired
+
+
+def evidence_rules(features: pd.DataFrame) -> np.ndarray:
+    """'agencies_without_shared_client' where two agencies' ads name different clients.
+
+    Two agencies may list the same client job; if their ads say what the client is and it
+    differs, and the descriptions do not share most of their text, they are two jobs.
+    """
+    shared = (features["client_same"] == 1) | (features["description"] >= AGENCY_DESCRIPTION)
+    clash = (features["both_agency"] == 1) & ~shared & (features["client_differ"] == 1)
+    fired = np.full(len(features), None, dtype=object)
+    fired[_different_employers(features) & clash.to_numpy()] = "agencies_without_shared_client"
+    return fired
+
+
+def hard_rules(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> pd.Series:
+    """The first hard rule each pair breaks (None if none): such a pair is never one vacancy."""
+    fired = np.full(len(left), None, dtype=object)
+    checks = [
+        ("different_postcode", _differs(frame, "postcode", left, right)),
+        ("different_town", _differs(frame, "town_key", left, right)),
+        ("different_hours", _hours_differ(frame, left, right)),
+        ("different_kind", _kind_differs(frame, left, right)),
+    ]
+    for name, broken in checks:
+        fired[broken & pd.isna(fired)] = name
+    return pd.Series(fired, dtype=object)
+
+
+def _hours_differ(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    hours = frame["weekly_hours"].to_numpy(dtype=float)
+    a, b = hours[left], hours[right]
+    return ~np.isnan(a) & ~np.isnan(b) & (np.abs(a - b) >= 1.0)

@@ -1,0 +1,110 @@
+"""Comparisons, hard rules and the decision on prepared posting pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching import comparisons
+from matching import dedup as md
+from matching.classifier import default_model
+
+BASE = {
+    "posting_id": "p1",
+    "source": "a",
+    "title": "Lagerhelfer (m/w/d)",
+    "employer": "Muster Logistik GmbH",
+    "postcode": "04109",
+    "city": "Leipzig",
+    "street": "Hauptstraße 1",
+    "description": "Kommissionierung per Handscanner und Verpackung. Wir bieten 14,50 €.",
+    "working_time": "full_time",
+    "employment_type": None,
+    "start_date": dt.date(2027, 1, 1),
+    "places": 2,
+    "posted_at": dt.date(2026, 11, 1),
+}
+
+
+def _prepared(*changes: dict) -> pd.DataFrame:
+    rows = [{**BASE, "posting_id": f"p{i}", **change} for i, change in enumerate(changes)]
+    return md.normalise_and_prepare(pd.DataFrame(rows))
+
+
+def _score(*changes: dict) -> pd.Series:
+    frame = _prepared(*changes)
+    pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
+    return md.score_pairs(frame, pairs, default_model()).iloc[0]
+
+
+def test_a_repost_with_cosmetic_changes_is_a_match():
+    pair = _score(
+        {},
+        {
+            "source": "b",
+            "title": "Lagerhelfer*in - Vollzeit",
+            "employer": "MUSTER LOGISTIK GMBH & CO. KG",
+            "postcode": None,
+            "city": "04109 Leipzig",
+            "description": "Verpackung und Kommissionierung per Handscanner.",
+        },
+    )
+    assert pair["decision"] == "match"
+    assert pair["probability"] > 0.9
+    assert pair["title"] == 1.0 and pair["employer"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"postcode": "04105"}, "different_postcode"),
+        ({"postcode": None, "city": "Halle (Saale)"}, "different_town"),
+        ({"title": "Lagerhelfer (m/w/d) 20 Std./Woche"}, None),
+        ({"employment_type": "apprenticeship"}, "different_kind"),
+    ],
+)
+def test_hard_rules_decide_whatever_the_text_says(change, rule):
+    pair = _score({"title": "Lagerhelfer (m/w/d) 30 Std./Woche"} if rule is None else {}, change)
+    assert pair["decision"] == "non-match"
+    assert pair["probability"] == 0.0
+    assert pair["rule"] == (rule or "different_hours")
+
+
+def test_a_different_job_at_the_same_employer_is_no_match():
+    pair = _score(
+        {},
+        {
+            "title": "Berufskraftfahrer CE (m/w/d)",
+            "description": "Nahverkehrstouren und Belieferung von Filialen.",
+            "places": 1,
+        },
+    )
+    assert pair["decision"] == "non-match"
+    assert pair["occupation_differ"] == 1.0
+
+
+def test_features_say_missing_apart_from_different():
+    frame = _prepared({}, {"description": None, "street": None, "places": None})
+    left, right = np.array([0]), np.array([1])
+    features = comparisons.compare(frame, left, right, comparisons.COSTLY_COMPARISONS)
+    assert features["description_missing"].iloc[0] == 1.0
+    assert features["description"].iloc[0] == 0.0
+    cheap = comparisons.compare(frame, left, right, comparisons.CHEAP_COMPARISONS)
+    assert cheap["places_missing"].iloc[0] == 1.0 and cheap["places"].iloc[0] == 0.0
+
+
+def test_working_time_conflicts():
+    frame = _prepared({}, {"working_time": "part_time"}, {"working_time": "full_or_part_time"})
+    left, right = np.array([0, 0]), np.array([1, 2])
+    features = comparisons.WorkingTimeComparison().features(frame, left, right)
+    assert features["working_time_conflict"].tolist() == [1.0, 0.0]
+
+
+def test_the_model_uses_only_features_the_comparisons_produce():
+    frame = _prepared({}, {})
+    pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
+    evidence = md.pair_features(frame, pairs)
+    assert set(default_model().features) <= set(evidence.features.columns)

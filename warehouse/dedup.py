@@ -1,0 +1,583 @@
+"""The warehouse side of near-duplicate merging: read postings, run matching.dedup, write back.
+
+`run_dedup` is one transaction with its `runs` row (kind 'dedup'): postings get their
+vacancy ids and normalised columns, `duplicate_pairs` the evidence, `vacancy_events` the
+merges and splits, and `vacancies` is rebuilt for what changed. An incremental run (the
+default) compares only postings that are new or changed since the last run, against all
+postings; existing vacancies stay as they are unless a new posting joins or bridges them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from matching import blocking, comparisons
+from matching import dedup as md
+from matching.classifier import Model, default_model
+from matching.evaluation import cluster_metrics
+from matching.stable_ids import assign_ids
+from pipelines.errors import ResqueError
+from warehouse.db import sql, transaction
+from warehouse.runs import next_run_id, record_run, utcnow
+
+log = logging.getLogger(__name__)
+
+# The feature columns stored in duplicate_pairs (the model's interaction terms are derived).
+PAIR_COLUMNS = [
+    "left_posting_id",
+    "right_posting_id",
+    "blocking_rule",
+    "title",
+    "title_chars",
+    "title_partial",
+    "employer",
+    "employer_missing",
+    "postcode",
+    "postcode_missing",
+    "town",
+    "town_missing",
+    "places",
+    "places_missing",
+    "source",
+    "start_same",
+    "start_differ",
+    "posted_gap",
+    "working_time_same",
+    "working_time_conflict",
+    "both_agency",
+    "either_agency",
+    "description",
+    "description_missing",
+    "street",
+    "street_missing",
+    "occupation_same",
+    "occupation_differ",
+    "client_same",
+    "client_differ",
+    "costly_skipped",
+    "probability",
+    "decision",
+    "rule",
+]
+STORED_KEYS = {value: key for key, value in md.NORMALISED_COLUMNS.items()}
+
+
+def run_dedup(
+    con: duckdb.DuckDBPyConnection, *, full: bool = False, model: Model | None = None
+) -> dict[str, Any]:
+    """Merge near-duplicate postings into vacancies, as one transaction with its runs row.
+
+    Args:
+        full: recompute every posting from scratch (normalisation, pairs, clusters);
+            default: only postings new or changed since the last run are compared (the
+            first run on a warehouse is always a full one).
+        model: the pair classifier (default: the bundled one).
+    Returns:
+        Counts for printing: run_id, mode, postings, compared, candidate_pairs,
+        matched_pairs, vacancies, merges, splits, seconds.
+    """
+    model = model or default_model()
+    run_id, started = next_run_id(con), utcnow()
+    clock = time.perf_counter()
+    try:
+        with transaction(con):
+            first = con.execute(sql("dedup_never_run")).fetchall()[0][0]
+            step = _full_run if full or first else _incremental_run
+            counts = step(con, run_id, model, started)
+            counts["seconds"] = round(time.perf_counter() - clock, 2)
+            record_run(
+                con,
+                run_id,
+                kind="dedup",
+                source=None,
+                started_at=started,
+                status="succeeded",
+                counts={"rows_in": counts["postings"], "rows_updated": counts["changed"]},
+                details=counts,
+            )
+    except (duckdb.Error, MemoryError) as exc:
+        message = f"dedup failed ({str(exc).splitlines()[0]})"
+        _record_failure(con, run_id, started, message, full)
+        raise ResqueError(message) from exc
+    except ResqueError as exc:
+        _record_failure(con, run_id, started, str(exc), full)
+        raise
+    except Exception as exc:  # a bug: the run is still recorded as failed, then reported
+        _record_failure(con, run_id, started, f"{type(exc).__name__}: {exc}", full)
+        raise
+    log.info("dedup run %s: %s", run_id, counts)
+    return {"run_id": run_id, **counts}
+
+
+def _record_failure(con, run_id: int, started: dt.datetime, message: str, full: bool) -> None:
+    """The failed run's row, written after its transaction rolled back."""
+    try:
+        record_run(
+            con,
+            run_id,
+            kind="dedup",
+            source=None,
+            started_at=started,
+            status="failed",
+            error=message,
+            details={"full": full},
+        )
+    except duckdb.Error:
+        log.exception("could not record the failed run %s", run_id)
+
+
+# --- full run --------------------------------------------------------------------------------
+
+
+def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any]:
+    """Every posting normalised, compared within its blocks and clustered anew."""
+    raw = md.objects_frame(con.sql(sql("dedup_read_postings")).to_arrow_table().to_pandas())
+    stored = raw[[*STORED_KEYS, "stored_title_words"]].rename(columns=STORED_KEYS)
+    kept = raw.drop(columns=[*STORED_KEYS, "stored_title_words"])
+    frame = md.prepare(pd.concat([kept, md.normalise(raw)], axis=1))
+    del raw
+    result = md.deduplicate(frame, model)
+    changed = _changed(frame, stored, result.vacancy_ids)
+    _write_postings(con, frame[changed], result.vacancy_ids[changed], run_id)
+    con.execute("delete from duplicate_pairs")
+    _write_pairs(con, frame, result.pairs, run_id)
+    _write_events(con, result.events, run_id, now)
+    con.execute(sql("refresh_vacancies"))
+    return {
+        "mode": "full",
+        **result.stats,
+        "compared": len(frame),
+        "changed": int(changed.sum()),
+        "merges": int((result.events["event"] == "merge").sum()),
+        "splits": int((result.events["event"] == "split").sum()),
+    }
+
+
+def _changed(frame: pd.DataFrame, stored: pd.DataFrame, vacancy_ids: np.ndarray) -> np.ndarray:
+    """Postings whose vacancy, normalised columns or dedup state must be written."""
+    changed = frame["is_dirty"].to_numpy(dtype=bool) | (
+        frame["previous_vacancy_id"].to_numpy() != vacancy_ids
+    )
+    pairs = [(frame[c], stored[c]) for c in md.NORMALISED_COLUMNS]
+    pairs.append((pd.Series(_words_text(frame), index=frame.index), stored["stored_title_words"]))
+    for now, before in pairs:
+        now, before = now.astype(object), before.astype(object)
+        differs = ~((now == before) | (now.isna() & before.isna()))
+        changed |= differs.to_numpy(dtype=bool)
+    return changed
+
+
+# --- incremental run -------------------------------------------------------------------------
+
+
+def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any]:
+    """New and changed postings compared against all postings; their vacancies re-clustered.
+
+    Only the postings that can share a block with a dirty one are read (same employer or
+    place), then the full rows of those in candidate pairs, then the other postings of the
+    vacancies the dirty ones join, so the cost follows the number of new postings.
+    """
+    total = con.execute("select count(*) from postings").fetchall()[0][0]
+    dirty_keys = _table(con, "dedup_read_dirty")
+    if dirty_keys.empty:
+        return _nothing_to_do(total)
+    fresh = md.normalise(_read_rows(con, dirty_keys["posting_id"]))
+    for column in md.NORMALISED_COLUMNS:
+        dirty_keys[column] = fresh[column].to_numpy()
+    keys = pd.concat([dirty_keys, _neighbours(con, dirty_keys)], ignore_index=True)
+    dirty = keys["is_dirty"].to_numpy(dtype=bool)
+    md.add_blocking_columns(keys)
+    pairs = blocking.candidate_pairs(keys, blocking.default_rules(), dirty=dirty)
+    scored, involved = _score_incremental(con, keys, pairs, model)
+    keys, nodes = _affected_nodes(con, keys, scored, dirty)
+    dirty = np.concatenate([dirty, np.zeros(len(keys) - len(dirty), dtype=bool)])
+    clusters = _cluster_incremental(con, keys, nodes, scored, dirty, model.threshold)
+    node_frame = keys.iloc[nodes].assign(cluster=clusters)
+    ids, events = assign_ids(node_frame, _taken_ids(con, node_frame))
+    changed = dirty[nodes] | (node_frame["previous_vacancy_id"].to_numpy() != ids)
+    _write_postings(con, node_frame[changed], ids[changed], run_id)
+    con.register("dedup_ids", pa.table({"posting_id": keys.loc[dirty, "posting_id"].to_numpy()}))
+    con.execute(sql("dedup_delete_pairs"))
+    con.unregister("dedup_ids")
+    _write_pairs(con, keys, md.evidence_to_keep(scored), run_id)
+    _write_events(con, events, run_id, now)
+    touched = pd.unique(np.concatenate([node_frame["previous_vacancy_id"].to_numpy(), ids]))
+    con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched.astype(str)}))
+    con.execute(sql("dedup_refresh_vacancies"))
+    con.unregister("dedup_vacancy_ids")
+    return {
+        "mode": "incremental",
+        "postings": total,
+        "compared": int(dirty.sum()),
+        "candidate_pairs": len(pairs),
+        "matched_pairs": int((scored["decision"] == "match").sum()),
+        "vacancies": int(len(np.unique(ids))),
+        "changed": int(changed.sum()),
+        "merges": int((events["event"] == "merge").sum()),
+        "splits": int((events["event"] == "split").sum()),
+        "involved": involved,
+    }
+
+
+def _table(con, name: str) -> pd.DataFrame:
+    """A named query's result with the normalised columns under their matching names."""
+    frame = con.sql(sql(name)).to_arrow_table().to_pandas().rename(columns=STORED_KEYS)
+    frame = md.objects_frame(frame)
+    for column in md.NORMALISED_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _neighbours(con, dirty_keys: pd.DataFrame) -> pd.DataFrame:
+    """Settled postings that can share a block with a dirty posting (see the SQL)."""
+    md.add_blocking_columns(dirty_keys)
+    columns = {
+        "employer_key": dirty_keys["employer_key"],
+        "postcode": dirty_keys["postcode"],
+        "town_key": dirty_keys["town_key"],
+        "title_key": dirty_keys["title_key"],
+        "place_key": dirty_keys["place_key"],
+        "title_words": pd.Series(_words_text(dirty_keys), index=dirty_keys.index),
+    }
+    con.register(
+        "dedup_dirty_keys",
+        pa.table(
+            {
+                name: pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)
+                for name, values in columns.items()
+            }
+        ),
+    )
+    try:
+        return _table(con, "dedup_read_neighbours")
+    finally:
+        con.unregister("dedup_dirty_keys")
+
+
+def _nothing_to_do(total: int) -> dict[str, Any]:
+    return {
+        "mode": "incremental",
+        "postings": total,
+        "compared": 0,
+        "candidate_pairs": 0,
+        "matched_pairs": 0,
+        "vacancies": 0,
+        "changed": 0,
+        "merges": 0,
+        "splits": 0,
+    }
+
+
+def _read_rows(con, posting_ids: pd.Series) -> pd.DataFrame:
+    """The compared fields of the given postings, in the given order."""
+    con.register("dedup_ids", pa.table({"posting_id": posting_ids.to_numpy().astype(str)}))
+    try:
+        rows = con.sql(sql("dedup_read_rows")).to_arrow_table().to_pandas()
+    finally:
+        con.unregister("dedup_ids")
+    return rows.set_index("posting_id").loc[posting_ids.to_numpy()].reset_index()
+
+
+def _score_incremental(con, keys, pairs, model) -> tuple[pd.DataFrame, int]:
+    """Score pairs on the full rows of only the postings they involve; positions stay keys'."""
+    involved = np.unique(np.concatenate([pairs["left"].to_numpy(), pairs["right"].to_numpy()]))
+    if len(involved) == 0:
+        return _empty_scored(), 0
+    rows = _read_rows(con, keys["posting_id"].iloc[involved])
+    light = keys.iloc[involved].reset_index(drop=True)
+    frame = md.prepare(pd.concat([rows.drop(columns=["posting_id"]), light], axis=1))
+    local = pd.Series(np.arange(len(involved)), index=involved)
+    local_pairs = pairs.assign(
+        left=local[pairs["left"]].to_numpy(), right=local[pairs["right"]].to_numpy()
+    )
+    scored = md.score_pairs(frame, local_pairs, model)
+    scored["left"] = involved[scored["left"].to_numpy()]
+    scored["right"] = involved[scored["right"].to_numpy()]
+    return scored, len(involved)
+
+
+def _empty_scored() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64")}
+        | {name: pd.Series(dtype=object) for name in PAIR_COLUMNS[2:]}
+    ).astype({"probability": "float64"})
+
+
+def _affected_nodes(con, keys, scored, dirty) -> tuple[pd.DataFrame, np.ndarray]:
+    """The keys with every posting of the touched vacancies added, and the node positions:
+    the dirty postings and all postings of a vacancy one of them matched or left."""
+    match = scored["decision"] == "match"
+    linked = np.concatenate(
+        [scored.loc[match, "left"].to_numpy(), scored.loc[match, "right"].to_numpy()]
+    ).astype(np.int64)
+    seeds = np.union1d(np.flatnonzero(dirty), linked)
+    touched = pd.unique(keys["previous_vacancy_id"].to_numpy()[seeds])
+    con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched.astype(str)}))
+    con.register("dedup_ids", pa.table({"posting_id": keys["posting_id"].to_numpy().astype(str)}))
+    try:
+        members = _table(con, "dedup_read_members")
+    finally:
+        con.unregister("dedup_vacancy_ids")
+        con.unregister("dedup_ids")
+    keys = pd.concat([keys, members], ignore_index=True)
+    codes = pd.factorize(keys["previous_vacancy_id"])[0]
+    affected = np.isin(codes, np.unique(codes[seeds]))
+    affected[seeds] = True
+    return keys, np.flatnonzero(affected)
+
+
+def _taken_ids(con, node_frame: pd.DataFrame) -> set[str]:
+    """Ids a new cluster might be named (its postings' arrival ids) that others already use."""
+    candidates = "v" + node_frame["posting_id"].astype(str).str.slice(1)
+    con.register("dedup_vacancy_ids", pa.table({"vacancy_id": candidates.to_numpy().astype(str)}))
+    con.register(
+        "dedup_ids", pa.table({"posting_id": node_frame["posting_id"].to_numpy().astype(str)})
+    )
+    try:
+        return {row[0] for row in con.execute(sql("dedup_taken_ids")).fetchall()}
+    finally:
+        con.unregister("dedup_vacancy_ids")
+        con.unregister("dedup_ids")
+
+
+def _cluster_incremental(con, keys, nodes, scored, dirty, threshold: float) -> np.ndarray:
+    """Cluster the affected postings: old vacancies stay whole, dirty postings join or not."""
+    position = pd.Series(np.arange(len(nodes)), index=nodes)
+    inside = scored["left"].isin(nodes) & scored["right"].isin(nodes)
+    local = scored.loc[inside, ["left", "right", "probability", "rule"]].assign(
+        left=position[scored.loc[inside, "left"]].to_numpy(),
+        right=position[scored.loc[inside, "right"]].to_numpy(),
+    )
+    local = pd.concat([local, _stored_pairs(con, keys, nodes, position, dirty)], ignore_index=True)
+    node_keys = keys.iloc[nodes].reset_index(drop=True)
+    groups = node_keys["previous_vacancy_id"].to_numpy().astype(object)
+    detached = dirty[nodes]
+    groups[detached] = "~" + node_keys.loc[detached, "posting_id"].to_numpy().astype(str)
+    return md.cluster_pairs(node_keys, local, threshold, groups=groups)
+
+
+def _stored_pairs(con, keys, nodes, position, dirty) -> pd.DataFrame:
+    """Evidence of earlier runs among the affected postings that are not compared again."""
+    ids = keys["posting_id"].iloc[nodes][~dirty[nodes]]
+    con.register("dedup_ids", pa.table({"posting_id": ids.to_numpy().astype(str)}))
+    try:
+        stored = con.execute(sql("dedup_stored_pairs")).df()
+    finally:
+        con.unregister("dedup_ids")
+    local = pd.Series(position.to_numpy(), index=keys["posting_id"].iloc[nodes].to_numpy())
+    return pd.DataFrame(
+        {
+            "left": local[stored["left_posting_id"]].to_numpy(),
+            "right": local[stored["right_posting_id"]].to_numpy(),
+            "probability": stored["probability"].to_numpy(dtype=float),
+            "rule": stored["rule"].astype(object).where(stored["rule"].notna(), None).to_numpy(),
+        }
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _words_text(frame: pd.DataFrame) -> np.ndarray:
+    """The blocking words of each posting's title as one space-separated text."""
+    return md._map_unique(frame["title_key"], lambda key: " ".join(md._title_words(key)) or None)
+
+
+def _write_postings(con, frame: pd.DataFrame, vacancy_ids: np.ndarray, run_id: int) -> None:
+    """Vacancy id, normalised columns and dedup state of the given postings."""
+    if len(frame) == 0:
+        return
+    updates = pa.table(
+        {
+            "posting_id": frame["posting_id"].to_numpy().astype(str),
+            "vacancy_id": np.asarray(vacancy_ids).astype(str),
+            "title_normalised": pa.array(
+                frame["title_key"].to_numpy(), pa.string(), from_pandas=True
+            ),
+            "employer_normalised": pa.array(
+                frame["employer_key"].to_numpy(), pa.string(), from_pandas=True
+            ),
+            "city_normalised": pa.array(
+                frame["town_key"].to_numpy(), pa.string(), from_pandas=True
+            ),
+            "weekly_hours": pa.array(
+                pd.to_numeric(frame["weekly_hours"]).to_numpy(dtype=float),
+                pa.float64(),
+                from_pandas=True,
+            ),
+            "title_words": pa.array(_words_text(frame), pa.string(), from_pandas=True),
+        }
+    )
+    con.register("dedup_updates", updates)
+    try:
+        con.execute(sql("dedup_update_postings"), {"run_id": run_id})
+    finally:
+        con.unregister("dedup_updates")
+
+
+def _write_pairs(con, frame: pd.DataFrame, scored: pd.DataFrame, run_id: int) -> None:
+    """The scored pairs with posting ids instead of row positions."""
+    if len(scored) == 0:
+        return
+    ids = frame["posting_id"].to_numpy()
+    out = scored.assign(
+        left_posting_id=ids[scored["left"].to_numpy(dtype=np.int64)],
+        right_posting_id=ids[scored["right"].to_numpy(dtype=np.int64)],
+    )
+    out["blocking_rule"] = out["blocking_rule"].astype(str)
+    table = pa.Table.from_pandas(out[PAIR_COLUMNS], preserve_index=False)
+    con.register("dedup_pairs", table)
+    try:
+        con.execute(sql("dedup_insert_pairs"), {"run_id": run_id})
+    finally:
+        con.unregister("dedup_pairs")
+
+
+def _write_events(con, events: pd.DataFrame, run_id: int, now: dt.datetime) -> None:
+    if len(events) == 0:
+        return
+    con.register("dedup_events", pa.Table.from_pandas(events, preserve_index=False))
+    try:
+        con.execute(sql("dedup_insert_events"), {"run_id": run_id, "now": now})
+    finally:
+        con.unregister("dedup_events")
+
+
+# --- explain and evaluate --------------------------------------------------------------------
+
+
+def explain_vacancy(con: duckdb.DuckDBPyConnection, vacancy_id: str) -> str:
+    """A readable account of one vacancy: its postings, and why each pair was merged.
+
+    Lists the postings, then for each stored pair among them the field scores, the
+    probability and the decision or rule, with the features that weighed most; then near
+    misses with postings of other vacancies, and the vacancy's merge/split history.
+    """
+    postings = con.execute(sql("dedup_explain_postings"), {"vacancy_id": vacancy_id}).df()
+    if postings.empty:
+        raise ResqueError(
+            f"no vacancy {vacancy_id!r}; list some with: "
+            'resque query "select vacancy_id, title from vacancies"'
+        )
+    pairs = con.execute(sql("dedup_explain_pairs"), {"vacancy_id": vacancy_id}).df()
+    events = con.execute(sql("dedup_explain_events"), {"vacancy_id": vacancy_id}).df()
+    model = default_model()
+    lines = [
+        f"Vacancy {vacancy_id}: {len(postings)} posting(s) "
+        f"from {postings['source'].nunique()} source(s)",
+        "",
+    ]
+    for row in postings.itertuples(index=False):
+        place = " ".join(str(v) for v in (row.postcode, row.city) if isinstance(v, str))
+        lines.append(
+            f"  {row.posting_id}  {row.source}:{row.source_ref}  {row.title!r}"
+            f"  | {row.employer or '-'}"
+            f"  | {place or '-'}  | first seen {str(row.first_seen)[:10]}"
+            + ("" if row.is_active else "  (inactive)")
+        )
+    inner = pairs[pairs["same_vacancy"]]
+    outer = pairs[~pairs["same_vacancy"]]
+    lines += ["", f"Pairs inside the vacancy ({len(inner)}):"]
+    lines += [_explain_pair(row, model) for _, row in inner.iterrows()] or [
+        "  (none: a single posting)"
+    ]
+    if len(outer):
+        lines += ["", f"Near misses with other vacancies ({len(outer)}, best first):"]
+        lines += [_explain_pair(row, model) for _, row in outer.head(10).iterrows()]
+    if len(events):
+        lines += ["", "History:"]
+        for row in events.itertuples(index=False):
+            lines.append(
+                f"  run {row.run_id} ({str(row.happened_at)[:16]}): {row.event} "
+                f"{row.vacancy_id} -> {row.other_vacancy_id} ({row.postings} posting(s))"
+            )
+    return "\n".join(lines)
+
+
+def _explain_pair(row: pd.Series, model: Model) -> str:
+    """One pair: ids, decision, probability, field scores, and the strongest model terms."""
+    verdict = row["decision"] + (f" by rule {row['rule']}" if isinstance(row["rule"], str) else "")
+    scores = ", ".join(
+        f"{name} {row[name]:.2f}"
+        for name in ("title", "employer", "description", "street")
+        if not row.get(f"{name}_missing", 0)
+    )
+    flags = [
+        label
+        for name, label in (
+            ("postcode", "same postcode"),
+            ("town", "same town"),
+            ("start_same", "same start"),
+            ("start_differ", "different start"),
+            ("working_time_same", "same working time"),
+            ("working_time_conflict", "working times conflict"),
+            ("both_agency", "both agencies"),
+        )
+        if row[name] == 1
+    ]
+    text = (
+        f"  {row['left_posting_id']} ~ {row['right_posting_id']}: {verdict}, "
+        f"p = {row['probability']:.3f} (threshold {model.threshold:.2f}) [{row['blocking_rule']}]\n"
+        f"      scores: {scores}" + (f"; {', '.join(flags)}" if flags else "")
+    )
+    if not isinstance(row["rule"], str):
+        scores = pd.DataFrame([row[PAIR_COLUMNS[3:-3]]]).astype(float)
+        features = comparisons.add_interactions(comparisons.add_levels(scores))
+        top = model.contributions(features.iloc[0])[:4]
+        text += "\n      weighed most: " + ", ".join(
+            f"{name} {effect:+.2f}" for name, _, effect in top
+        )
+    return text
+
+
+def evaluate_labels(con: duckdb.DuckDBPyConnection, labels_path: str | Path) -> dict[str, Any]:
+    """Pairwise and B-cubed scores of the current vacancies against a truth file.
+
+    Args:
+        labels_path: CSV with the columns source, source_ref, cluster (one row per posting;
+            postings with the same cluster value are one real opening).
+    Returns:
+        The metrics of matching.evaluation.cluster_metrics, plus `labels` (rows read) and
+        `unmatched` (labelled postings not in the warehouse).
+    """
+    labels = _read_labels(Path(labels_path))
+    con.register("dedup_labels", pa.Table.from_pandas(labels, preserve_index=False))
+    try:
+        joined = con.execute(sql("dedup_eval_labels")).df()
+    finally:
+        con.unregister("dedup_labels")
+    found = joined[joined["vacancy_id"].notna()]
+    if found.empty:
+        raise ResqueError(
+            f"{labels_path}: none of the {len(labels)} labelled postings is in the warehouse"
+        )
+    metrics = cluster_metrics(found["vacancy_id"].to_numpy(), found["cluster"].to_numpy())
+    return {**metrics, "labels": len(labels), "unmatched": int(len(joined) - len(found))}
+
+
+def _read_labels(path: Path) -> pd.DataFrame:
+    """The truth file: source, source_ref, cluster as text; a wrong file is one clear error."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ResqueError(f"{path}: cannot read the labels file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ResqueError(f"{path}: the labels file is not UTF-8 text") from exc
+    needed = {"source", "source_ref", "cluster"}
+    if not rows or not needed <= set(rows[0]):
+        raise ResqueError(f"{path}: need a CSV header with the columns source, source_ref, cluster")
+    return pd.DataFrame(
+        {name: [str(row[name]) for row in rows] for name in ("source", "source_ref", "cluster")}
+    )
