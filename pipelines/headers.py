@@ -183,8 +183,115 @@ EMPLOYER_SYNONYMS: dict[str, list[str]] = {
     "url": ["internet", "website", "webseite", "homepage", "url", "link", "www"],
 }
 
-SYNONYMS = {"vacancies": POSTING_SYNONYMS, "employers": EMPLOYER_SYNONYMS}
-REQUIRED = {"vacancies": "title", "employers": "name"}
+# Participant profiles from the competence analysis (pseudonymous; see pipelines/participants.py).
+PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
+    "participant_id": [
+        "teilnehmerid",
+        "teilnehmendenid",
+        "teilnehmerinid",
+        "pseudonym",
+        "tnid",
+        "tnnr",
+        "teilnehmernr",
+        "teilnehmernummer",
+        "teilnehmerkennung",
+        "participantid",
+        "participant",
+        "kennung",
+        "id",
+    ],
+    "desired_occupations": [
+        "wunschberuf",
+        "wunschberufe",
+        "berufswunsch",
+        "berufswuensche",
+        "zielberuf",
+        "zielberufe",
+        "wunschtaetigkeit",
+        "desiredoccupation",
+        "desiredoccupations",
+        "wishedoccupation",
+        "wishedoccupations",
+        "beruf",
+    ],
+    "skills": [
+        "kompetenzen",
+        "faehigkeiten",
+        "faehigkeitenundkenntnisse",
+        "kenntnisse",
+        "kenntnisseundfaehigkeiten",
+        "skills",
+        "competences",
+        "competencies",
+    ],
+    "languages": ["sprachen", "sprachkenntnisse", "sprache", "languages", "languageskills"],
+    "qualifications": [
+        "qualifikationen",
+        "qualifikation",
+        "abschluesse",
+        "abschluss",
+        "berufsabschluss",
+        "berufsabschluesse",
+        "qualifikationenanerkanntnichtanerkannt",
+        "abschluesseanerkanntnichtanerkannt",
+        "qualifications",
+    ],
+    "licences": [
+        "fuehrerschein",
+        "fuehrerscheine",
+        "fahrerlaubnis",
+        "fahrerlaubnisse",
+        "fuehrerscheinklasse",
+        "fuehrerscheinklassen",
+        "scheine",
+        "licences",
+        "licenses",
+        "drivinglicence",
+        "drivinglicense",
+    ],
+    "working_time": [
+        "arbeitszeit",
+        "arbeitszeitwunsch",
+        "gewuenschtearbeitszeit",
+        "umfang",
+        "workingtime",
+    ],
+    "postcode": ["plz", "postleitzahl", "wohnortplz", "postcode", "zip", "zipcode"],
+    "city": ["ort", "wohnort", "plzort", "stadt", "gemeinde", "city", "place"],
+    "radius_km": [
+        "umkreis",
+        "umkreiskm",
+        "mobilitaet",
+        "mobilitaetkm",
+        "umkreismobilitaetkm",
+        "mobilitaetumkreiskm",
+        "radius",
+        "radiuskm",
+        "pendelbereitschaft",
+        "pendelbereitschaftkm",
+        "maxentfernung",
+        "maxentfernungkm",
+        "mobility",
+        "mobilitykm",
+    ],
+    "available_from": [
+        "verfuegbarab",
+        "verfuegbar",
+        "verfuegbarkeit",
+        "startab",
+        "eintrittab",
+        "abwann",
+        "availablefrom",
+        "available",
+    ],
+}
+
+SYNONYMS = {
+    "vacancies": POSTING_SYNONYMS,
+    "employers": EMPLOYER_SYNONYMS,
+    "participants": PARTICIPANT_SYNONYMS,
+}
+REQUIRED = {"vacancies": "title", "employers": "name", "participants": "participant_id"}
 # A field that may share its column with another when nothing better exists:
 # an apprenticeship list's only "Beruf" column is both its title and its occupation.
 SHAREABLE = {("title", "occupation")}

@@ -54,9 +54,32 @@ class Employer:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-RECORD_TYPES = {"vacancies": Posting, "employers": Employer}
+@dataclass
+class Participant:
+    """One pseudonymous participant profile from the competence analysis.
+
+    Only these fields are read from a participant file; pipelines/participants.py refuses
+    files that carry names, contacts, birth dates or other protected attributes.
+    """
+
+    source: str
+    participant_id: str | None = None
+    desired_occupations: Any = None
+    skills: Any = None
+    languages: Any = None
+    qualifications: Any = None
+    licences: Any = None
+    working_time: Any = None
+    postcode: Any = None
+    city: str | None = None
+    radius_km: Any = None
+    available_from: Any = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+RECORD_TYPES = {"vacancies": Posting, "employers": Employer, "participants": Participant}
 
 
 def record_fields(entity: str) -> list[str]:
-    """Field names of the record for `entity` ('vacancies' or 'employers'), without `raw`."""
+    """Field names of the record for `entity` (vacancies, employers, participants), no `raw`."""
     return [f.name for f in fields(RECORD_TYPES[entity]) if f.name != "raw"]

@@ -1,0 +1,316 @@
+"""The ranker: hard constraints, scoring, ties, explanations, and what it may never see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching import explain
+from matching import profiles as pf
+from matching.geo import build_gazetteer, locate
+from matching.privacy import protected_kind
+from matching.ranker import PARTICIPANT_INPUT, VACANCY_INPUT, Settings, rank
+
+TODAY = dt.date(2026, 11, 20)
+GAZETTEER = build_gazetteer(
+    pd.DataFrame(
+        {
+            "postcode": ["04109", "04425", "04838", "01067"],
+            "place": ["Leipzig", "Taucha", "Eilenburg", "Dresden"],
+            "lat": [51.3396, 51.3833, 51.4598, 51.0509],
+            "lon": [12.3713, 12.4833, 12.6334, 13.7383],
+        }
+    )
+)
+
+
+def person(**fields) -> dict:
+    base = {
+        "participant_id": "P1",
+        "desired_occupations": ["Lagerhelfer"],
+        "skills": ["Kommissionierung", "Verpackung"],
+        "languages": ["Deutsch B1"],
+        "qualifications": [],
+        "licences": [],
+        "working_time": None,
+        "accepts_shift": None,
+        "postcode": "04109",
+        "city": "Leipzig",
+        "radius_km": 30.0,
+        "available_from": None,
+    }
+    return base | fields
+
+
+def job(vacancy_id: str = "v1", **fields) -> dict:
+    base = {
+        "vacancy_id": vacancy_id,
+        "title": "Lagerhelfer (m/w/d)",
+        "occupation": None,
+        "description": "Kommissionierung und Verpackung in unserem Lager.",
+        "postcode": "04425",
+        "city": "Taucha",
+        "lat": None,
+        "lon": None,
+        "working_time": "full_time",
+        "start_date": None,
+        "is_immediate_start": True,
+    }
+    return base | fields
+
+
+def ranked(people: list[dict], jobs: list[dict], **kwargs) -> pd.DataFrame:
+    top = kwargs.pop("top", 10)
+    return rank(
+        pd.DataFrame(people),
+        pd.DataFrame(jobs),
+        gazetteer=GAZETTEER,
+        today=TODAY,
+        settings=Settings(top=top, **kwargs),
+    )
+
+
+def ids(frame: pd.DataFrame) -> list[str]:
+    return frame.sort_values(["participant_id", "rank"])["vacancy_id"].tolist()
+
+
+# --- hard constraints ------------------------------------------------------------------------
+
+
+def test_distance_within_the_radius():
+    far = job("far", postcode="01067", city="Dresden")
+    assert ids(ranked([person()], [job("near"), far])) == ["near"]
+    wide = ranked([person(radius_km=150)], [job("near"), far])
+    assert ids(wide) == ["near", "far"]
+    assert wide.set_index("vacancy_id").loc["far", "distance_km"] == pytest.approx(100, abs=5)
+
+
+def test_unknown_place_is_kept_but_ranked_below_a_known_near_one():
+    unknown = job("nowhere", postcode=None, city=None)
+    frame = ranked([person()], [unknown, job("near")])
+    assert ids(frame) == ["near", "nowhere"]
+    row = frame.set_index("vacancy_id").loc["nowhere"]
+    assert np.isnan(row["distance_km"]) and pd.isna(row["located_by"])
+    assert "distance unknown" in explain.reason_json(frame.iloc[[1]])[0]
+
+
+def test_required_licence_is_a_hard_constraint():
+    driver = job("ce", title="Berufskraftfahrer CE (m/w/d)", description="Touren im Nahverkehr.")
+    wish = {"desired_occupations": ["Berufskraftfahrer"]}
+    assert ranked([person(**wish, licences=["B"])], [driver]).empty
+    assert ids(ranked([person(**wish, licences=["CE"])], [driver])) == ["ce"]
+
+
+@pytest.mark.parametrize(
+    ("text", "held", "matched"),
+    [
+        ("Erforderlich: Führerschein Klasse B.", [], False),
+        ("Erforderlich: Führerschein Klasse B.", ["CE"], True),  # CE includes B
+        ("Voraussetzung: gültiger Staplerschein.", [], False),
+        ("Voraussetzung: gültiger Staplerschein.", ["Stapler"], True),
+        ("Staplerschein von Vorteil.", [], True),  # welcome, not required
+        ("Der Staplerschein kann bei uns erworben werden.", [], True),
+    ],
+)
+def test_licence_requirements_from_the_vacancy_text(text, held, matched):
+    frame = ranked([person(licences=held)], [job(description=text)])
+    assert (not frame.empty) == matched
+
+
+def test_working_time_and_shifts():
+    part = person(working_time="part_time")
+    assert ranked([part], [job(working_time="full_time")]).empty
+    assert not ranked([part], [job(working_time="full_or_part_time")]).empty
+    no_shift = person(accepts_shift=False)
+    assert ranked([no_shift], [job(description="Arbeit im 3-Schicht-System.")]).empty
+    assert not ranked([no_shift], [job()]).empty
+
+
+def test_start_date_against_available_from():
+    later = person(available_from=dt.date(2027, 6, 1))
+    assert ranked([later], [job(start_date=dt.date(2027, 1, 1), is_immediate_start=False)]).empty
+    fits = job(start_date=dt.date(2027, 6, 15), is_immediate_start=False)
+    assert not ranked([later], [fits]).empty
+    open_start = job(start_date=None, is_immediate_start=False)  # 'nach Vereinbarung'
+    assert not ranked([later], [open_start]).empty
+
+
+def test_participant_with_no_fitting_vacancy_gets_nothing():
+    pilot = person(participant_id="P9", desired_occupations=["Pilot"], skills=["Navigation"])
+    frame = ranked([pilot, person()], [job("a"), job("b", title="Koch (m/w/d)")])
+    assert set(frame["participant_id"]) == {"P1"}
+
+
+# --- scoring, ties, top-k ---------------------------------------------------------------------
+
+
+def test_compound_occupations_meet_and_the_field_counts_more_than_the_role():
+    wish = person(desired_occupations=["Lagerfachkraft"], skills=[])
+    jobs = [
+        job("logistik", title="Fachkraft für Lagerlogistik (m/w/d)", description=""),
+        job("pflege", title="Pflegefachkraft (m/w/d)", description=""),
+    ]
+    frame = ranked([wish], jobs)
+    assert ids(frame)[0] == "logistik"
+    similarity = frame.set_index("vacancy_id")["occupation_similarity"]
+    assert similarity["logistik"] > similarity.get("pflege", 0)
+
+
+def test_ties_are_broken_by_distance_then_vacancy_id_whatever_the_input_order():
+    jobs = [job("v3"), job("v1"), job("v2", postcode="04109", city="Leipzig"), job("v0")]
+    first = ranked([person()], jobs)
+    again = ranked([person()], list(reversed(jobs)))
+    assert ids(first) == ids(again) == ["v2", "v0", "v1", "v3"]
+    assert first["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_top_k_per_participant():
+    jobs = [job(f"v{i}") for i in range(6)]
+    people = [person(participant_id="A"), person(participant_id="B")]
+    frame = ranked(people, jobs, top=2)
+    assert frame.groupby("participant_id").size().to_dict() == {"A": 2, "B": 2}
+
+
+def test_blocks_do_not_change_the_result():
+    people = [person(participant_id=f"P{i}", postcode=pc) for i, pc in
+              enumerate(["04109", "04425", "04838", None] * 3)]  # fmt: skip
+    jobs = [job(f"v{i}", postcode=pc) for i, pc in enumerate(["04109", "04425", "04838", None] * 4)]
+    whole = ranked(people, jobs)
+    tiny = ranked(people, jobs, block_pairs=3)
+    columns = ["participant_id", "vacancy_id", "rank", "score"]
+    pd.testing.assert_frame_equal(whole[columns], tiny[columns])
+
+
+def test_one_vacancy_on_demand_scores_as_in_the_full_run():
+    people = [person(participant_id=f"P{i}") for i in range(3)]
+    jobs = [job("a"), job("b", title="Kommissionierer (m/w/d)")]
+    full = ranked(people, jobs).set_index(["participant_id", "vacancy_id"])["score"]
+    only = rank(pd.DataFrame(people), pd.DataFrame(jobs), gazetteer=GAZETTEER, today=TODAY,
+                per="vacancy", only_vacancies=["b"])  # fmt: skip
+    for row in only.itertuples():
+        assert row.score == full[(row.participant_id, "b")]
+
+
+# --- explanations -----------------------------------------------------------------------------
+
+
+def test_reasons_name_the_wish_skills_distance_and_constraints():
+    frame = ranked(
+        [person(licences=["Stapler"])],
+        [
+            job(
+                description="Kommissionierung mit Handscanner. Staplerschein erforderlich. "
+                "Deutschkenntnisse B2."
+            )
+        ],  # fmt: skip
+    )
+    reasons = json.loads(explain.reason_json(frame)[0])
+    assert reasons["wish"] == "Lagerhelfer" and reasons["occupation_similarity"] == 1.0
+    assert reasons["skills"] == ["Kommissionierung"]
+    assert reasons["distance_km"] == pytest.approx(8.7, abs=1) and reasons["radius_km"] == 30
+    assert reasons["located_by"] == "postcode" and reasons["licences_required"] == ["Stapler"]
+    assert reasons["languages"] == "Deutsch B1 held, B2 asked (1 short)"
+    text = explain.lines(reasons)
+    assert text[0] == 'wish "Lagerhelfer" ~ "Lagerhelfer (m/w/d)" (1.00)'
+    assert "licence required: Stapler (held)" in text
+    assert any(line.endswith("km away (radius 30 km, located by postcode)") for line in text)
+
+
+# --- protected attributes never reach the ranker ---------------------------------------------
+
+
+def test_the_input_allow_lists_hold_no_protected_attribute():
+    for column in PARTICIPANT_INPUT + VACANCY_INPUT:
+        assert protected_kind(column) is None, column
+
+
+@pytest.mark.parametrize("column", ["Staatsangehörigkeit", "gender", "Geburtsdatum", "Religion",
+                                    "name", "Aufenthaltstitel"])  # fmt: skip
+def test_a_protected_column_is_refused(column):
+    people = pd.DataFrame([person()]).assign(**{column: "x"})
+    with pytest.raises(ValueError, match="protected attributes"):
+        rank(people, pd.DataFrame([job()]), gazetteer=GAZETTEER, today=TODAY)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=3, max_size=3))
+def test_other_extra_columns_never_change_the_output(values):
+    people = [person(participant_id=f"P{i}") for i in range(3)]
+    jobs = [job("a"), job("b", postcode="04838"), job("c", title="Kommissionierer")]
+    plain = ranked(people, jobs)
+    extra = rank(
+        pd.DataFrame(people).assign(note=values, Herkunft_code=values[::-1]),
+        pd.DataFrame(jobs).assign(note=values),
+        gazetteer=GAZETTEER,
+        today=TODAY,
+    )
+    pd.testing.assert_frame_equal(plain, extra)
+
+
+# --- parsing profiles and places --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        ("Deutsch B1; Englisch A2", {"Deutsch": 3, "Englisch": 2}),
+        ("Deutsch (B2), Arabisch Muttersprache", {"Deutsch": 4, "Arabisch": 7}),
+        ("German C1", {"Deutsch": 5}),
+    ],
+)
+def test_languages_with_cefr_levels(text, levels):
+    assert pf.language_levels(pf.parse_languages(text)) == levels
+
+
+def test_languages_a_vacancy_asks_for():
+    assert pf.required_languages("Deutsch mind. B2 sowie Englischkenntnisse") == {
+        "Deutsch": 4,
+        "Englisch": 2,
+    }
+    assert pf.required_languages("Wir bieten das Deutschlandticket.") == {}
+    assert pf.required_languages("Deutsch B1, Englisch von Vorteil") == {"Deutsch": 3}
+
+
+def test_places_are_located_by_postcode_area_and_town():
+    lat, _lon, precision = locate(
+        GAZETTEER,
+        pd.Series(["04109", "04499", None, None]),
+        pd.Series([None, None, "Leipzig-Grünau", "Atlantis"]),
+    )
+    assert precision.tolist() == [1, 2, 3, 4]
+    assert np.isnan(lat[3]) and lat[2] == pytest.approx(51.34, abs=0.01)
+
+
+PARALLEL_CHECK = """
+import os
+from matching import ranker
+
+serial_chunk = ranker._parse_chunk
+
+
+def marked(texts):
+    return [dict(item, pid=os.getpid()) for item in serial_chunk(texts)]
+
+
+texts = [f"Staplerschein erforderlich, Deutsch B{i % 2 + 1}, Schicht {i}" for i in range(40)]
+serial = ranker._parse_texts(texts, workers=1)
+ranker.PARALLEL_FROM, ranker._parse_chunk = 10, marked
+parallel = ranker._parse_texts(texts, workers=2)
+assert {item.pop("pid") for item in parallel} - {os.getpid()}, "no worker process ran"
+assert parallel == serial
+"""
+
+
+def test_vacancy_texts_parsed_in_worker_processes_equal_a_serial_parse():
+    # in a fresh interpreter: forking is only used while a process runs one Python thread,
+    # and the test session may have others
+    result = subprocess.run([sys.executable, "-c", PARALLEL_CHECK], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
