@@ -7,6 +7,7 @@ stderr and exits 1 (2 for a malformed command line). RESQUE_DEBUG=1 shows traceb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -67,9 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV, XLSX or JSONL file")
-    imp.add_argument("entity", choices=["vacancies", "employers"])
+    imp.add_argument("entity", choices=["vacancies", "employers", "participants"])
     imp.add_argument("file", type=Path)
-    imp.add_argument("--source", required=True, help="source name, e.g. jobmesse_2026")
+    imp.add_argument(
+        "--source",
+        help="source name, e.g. jobmesse_2026 (required, except for participants: "
+        "default kompetenzanalyse)",
+    )
     imp.add_argument(
         "--map",
         action="append",
@@ -105,7 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run a read-only SQL query")
     query.add_argument("sql")
     query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    query.add_argument(
+        "--live", action="store_true", help="read the warehouse itself, not the analysts' snapshot"
+    )
     query.set_defaults(handler=cmd_query)
+    _add_dedup_commands(commands)
+    _add_match_commands(commands)
+    _add_flow_commands(commands)
     return parser
 
 
@@ -136,6 +147,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    _default_participant_source(args)
     overrides = parse_overrides(args.map, args.entity)
     con = open_warehouse(_db(args))
     try:
@@ -224,42 +236,26 @@ def _crawl_each(con: duckdb.DuckDBPyConnection, sources: list) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Every enabled file and spider source, then the later stages; failures stop nothing."""
+    """The nightly flow once, in this process; a failing source stops nothing."""
     config = _config(args)
     path = db_path(args.db, config)
     started = time.perf_counter()
-    con = open_warehouse(path)
-    failures = []
-    try:
-        for source in config.sources.values():
-            if not source.enabled or source.type != "file":
-                continue
-            try:
-                result = import_file(
-                    con,
-                    source.path,
-                    entity=source.entity,
-                    source=source.name,
-                    overrides=source.map,
-                    snapshot=source.snapshot,
-                    sheet=source.sheet,
-                    defaults=source.defaults,
-                )
-                print(_summary_line(result))
-            except ResqueError as exc:
-                failures.append(source.name)
-                print(f"{source.name}: FAILED: {exc}", file=sys.stderr)
-        spiders = [s for s in config.sources.values() if s.enabled and s.type == "spider"]
-        failures += _crawl_each(con, spiders)
-        totals = con.execute(sql("run_totals")).fetchone()
-    finally:
-        con.close()
+    with _local_prefect(args.verbose):
+        from flows import NightlyRunFailed, nightly
+
+        try:
+            summary, failed = nightly(config=str(config.path), db=str(path)), None
+        except NightlyRunFailed as exc:
+            summary, failed = exc.summary, exc
+    _print_steps(summary["steps"])
+    t, flow_seconds = summary["totals"], summary["seconds"]
     print(
-        f"warehouse {path}: {totals[0]} postings ({totals[1]} active) in {totals[2]} vacancies, "
-        f"{totals[3]} employers; {time.perf_counter() - started:.1f} s"
+        f"warehouse {path}: {t['postings']} postings ({t['active_postings']} active) in "
+        f"{t['vacancies']} vacancies, {t['employers']} employers; {flow_seconds:.1f} s "
+        f"(+ {time.perf_counter() - started - flow_seconds:.1f} s Prefect start-up)"
     )
-    if failures:
-        raise ResqueError(f"{len(failures)} source(s) failed: {', '.join(failures)}")
+    if failed:
+        raise ResqueError(_failure_line(summary["steps"]))
     return 0
 
 
@@ -302,7 +298,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    con = connect(_db(args), read_only=True)
+    con = connect(_readable_db(args), read_only=True)
     try:
         frame = con.execute(args.sql).df()
     finally:
@@ -313,6 +309,414 @@ def cmd_query(args: argparse.Namespace) -> int:
     print(_table(frame))
     if len(frame) > MAX_PRINTED_ROWS:
         print(f"({len(frame)} rows, first {MAX_PRINTED_ROWS} shown; --csv prints all)")
+    return 0
+
+
+# --- dedup: merging near-duplicate postings into vacancies (docs/dedup.md) ---------------------
+
+
+def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque dedup [--full]`, `resque dedup explain ID`, `resque eval dedup LABELS.csv`."""
+    dedup = commands.add_parser("dedup", help="merge near-duplicate postings into vacancies")
+    dedup.add_argument(
+        "--full", action="store_true", help="recompute everything instead of new postings only"
+    )
+    dedup.set_defaults(handler=cmd_dedup)
+    actions = dedup.add_subparsers(dest="dedup_action", metavar="ACTION")
+    explain = actions.add_parser("explain", help="why the postings of a vacancy were merged")
+    explain.add_argument("vacancy_id")
+    explain.set_defaults(handler=cmd_dedup_explain)
+
+    evaluate = commands.add_parser("eval", help="score a stage against labelled truth")
+    stages = evaluate.add_subparsers(dest="eval_stage", metavar="STAGE", required=True)
+    labels = stages.add_parser("dedup", help="pairwise and B-cubed scores of the vacancies")
+    labels.add_argument("labels", type=Path, help="CSV with source, source_ref, cluster")
+    labels.set_defaults(handler=cmd_eval_dedup)
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from warehouse.dedup import run_dedup
+
+    con = open_warehouse(_db(args))
+    try:
+        counts = run_dedup(con, full=args.full)
+    finally:
+        con.close()
+    print(
+        f"dedup ({counts['mode']}): {counts['compared']} of {counts['postings']} postings "
+        "compared, "
+        f"{counts['candidate_pairs']} candidate pairs, {counts['matched_pairs']} matched; "
+        f"{counts['changed']} postings changed vacancy or keys, {counts['merges']} merges, "
+        f"{counts['splits']} splits; {counts['seconds']:.1f} s [run {counts['run_id']}]"
+    )
+    return 0
+
+
+def cmd_dedup_explain(args: argparse.Namespace) -> int:
+    from warehouse.dedup import explain_vacancy
+
+    con = connect(_db(args), read_only=True)
+    try:
+        print(explain_vacancy(con, args.vacancy_id))
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_eval_dedup(args: argparse.Namespace) -> int:
+    from matching.evaluation import format_metrics
+    from warehouse.dedup import evaluate_labels
+
+    con = connect(_db(args), read_only=True)
+    try:
+        metrics = evaluate_labels(con, args.labels)
+    finally:
+        con.close()
+    print(format_metrics(metrics))
+    if metrics["unmatched"]:
+        missing, labels = metrics["unmatched"], metrics["labels"]
+        print(f"({missing} of {labels} labelled postings not in the warehouse)")
+    return 0
+
+
+# --- matching: ranking vacancies for participants (docs/matching.md) -------------------------
+
+
+def _default_participant_source(args: argparse.Namespace) -> None:
+    """Participant files default to one source; vacancy and employer files must name theirs."""
+    if args.source is None:
+        if args.entity != "participants":
+            raise ResqueError(f"import {args.entity}: --source NAME is required")
+        from pipelines.participants import DEFAULT_SOURCE
+
+        args.source = DEFAULT_SOURCE
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _eval_stages(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The sub-commands of `resque eval` (created here if no other stage made them)."""
+    evaluate = commands.choices.get("eval")
+    if evaluate is None:
+        evaluate = commands.add_parser("eval", help="score a stage against labelled truth")
+        return evaluate.add_subparsers(dest="eval_stage", metavar="STAGE", required=True)
+    return next(a for a in evaluate._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _add_match_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque match [--top N]`, `--participant ID`, `--vacancy ID`; `resque eval match FILE`."""
+    match = commands.add_parser("match", help="rank vacancies for every participant")
+    match.add_argument("--top", type=int, default=10, help="matches per participant (10)")
+    who = match.add_mutually_exclusive_group()
+    who.add_argument("--participant", metavar="ID", help="print one participant's best vacancies")
+    who.add_argument("--vacancy", metavar="ID", help="print the best participants for a vacancy")
+    match.add_argument(
+        "--today", type=_iso_date, help="compare start dates with this date (default: today)"
+    )
+    match.set_defaults(handler=cmd_match)
+    labels = _eval_stages(commands).add_parser("match", help="nDCG@10, MRR, recall@10 of matching")
+    labels.add_argument("labels", type=Path, help="CSV with participant_id, vacancy, relevance")
+    labels.set_defaults(handler=cmd_eval_match)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from warehouse import matching
+
+    if args.top < 1:
+        raise ResqueError(f"--top must be at least 1, not {args.top}")
+    if args.participant or args.vacancy:
+        con = connect(_db(args), read_only=True)
+        try:
+            top, today = args.top, args.today
+            if args.participant:
+                frame = matching.matches_for_participant(con, args.participant, top, today)
+                _print_ranked(f"Vacancies for participant {args.participant}", frame, "vacancy")
+            else:
+                frame = matching.matches_for_vacancy(con, args.vacancy, top, today)
+                _print_ranked(f"Participants for vacancy {args.vacancy}", frame, "participant")
+        finally:
+            con.close()
+        return 0
+    con = open_warehouse(_db(args))
+    try:
+        summary = matching.run_matching(con, top=args.top, today=args.today)
+    finally:
+        con.close()
+    print(
+        f"match: {summary['participants']} participants x {summary['vacancies']} vacancies: "
+        f"{summary['matches']} matches, {summary['without_match']} participants without a "
+        f"fitting vacancy; {summary['seconds']:.1f} s [run {summary['run_id']}]"
+    )
+    return 0
+
+
+def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
+    """A ranked list with one reason per line, as a job coach reads it."""
+    from matching.explain import lines
+
+    print(f"== {title} (top {len(frame)})" if len(frame) else f"== {title}: no fitting {kind}")
+    for row in frame.itertuples(index=False):
+        if kind == "vacancy":
+            place = " ".join(str(v) for v in (row.postcode, row.city) if isinstance(v, str))
+            employer = row.employer or "employer not named"
+            head = f"{row.title} - {employer}, {place or 'place unknown'}"
+            ident = row.vacancy_id
+        else:
+            head, ident = row.participant_id, ""
+        print(f"{row.rank:>3}. {row.score:.2f}  {head}" + (f"  [{ident}]" if ident else ""))
+        for line in lines(row.reasons):
+            print(f"        {line}")
+
+
+def cmd_eval_match(args: argparse.Namespace) -> int:
+    from warehouse.matching import evaluate_matching
+
+    con = connect(_db(args), read_only=True)
+    try:
+        metrics = evaluate_matching(con, args.labels)
+    finally:
+        con.close()
+    print(
+        f"nDCG@10 {metrics['ndcg@10']:.3f}  MRR {metrics['mrr']:.3f}  "
+        f"recall@10 {metrics['recall@10']:.3f}  ({metrics['participants']} participants with "
+        f"a fitting vacancy; {metrics['without_fit']} without, "
+        f"{metrics['without_fit_with_matches']} of whom got matches anyway)"
+    )
+    return 0
+
+
+# --- flows: the nightly run, schedules, approval, exports, snapshot, report (docs/flows.md) ----
+
+
+SOURCE_STEPS = ("crawl", "import", "inbox")
+
+
+def _add_flow_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque serve`, `approve RUN_ID`, `export employer-service`, `report`."""
+    serve = commands.add_parser("serve", help="serve the nightly and monthly flows on schedule")
+    serve.set_defaults(handler=cmd_serve)
+
+    approve = commands.add_parser("approve", help="release a checked match run for export")
+    approve.add_argument("run_id", type=int, metavar="RUN_ID")
+    approve.add_argument("--by", help="who approves (default: the login name)")
+    approve.add_argument("--note", help="a remark kept with the approval")
+    approve.set_defaults(handler=cmd_approve)
+
+    export = commands.add_parser("export", help="write a list for a partner")
+    kinds = export.add_subparsers(dest="export_kind", metavar="KIND", required=True)
+    service = kinds.add_parser(
+        "employer-service", help="candidates of the approved match run, as XLSX and CSV"
+    )
+    service.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    service.add_argument("--month", help="the month the list is for, YYYY-MM (default: now)")
+    service.add_argument("--to", help="who the list is sent to (recorded)")
+    service.add_argument("--run", type=int, metavar="RUN_ID", help="approved match run to use")
+    service.add_argument("--by", help="who writes the list (default: the login name)")
+    service.set_defaults(handler=cmd_export_employer_service)
+
+    report = commands.add_parser("report", help="an HTML report for the partners' meeting")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE", help="HTML file")
+    report.add_argument("--live", action="store_true", help="read the warehouse, not the snapshot")
+    report.set_defaults(handler=cmd_report)
+
+
+def _login() -> str:
+    import getpass
+
+    return os.environ.get("USER") or getpass.getuser()
+
+
+def _readable_db(args: argparse.Namespace) -> Path:
+    """The analysts' snapshot when it exists (and --live is not given), else the warehouse."""
+    from warehouse.snapshot import snapshot_path
+
+    path = _db(args)
+    snapshot = snapshot_path(path)
+    if not args.live and snapshot.is_file():
+        log.info("reading the snapshot %s (--live reads %s)", snapshot, path)
+        return snapshot
+    return path
+
+
+class _NotPrefect(logging.Filter):
+    """Keeps Prefect's own progress lines off the console unless -v is given."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("prefect")
+
+
+def _prefect_home_is_users() -> bool:
+    """The user configured Prefect: leave its home and profiles as they are."""
+    names = ("PREFECT_API_URL", "PREFECT_HOME", "PREFECT_PROFILES_PATH")
+    return any(os.environ.get(n) for n in names) or (Path.home() / ".prefect").is_dir()
+
+
+@contextlib.contextmanager
+def _local_prefect(verbose: bool):
+    """Settings for a flow run in this process.
+
+    With a Prefect server configured (PREFECT_API_URL) the run reports to it. Otherwise
+    Prefect starts its ephemeral API (a local subprocess, some seconds) on an in-memory
+    database with a throw-away PREFECT_HOME, so nothing is left in ~/.prefect; telemetry
+    is off either way unless the user asked for it.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    home = tempfile.mkdtemp(prefix="resque-prefect-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)  # after the API has stopped
+    if "prefect" not in sys.modules and not _prefect_home_is_users():
+        os.environ["PREFECT_HOME"] = home  # read when Prefect is first imported
+    import prefect.main  # noqa: F401  (sets up Prefect's logging, tidied below)
+    from prefect.logging.handlers import PrefectConsoleHandler
+    from prefect.settings import get_current_settings, temporary_settings
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, PrefectConsoleHandler):  # resque's own handler prints its lines
+            root.removeHandler(handler)
+        elif not verbose:
+            handler.addFilter(_NotPrefect())
+    if get_current_settings().api.url:
+        yield
+        return
+    ephemeral = {
+        "home": home,
+        "server.ephemeral.enabled": True,
+        "server.database.connection_url": "sqlite+aiosqlite:///:memory:",
+        "server.analytics_enabled": False,
+    }
+    try:
+        with temporary_settings(updates=ephemeral):
+            yield
+    finally:
+        # runs before the ephemeral API's own exit hook, whose goodbye line would go to a
+        # console stream that may be closed by then
+        atexit.register(logging.getLogger("prefect").setLevel, logging.WARNING)
+
+
+def _print_steps(steps: list[dict]) -> None:
+    """One line per step of the nightly flow, as the single commands print them."""
+    for step in steps:
+        label = f"{step['name']}: " if step["name"] else ""
+        if step["error"]:
+            print(f"{label}FAILED: {step['error']}", file=sys.stderr)
+            continue
+        result = step["result"]
+        if step["step"] in SOURCE_STEPS:
+            line = _summary_line(result)
+            if result.details.get("failed_monitors") or result.details.get("returncode"):
+                reasons = result.details.get("failed_monitors") or ["crawl error"]
+                line += f" DEGRADED ({', '.join(reasons)})"
+            if step["step"] == "inbox":
+                line += f" (inbox file {step['name']})"
+            print(line)
+        elif step["step"] == "dedup":
+            print(
+                f"dedup: {result['compared']} of {result['postings']} postings compared, "
+                f"{result['matched_pairs']} pairs matched, {result['merges']} merges, "
+                f"{result['splits']} splits [run {result['run_id']}]"
+            )
+        elif step["step"] == "match":
+            print(
+                f"match: {result['participants']} participants x {result['vacancies']} "
+                f"vacancies: {result['matches']} matches [run {result['run_id']}]"
+            )
+        else:
+            print(
+                f"snapshot {result['path']}: {result['rows']} rows in {len(result['tables'])} "
+                f"tables, Parquet in {result['parquet']} [run {result['run_id']}]"
+            )
+
+
+def _failure_line(steps: list[dict]) -> str:
+    """'2 source(s) failed: a, b; dedup failed' for the one error line."""
+    failed = [s for s in steps if s["error"]]
+    sources = [s["name"] for s in failed if s["step"] in SOURCE_STEPS]
+    stages = [s["step"] for s in failed if s["step"] not in SOURCE_STEPS]
+    parts = [f"{len(sources)} source(s) failed: {', '.join(sources)}"] if sources else []
+    parts += [f"{stage} failed" for stage in stages]
+    return "; ".join(parts)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve both flows on their cron schedules against the configured Prefect server."""
+    config = _config(args)
+    path = db_path(args.db, config)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        raise ResqueError(
+            "serve needs a Prefect server: start one with 'prefect server start' and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from flows import schedules, serve_flows
+
+    for name, schedule in schedules(config).items():
+        print(f"{name}: cron '{schedule.cron}' ({schedule.timezone})")
+    serve_flows(config, path)
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from warehouse.export import approve_match_run
+
+    con = open_warehouse(_db(args))
+    try:
+        done = approve_match_run(con, args.run_id, args.by or _login(), args.note)
+    finally:
+        con.close()
+    print(
+        f"match run {done['run_id']} ({done['matches']} matches) approved by "
+        f"{done['approved_by']} at {done['approved_at']:%Y-%m-%d %H:%M} UTC"
+    )
+    return 0
+
+
+def cmd_export_employer_service(args: argparse.Namespace) -> int:
+    from reports.employer_service import export_employer_service
+
+    con = open_warehouse(_db(args))
+    try:
+        done = export_employer_service(
+            con,
+            args.out,
+            month=args.month,
+            recipient=args.to,
+            created_by=args.by or _login(),
+            run_id=args.run,
+        )
+    finally:
+        con.close()
+    for file in done["files"]:
+        print(file)
+    print(
+        f"export {done['export_id']} for {done['month']} from match run {done['match_run_id']}: "
+        f"{done['rows']} rows, {done['vacancies']} vacancies, {done['participants']} "
+        f"participants; {done['left_out']} left out (participant left or vacancy closed)"
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.partner_report import write_report
+
+    con = connect(_readable_db(args), read_only=True)
+    try:
+        written = write_report(con, args.out)
+    finally:
+        con.close()
+    print(f"{written}")
     return 0
 
 

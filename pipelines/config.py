@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipelines.errors import ResqueError
 from pipelines.record import record_fields
@@ -21,7 +22,7 @@ from pipelines.record import record_fields
 BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "resque.toml"
 DEFAULT_DB = "resque.duckdb"
 WRITE_MODES = ("snapshot", "merge")
-ENTITIES = ("vacancies", "employers")
+ENTITIES = ("vacancies", "employers", "participants")
 SOURCE_KEYS = {
     "file": {
         "type",
@@ -86,6 +87,25 @@ class SourceConfig:
 
 
 @dataclass
+class ScheduleConfig:
+    """[schedule]: when `resque serve` runs the flows, and how often a failed crawl is retried."""
+
+    timezone: str = "Europe/Berlin"
+    nightly: str = "0 2 * * *"  # every night at 02:00
+    monthly: str = "0 6 15 * *"  # the employer-service export, 06:00 on the 15th
+    crawl_retries: int = 2
+    crawl_retry_delay: int = 300  # seconds between attempts
+
+
+@dataclass
+class ExportConfig:
+    """[export]: where the monthly employer-service lists go, and to whom."""
+
+    path: Path | None = None  # default: folder 'exports' next to the warehouse
+    to: str | None = None
+
+
+@dataclass
 class Config:
     """The whole config, with paths resolved."""
 
@@ -93,6 +113,9 @@ class Config:
     db_path: Path
     sources: dict[str, SourceConfig]
     sections: dict[str, Any] = field(default_factory=dict)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
+    inbox: Path | None = None  # [inbox] path: a folder where partners drop files
 
 
 def config_path(flag: str | None) -> Path:
@@ -133,6 +156,9 @@ def load_config(path: Path) -> Config:
         db_path=Path(warehouse.get("path", DEFAULT_DB)),
         sources=sources,
         sections={k: v for k, v in data.items() if k not in {"warehouse", "sources"}},
+        schedule=_schedule(path, data.get("schedule", {})),
+        export=_export(path, base, data.get("export", {})),
+        inbox=_inbox(path, base, data.get("inbox", {})),
     )
 
 
@@ -190,6 +216,52 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         source.base_url = _local_or_url(base, source.base_url)
         source.start_urls = [_local_or_url(base, url) for url in source.start_urls]
     return source
+
+
+def _schedule(path: Path, section: Any) -> ScheduleConfig:
+    """[schedule], checked: five-field cron strings, a known time zone, whole numbers."""
+    known = set(ScheduleConfig.__dataclass_fields__)
+    _reject_unknown(path, "[schedule]", section, known)
+    schedule = ScheduleConfig(**section)
+    for key in ("nightly", "monthly"):
+        value = getattr(schedule, key)
+        if not isinstance(value, str) or len(value.split()) != 5:
+            raise ResqueError(
+                f"{path}: [schedule]: {key} must be a cron string with five fields "
+                f"(minute hour day month weekday), not {value!r}"
+            )
+    try:
+        ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ResqueError(
+            f"{path}: [schedule]: unknown timezone {schedule.timezone!r} (e.g. 'Europe/Berlin')"
+        ) from exc
+    for key in ("crawl_retries", "crawl_retry_delay"):
+        value = getattr(schedule, key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ResqueError(f"{path}: [schedule]: {key} must be a whole number >= 0")
+    return schedule
+
+
+def _export(path: Path, base: Path, section: Any) -> ExportConfig:
+    """[export]: `path` (relative to the config file) and `to`, the usual recipient."""
+    _reject_unknown(path, "[export]", section, {"path", "to"})
+    for key in ("path", "to"):
+        if not isinstance(section.get(key, ""), str):
+            raise ResqueError(f"{path}: [export]: {key} must be text")
+    out = section.get("path")
+    return ExportConfig(path=(base / out).resolve() if out else None, to=section.get("to"))
+
+
+def _inbox(path: Path, base: Path, section: Any) -> Path | None:
+    """[inbox] path: a folder (relative to the config file) whose files each nightly run imports."""
+    _reject_unknown(path, "[inbox]", section, {"path"})
+    folder = section.get("path")
+    if folder is None:
+        return None
+    if not isinstance(folder, str) or not folder:
+        raise ResqueError(f"{path}: [inbox]: path must be a folder name")
+    return (base / folder).resolve()
 
 
 def _local_or_url(base: Path, value: str | None) -> str | None:

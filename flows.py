@@ -1,0 +1,293 @@
+"""Prefect flows: the nightly run and the monthly employer-service export. Wiring only.
+
+Each task opens the warehouse, calls one function of the packages (which records its
+`runs` row as usual), logs its counts to Prefect and closes the warehouse again; the
+flows call the tasks in order and decide nothing but what runs next.
+
+- `nightly`: crawl each enabled spider source (each its own task and OS process; retried,
+  since the network is involved; a failed crawl is reported and the others go on), import
+  the configured file sources and the files waiting in the inbox, merge near-duplicates,
+  rank matches, and publish the analysts' snapshot. A failed step leaves its `runs` row and
+  the flow run ends as failed, naming the failed steps, after all other steps ran.
+- `employer_service_monthly`: write the month's list for the employer service from the
+  approved match run.
+
+`resque serve` serves both on cron schedules (`[schedule]` in the config); `resque run`
+runs `nightly` once in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+from prefect import flow, get_run_logger, serve, task
+from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
+from prefect.schedules import Cron, Schedule
+from prefect.states import State
+from prefect.types.entrypoint import EntrypointType
+
+from pipelines.config import Config, config_path, db_path, load_config
+from pipelines.crawl import crawl_source
+from pipelines.errors import ResqueError
+from pipelines.importer import StepResult, import_file
+from pipelines.inbox import import_inbox_file, pending_files
+from reports.employer_service import export_employer_service
+from warehouse.db import open_warehouse, sql
+from warehouse.dedup import run_dedup
+from warehouse.matching import run_matching
+from warehouse.snapshot import publish_snapshot
+
+log = logging.getLogger(__name__)
+NIGHTLY, MONTHLY = "nightly", "employer-service-monthly"
+
+
+class NightlyRunFailed(ResqueError):
+    """Some steps of the nightly run failed; `summary` holds what every step did."""
+
+    def __init__(self, summary: dict[str, Any]):
+        failed = [f"{s['step']} {s['name']}".strip() for s in summary["steps"] if s["error"]]
+        super().__init__(f"{len(failed)} step(s) failed: {', '.join(failed)}")
+        self.summary = summary
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a run; the module logger when a task's .fn() is called."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return log
+
+
+@contextlib.contextmanager
+def _warehouse(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_warehouse(Path(db))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _counts(result: StepResult) -> str:
+    return f"{result.source}: {result.counts.as_dict()} [run {result.run_id}]"
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+@task(name="crawl", cache_policy=NO_CACHE)
+def crawl(db: str, config: str, source: str) -> StepResult:
+    """Crawl one spider source in its own process and load what it found."""
+    settings = load_config(Path(config)).sources[source]
+    with _warehouse(db) as con:
+        result = crawl_source(con, settings)
+    _logger().info("crawl %s", _counts(result))
+    return result
+
+
+@task(name="import-source", cache_policy=NO_CACHE)
+def import_source(db: str, config: str, source: str) -> StepResult:
+    """Import one configured file source."""
+    settings = load_config(Path(config)).sources[source]
+    with _warehouse(db) as con:
+        result = import_file(
+            con,
+            settings.path,
+            entity=settings.entity,
+            source=settings.name,
+            overrides=settings.map,
+            snapshot=settings.snapshot,
+            sheet=settings.sheet,
+            defaults=settings.defaults,
+        )
+    _logger().info("import %s", _counts(result))
+    return result
+
+
+@task(name="list-inbox", cache_policy=NO_CACHE)
+def list_inbox(folder: str) -> list[str]:
+    """The files waiting in the inbox folder."""
+    files = [str(p) for p in pending_files(Path(folder))]
+    _logger().info("inbox %s: %d file(s) waiting", folder, len(files))
+    return files
+
+
+@task(name="import-inbox-file", cache_policy=NO_CACHE)
+def import_inbox(db: str, config: str, file: str) -> StepResult:
+    """Import one inbox file and move it to done/ or failed/."""
+    with _warehouse(db) as con:
+        result = import_inbox_file(con, Path(file), load_config(Path(config)))
+    _logger().info("inbox %s: %s", Path(file).name, _counts(result))
+    return result
+
+
+@task(name="dedup", cache_policy=NO_CACHE)
+def dedup(db: str) -> dict[str, Any]:
+    """Merge new and changed postings into vacancies (incremental)."""
+    with _warehouse(db) as con:
+        counts = run_dedup(con)
+    _logger().info("dedup: %s", counts)
+    return counts
+
+
+@task(name="match", cache_policy=NO_CACHE)
+def match(db: str) -> dict[str, Any]:
+    """Rank the active vacancies for every active participant."""
+    with _warehouse(db) as con:
+        counts = run_matching(con)
+    _logger().info("match: %s", counts)
+    return counts
+
+
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish(db: str) -> dict[str, Any]:
+    """Publish the analysts' read-only copy and Parquet files next to the warehouse."""
+    with _warehouse(db) as con:
+        counts = publish_snapshot(con, Path(db))
+    _logger().info(
+        "snapshot %s: %s rows in %d tables", counts["path"], counts["rows"], len(counts["tables"])
+    )
+    return counts
+
+
+@task(name="totals", cache_policy=NO_CACHE)
+def totals(db: str) -> dict[str, int]:
+    """Postings, active postings, vacancies and employers in the warehouse."""
+    with _warehouse(db) as con:
+        row = con.execute(sql("run_totals")).fetchone()
+    counts = dict(zip(("postings", "active_postings", "vacancies", "employers"), row, strict=True))
+    _logger().info("warehouse: %s", counts)
+    return counts
+
+
+@task(name="export-employer-service", cache_policy=NO_CACHE)
+def export_list(db: str, out: str, month: str, to: str | None) -> dict[str, Any]:
+    """Write the month's employer-service list from the approved match run."""
+    with _warehouse(db) as con:
+        summary = export_employer_service(
+            con, Path(out), month=month, recipient=to, created_by=f"prefect {MONTHLY}"
+        )
+    _logger().info("export %s: %s", summary["export_id"], summary)
+    return summary
+
+
+# --- flows ------------------------------------------------------------------------------------
+
+
+def _outcome(step: str, name: str, state: State) -> dict[str, Any]:
+    """What one task did, or why it failed (the failure is logged, the flow goes on)."""
+    if state.is_completed():
+        return {"step": step, "name": name, "result": state.result(), "error": None}
+    error = state.result(raise_on_failure=False)
+    message = str(error) if isinstance(error, Exception) else (state.message or "failed")
+    if isinstance(error, Exception) and not isinstance(error, ResqueError):
+        message = f"{type(error).__name__}: {error}"
+    _logger().error("%s %s failed: %s", step, name, message)
+    return {"step": step, "name": name, "result": None, "error": message}
+
+
+@flow(name=NIGHTLY)
+def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
+    """Crawl, import, dedup, match and publish the snapshot; every step runs.
+
+    Args:
+        config: the TOML config (default: $RESQUE_CONFIG, else the bundled samples).
+        db: the warehouse file (default: $RESQUE_DB, else the config's).
+    Returns:
+        {'db', 'steps': [{'step', 'name', 'result', 'error'}], 'totals', 'seconds'}; raises
+        NightlyRunFailed (carrying the same summary) after all steps if any step failed.
+    """
+    clock = time.perf_counter()
+    settings = load_config(config_path(config))
+    config, db = str(settings.path), str(db_path(db, settings))
+    spiders, files = _enabled(settings, "spider"), _enabled(settings, "file")
+    retried = crawl.with_options(
+        retries=settings.schedule.crawl_retries,
+        retry_delay_seconds=settings.schedule.crawl_retry_delay,
+    )
+    steps = [_outcome("crawl", n, retried(db, config, n, return_state=True)) for n in spiders]
+    steps += [_outcome("import", n, import_source(db, config, n, return_state=True)) for n in files]
+    if settings.inbox is not None:
+        for file in list_inbox(str(settings.inbox)):
+            state = import_inbox(db, config, file, return_state=True)
+            steps.append(_outcome("inbox", Path(file).name, state))
+    for step, stage in (("dedup", dedup), ("match", match), ("snapshot", publish)):
+        steps.append(_outcome(step, "", stage(db, return_state=True)))
+    summary = {"db": db, "steps": steps, "totals": totals(db)}
+    summary["seconds"] = round(time.perf_counter() - clock, 2)
+    if any(s["error"] for s in steps):
+        raise NightlyRunFailed(summary)
+    return summary
+
+
+def _enabled(settings: Config, kind: str) -> list[str]:
+    return [n for n, s in settings.sources.items() if s.enabled and s.type == kind]
+
+
+@flow(name=MONTHLY)
+def employer_service_monthly(
+    config: str | None = None,
+    db: str | None = None,
+    out: str | None = None,
+    month: str | None = None,
+    to: str | None = None,
+) -> dict[str, Any]:
+    """Write this month's employer-service list from the approved match run.
+
+    Args:
+        out: folder for the files (default: [export] path, else 'exports' beside the warehouse).
+        month: 'YYYY-MM' (default: the current month in the schedule's time zone).
+        to: the recipient recorded in `exports` (default: [export] to).
+    Returns:
+        The export's summary (see reports.employer_service.export_employer_service).
+    """
+    settings = load_config(config_path(config))
+    warehouse = db_path(db, settings)
+    folder = out or settings.export.path or warehouse.parent / "exports"
+    month = month or dt.datetime.now(ZoneInfo(settings.schedule.timezone)).strftime("%Y-%m")
+    return export_list(str(warehouse), str(folder), month, to or settings.export.to)
+
+
+# --- schedules --------------------------------------------------------------------------------
+
+
+def schedules(settings: Config) -> dict[str, Schedule]:
+    """The cron schedule of each flow, in the configured time zone."""
+    zone = settings.schedule.timezone
+    try:
+        return {
+            NIGHTLY: Cron(settings.schedule.nightly, timezone=zone),
+            MONTHLY: Cron(settings.schedule.monthly, timezone=zone),
+        }
+    except ValueError as exc:
+        raise ResqueError(f"{settings.path}: [schedule]: {exc}") from exc
+
+
+def deployments(settings: Config, db: Path) -> list:
+    """Both flows as deployments with their schedules and this config and warehouse."""
+    parameters = {"config": str(settings.path.resolve()), "db": str(Path(db).resolve())}
+    planned = schedules(settings)
+    return [
+        chosen.to_deployment(
+            name,
+            schedule=planned[name],
+            parameters=parameters,
+            description=(chosen.description or "").splitlines()[0],
+            tags=["resque"],
+            entrypoint_type=EntrypointType.MODULE_PATH,  # runs from any working directory
+        )
+        for name, chosen in ((NIGHTLY, nightly), (MONTHLY, employer_service_monthly))
+    ]
+
+
+def serve_flows(settings: Config, db: Path) -> None:
+    """Serve both deployments until interrupted (needs PREFECT_API_URL to a Prefect server)."""
+    serve(*deployments(settings, db))

@@ -1,0 +1,197 @@
+"""The Prefect wiring: schedules, tasks, the nightly flow with a failing source, the monthly flow.
+
+Flows run in-process on resque's own ephemeral Prefect API (as `resque run` does), started
+once per test session and shared with the sample warehouse fixture; no test waits for a
+schedule.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import cli
+import flows
+from pipelines.config import BUNDLED_CONFIG, load_config
+from pipelines.errors import ResqueError
+from tests.conftest import SAMPLES, query
+
+GOOD_CSV = SAMPLES / "arbeitgeberservice_2026-11.csv"
+
+
+def write_config(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "resque.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_default_schedules_are_nightly_and_the_15th_in_berlin():
+    planned = flows.schedules(load_config(BUNDLED_CONFIG))
+    assert planned["nightly"].cron == "0 2 * * *"
+    assert planned["employer-service-monthly"].cron == "0 6 15 * *"
+    assert {s.timezone for s in planned.values()} == {"Europe/Berlin"}
+
+
+def test_schedules_come_from_the_config(tmp_path):
+    config = write_config(
+        tmp_path,
+        '[schedule]\nnightly = "30 1 * * *"\nmonthly = "0 7 14 * *"\ntimezone = "UTC"\n',
+    )
+    planned = flows.schedules(load_config(config))
+    assert (planned["nightly"].cron, planned["nightly"].timezone) == ("30 1 * * *", "UTC")
+    assert planned["employer-service-monthly"].cron == "0 7 14 * *"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[schedule]\nnightly = "0 2 * *"\n', "nightly must be a cron string"),
+        ('[schedule]\ntimezone = "Europe/Leipzig"\n', "unknown timezone"),
+        ("[schedule]\ncrawl_retries = -1\n", "crawl_retries must be a whole number"),
+        ('[schedule]\nnighty = "0 2 * * *"\n', "[schedule]: unknown key 'nighty'"),
+        ('[inbox]\nfolder = "x"\n', "[inbox]: unknown key 'folder'"),
+        ('[export]\nrecipient = "x"\n', "[export]: unknown key 'recipient'"),
+    ],
+)
+def test_config_sections_are_checked(tmp_path, body, message):
+    with pytest.raises(ResqueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_config(write_config(tmp_path, body))
+
+
+def test_bad_cron_field_is_one_line(tmp_path):
+    config = load_config(write_config(tmp_path, '[schedule]\nnightly = "0 25 * * *"\n'))
+    with pytest.raises(ResqueError, match=r"\[schedule\]"):
+        flows.schedules(config)
+
+
+def test_deployments_serve_both_flows_with_this_config_and_warehouse(tmp_path):
+    config = load_config(BUNDLED_CONFIG)
+    deployments = {d.name: d for d in flows.deployments(config, tmp_path / "w.duckdb")}
+    assert set(deployments) == {"nightly", "employer-service-monthly"}
+    nightly = deployments["nightly"]
+    assert nightly.entrypoint == "flows.nightly"
+    assert nightly.parameters == {
+        "config": str(BUNDLED_CONFIG.resolve()),
+        "db": str((tmp_path / "w.duckdb").resolve()),
+    }
+    (schedule,) = nightly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Europe/Berlin")
+
+
+def test_serve_needs_a_prefect_server(resque, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = resque("serve")
+    assert result.code == 1 and "prefect server start" in result.err
+
+
+def test_import_task_calls_the_importer(tmp_path):
+    config = write_config(tmp_path, f'[sources.good]\npath = "{GOOD_CSV}"\n')
+    db = str(tmp_path / "w.duckdb")
+    result = flows.import_source.fn(db, str(config), "good")
+    assert (result.source, result.counts.rows_loaded) == ("good", 117)
+    assert query(Path(db), "select kind, source, status from runs") == [
+        ("import", "good", "succeeded")
+    ]
+
+
+def test_crawl_task_raises_and_records_a_failed_crawl(tmp_path):
+    config = write_config(tmp_path, '[sources.gone]\ntype = "spider"\nspider = "no_such_spider"\n')
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(ResqueError, match="crawl gone failed"):
+        flows.crawl.fn(str(db), str(config), "gone")
+    assert query(db, "select kind, source, status from runs") == [("crawl", "gone", "failed")]
+
+
+def test_crawl_is_the_only_retried_task():
+    assert flows.crawl.retries == 0  # set per run from [schedule] crawl_retries
+    for task in (flows.import_source, flows.import_inbox, flows.dedup, flows.match, flows.publish):
+        assert task.retries == 0
+
+
+@pytest.fixture(scope="module")
+def nightly_run(tmp_path_factory):
+    """`resque run` over a failing spider, a good file source and an inbox with two files."""
+    tmp_path = tmp_path_factory.mktemp("nightly")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(GOOD_CSV, inbox / "Liste_Partner_2026-12.csv")
+    (inbox / "kaputt.csv").write_text("A;B\n1;2\n", encoding="utf-8")
+    old = time.time() - 3600
+    for file in inbox.iterdir():
+        os.utime(file, (old, old))
+    (inbox / "fresh.csv").write_text("Titel\nKoch\n", encoding="utf-8")  # still being copied
+    config = write_config(
+        tmp_path,
+        "[schedule]\ncrawl_retries = 1\ncrawl_retry_delay = 0\n"
+        '[inbox]\npath = "inbox"\n'
+        '[sources.broken_spider]\ntype = "spider"\nspider = "no_such_spider"\n'
+        f'[sources.good]\npath = "{GOOD_CSV}"\nwrite_mode = "snapshot"\n',
+    )
+    db = tmp_path / "w.duckdb"
+    code = cli.main(["--config", str(config), "--db", str(db), "run"])
+    return {"code": code, "db": db, "inbox": inbox, "config": config}
+
+
+def test_nightly_reports_the_failing_source_and_runs_every_other_step(nightly_run):
+    db = nightly_run["db"]
+    assert nightly_run["code"] == 1
+    runs = query(db, "select kind, coalesce(source, ''), status from runs order by run_id")
+    assert runs[:2] == [("crawl", "broken_spider", "failed")] * 2  # tried, retried once
+    assert ("import", "good", "succeeded") in runs
+    assert ("import", "liste_partner", "succeeded") in runs
+    assert ("import", "kaputt", "failed") in runs
+    assert [r[0] for r in runs[-3:]] == ["dedup", "match", "snapshot"]
+    assert all(r[2] == "succeeded" for r in runs[-3:])
+    assert query(db.with_name("w.analytics.duckdb"), "select count(*) from postings") == query(
+        db, "select count(*) from postings"
+    )
+
+
+def test_inbox_files_are_moved_after_import(nightly_run):
+    inbox = nightly_run["inbox"]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv"]
+    done = [p.name for p in (inbox / "done").iterdir()]
+    assert len(done) == 1 and done[0].endswith("_Liste_Partner_2026-12.csv")
+    failed = sorted(p.name for p in (inbox / "failed").iterdir())
+    assert failed[0].endswith("_kaputt.csv") and failed[1].endswith("_kaputt.csv.error.txt")
+    assert "no title column" in (inbox / "failed" / failed[1]).read_text(encoding="utf-8")
+
+
+def test_resque_run_prints_each_step_and_the_failures(tmp_path, resque):
+    config = write_config(
+        tmp_path,
+        "[schedule]\ncrawl_retries = 0\n"
+        '[sources.broken_spider]\ntype = "spider"\nspider = "no_such_spider"\n'
+        f'[sources.good]\npath = "{GOOD_CSV}"\n',
+    )
+    result = resque("--config", config, "--db", tmp_path / "w.duckdb", "run")
+    assert result.code == 1
+    assert "broken_spider: FAILED: crawl broken_spider failed" in result.err
+    assert result.err.strip().endswith("1 source(s) failed: broken_spider")
+    lines = result.out.splitlines()
+    assert lines[0].startswith("good: 120 rows read, 117 loaded")
+    assert [line.split()[0] for line in lines[1:4]] == ["dedup:", "match:", "snapshot"]
+    assert "117 postings" in lines[-1] and "s Prefect start-up" in lines[-1]
+
+
+def test_monthly_flow_exports_only_an_approved_run(nightly_run, tmp_path, resque):
+    db, config = nightly_run["db"], nightly_run["config"]
+    profiles = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
+    assert resque("--db", db, "import", "participants", profiles).code == 0
+    assert resque("--db", db, "match").code == 0
+    out = tmp_path / "lists"
+    with cli._local_prefect(verbose=False):
+        with pytest.raises(ResqueError, match="no approved match run for 2026-12"):
+            flows.employer_service_monthly(str(config), str(db), str(out), "2026-12")
+        run = query(db, "select max(run_id) from runs where kind = 'match'")[0][0]
+        assert resque("--db", db, "approve", run, "--by", "coach").code == 0
+        summary = flows.employer_service_monthly(str(config), str(db), str(out), "2026-12")
+    assert summary["match_run_id"] == run and summary["rows"] > 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".xlsx"]
+    assert query(db, "select created_by, month from exports") == [
+        ("prefect employer-service-monthly", "2026-12")
+    ]
