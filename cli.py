@@ -23,7 +23,7 @@ from pipelines.crawl import crawl_source
 from pipelines.errors import ResqueError
 from pipelines.headers import parse_overrides
 from pipelines.importer import StepResult, import_file
-from warehouse.db import connect, migrate, open_warehouse, sql
+from warehouse.db import connect, migrate, opened, sql
 
 log = logging.getLogger("resque")
 MAX_PRINTED_ROWS = 200
@@ -149,8 +149,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     _default_participant_source(args)
     overrides = parse_overrides(args.map, args.entity)
-    con = open_warehouse(_db(args))
-    try:
+    with opened(_db(args)) as con:
         result = import_file(
             con,
             args.file,
@@ -162,8 +161,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         if args.rejects:
             _write_rejects(con, result.run_id, args.rejects)
-    finally:
-        con.close()
     print(_summary_line(result))
     return 0
 
@@ -207,11 +204,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             f"no spider source {unknown[0]!r} in {config.path} "
             f"(spider sources: {', '.join(spiders) or 'none'})"
         )
-    con = open_warehouse(db_path(args.db, config))
-    try:
+    with opened(db_path(args.db, config)) as con:
         failures = _crawl_each(con, [spiders[n] for n in names])
-    finally:
-        con.close()
     if failures:
         raise ResqueError(f"{len(failures)} crawl(s) failed: {', '.join(failures)}")
     return 0
@@ -260,8 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    con = connect(_db(args), read_only=True)
-    try:
+    with opened(_db(args), read_only=True) as con:
         _print_section("Records per source", con.execute(sql("status_sources")).df())
         runs = con.execute(sql("status_runs"), {"limit": args.runs}).df()
         _print_section(f"Last {args.runs} runs", runs)
@@ -272,8 +265,6 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         rejects = con.execute(sql("status_rejects"), {"limit": 50}).df()
         _print_section("Rejected rows of each source's latest run (first 50)", rejects)
-    finally:
-        con.close()
     return 0
 
 
@@ -298,11 +289,8 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    con = connect(_readable_db(args), read_only=True)
-    try:
+    with opened(_readable_db(args), read_only=True) as con:
         frame = con.execute(args.sql).df()
-    finally:
-        con.close()
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0
@@ -337,11 +325,8 @@ def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
 def cmd_dedup(args: argparse.Namespace) -> int:
     from warehouse.dedup import run_dedup
 
-    con = open_warehouse(_db(args))
-    try:
+    with opened(_db(args)) as con:
         counts = run_dedup(con, full=args.full)
-    finally:
-        con.close()
     print(
         f"dedup ({counts['mode']}): {counts['compared']} of {counts['postings']} postings "
         "compared, "
@@ -355,11 +340,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 def cmd_dedup_explain(args: argparse.Namespace) -> int:
     from warehouse.dedup import explain_vacancy
 
-    con = connect(_db(args), read_only=True)
-    try:
+    with opened(_db(args), read_only=True) as con:
         print(explain_vacancy(con, args.vacancy_id))
-    finally:
-        con.close()
     return 0
 
 
@@ -367,11 +349,8 @@ def cmd_eval_dedup(args: argparse.Namespace) -> int:
     from matching.evaluation import format_metrics
     from warehouse.dedup import evaluate_labels
 
-    con = connect(_db(args), read_only=True)
-    try:
+    with opened(_db(args), read_only=True) as con:
         metrics = evaluate_labels(con, args.labels)
-    finally:
-        con.close()
     print(format_metrics(metrics))
     if metrics["unmatched"]:
         missing, labels = metrics["unmatched"], metrics["labels"]
@@ -432,8 +411,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ResqueError(f"--top must be at least 1, not {args.top}")
     if args.participant or args.vacancy:
-        con = connect(_db(args), read_only=True)
-        try:
+        with opened(_db(args), read_only=True) as con:
             top, today = args.top, args.today
             if args.participant:
                 frame = matching.matches_for_participant(con, args.participant, top, today)
@@ -441,14 +419,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             else:
                 frame = matching.matches_for_vacancy(con, args.vacancy, top, today)
                 _print_ranked(f"Participants for vacancy {args.vacancy}", frame, "participant")
-        finally:
-            con.close()
         return 0
-    con = open_warehouse(_db(args))
-    try:
+    with opened(_db(args)) as con:
         summary = matching.run_matching(con, top=args.top, today=args.today)
-    finally:
-        con.close()
     print(
         f"match: {summary['participants']} participants x {summary['vacancies']} vacancies: "
         f"{summary['matches']} matches, {summary['without_match']} participants without a "
@@ -478,11 +451,8 @@ def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
 def cmd_eval_match(args: argparse.Namespace) -> int:
     from warehouse.matching import evaluate_matching
 
-    con = connect(_db(args), read_only=True)
-    try:
+    with opened(_db(args), read_only=True) as con:
         metrics = evaluate_matching(con, args.labels)
-    finally:
-        con.close()
     print(
         f"nDCG@10 {metrics['ndcg@10']:.3f}  MRR {metrics['mrr']:.3f}  "
         f"recall@10 {metrics['recall@10']:.3f}  ({metrics['participants']} participants with "
@@ -671,11 +641,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     from warehouse.export import approve_match_run
 
-    con = open_warehouse(_db(args))
-    try:
+    with opened(_db(args)) as con:
         done = approve_match_run(con, args.run_id, args.by or _login(), args.note)
-    finally:
-        con.close()
     print(
         f"match run {done['run_id']} ({done['matches']} matches) approved by "
         f"{done['approved_by']} at {done['approved_at']:%Y-%m-%d %H:%M} UTC"
@@ -686,8 +653,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_export_employer_service(args: argparse.Namespace) -> int:
     from reports.employer_service import export_employer_service
 
-    con = open_warehouse(_db(args))
-    try:
+    with opened(_db(args)) as con:
         done = export_employer_service(
             con,
             args.out,
@@ -696,8 +662,6 @@ def cmd_export_employer_service(args: argparse.Namespace) -> int:
             created_by=args.by or _login(),
             run_id=args.run,
         )
-    finally:
-        con.close()
     for file in done["files"]:
         print(file)
     print(
@@ -711,11 +675,8 @@ def cmd_export_employer_service(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from reports.partner_report import write_report
 
-    con = connect(_readable_db(args), read_only=True)
-    try:
+    with opened(_readable_db(args), read_only=True) as con:
         written = write_report(con, args.out)
-    finally:
-        con.close()
     print(f"{written}")
     return 0
 

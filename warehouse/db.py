@@ -87,6 +87,16 @@ def open_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
+def opened(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one command, always closed: read-only, or migrated for writing."""
+    con = connect(path, read_only=True) if read_only else open_warehouse(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: everything inside lands, or nothing does."""
     con.execute("begin transaction")
