@@ -32,6 +32,9 @@ MAX_PRINTED_ROWS = 200
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
+    # The warehouse, its snapshot, exports and reports hold data about people: every file
+    # resque creates is readable by its owner only.
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
