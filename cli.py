@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dedup_commands(commands)
     _add_match_commands(commands)
     _add_flow_commands(commands)
+    _add_privacy_commands(commands)
     return parser
 
 
@@ -599,6 +600,12 @@ def _print_steps(steps: list[dict]) -> None:
                 f"{result['matched_pairs']} pairs matched, {result['merges']} merges, "
                 f"{result['splits']} splits [run {result['run_id']}]"
             )
+        elif step["step"] == "retention":
+            if result["participants"]:
+                print(
+                    f"retention: {result['participants']} participant(s) forgotten "
+                    f"[run {result['run_id']}]"
+                )
         elif step["step"] == "match":
             print(
                 f"match: {result['participants']} participants x {result['vacancies']} "
@@ -681,6 +688,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     with opened(_readable_db(args), read_only=True) as con:
         written = write_report(con, args.out)
     print(f"{written}")
+    return 0
+
+
+# --- privacy: erasure on request (docs/matching.md) --------------------------------------------
+
+
+def _add_privacy_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque participants forget ID…`."""
+    participants = commands.add_parser("participants", help="erasure of participant data")
+    actions = participants.add_subparsers(dest="action", required=True, metavar="ACTION")
+    forget = actions.add_parser(
+        "forget", help="remove participants from profiles, matches and future exports"
+    )
+    forget.add_argument("participant_ids", nargs="+", metavar="ID", help="pseudonyms")
+    forget.add_argument("--by", default=None, help="who asks (default: the login name)")
+    forget.set_defaults(handler=cmd_participants_forget)
+
+
+def cmd_participants_forget(args: argparse.Namespace) -> int:
+    """Forget participants now; the analysts' snapshot is republished without them."""
+    from warehouse.privacy import forget_participants
+    from warehouse.snapshot import publish_snapshot, snapshot_path
+
+    path = _db(args)
+    with opened(path) as con:
+        removed = forget_participants(con, args.participant_ids, by=args.by or _login())
+        if snapshot_path(path).exists():
+            publish_snapshot(con, path)
+    print(
+        f"forgot {len(set(args.participant_ids))} participant(s): {removed['participants']} "
+        f"profile(s), {removed['matches']} match(es), {removed['rejects']} rejected row id(s) "
+        f"removed [run {removed['run_id']}]"
+    )
     return 0
 
 

@@ -44,6 +44,7 @@ from reports.employer_service import export_employer_service
 from warehouse.db import open_warehouse, sql
 from warehouse.dedup import run_dedup
 from warehouse.matching import run_matching
+from warehouse.privacy import apply_retention
 from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,15 @@ def import_inbox(db: str, config: str, file: str) -> StepResult:
         result = import_inbox_file(con, Path(file), load_config(Path(config)))
     _logger().info("inbox %s: %s", Path(file).name, _counts(result))
     return result
+
+
+@task(name="retention", cache_policy=NO_CACHE)
+def retention(db: str, months: int | None) -> dict[str, Any]:
+    """Forget participants no import confirmed within the retention period."""
+    with _warehouse(db) as con:
+        counts = apply_retention(con, months)
+    _logger().info("retention (%s months): %s", months, counts)
+    return counts
 
 
 @task(name="dedup", cache_policy=NO_CACHE)
@@ -219,6 +229,9 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
         for file in list_inbox(str(settings.inbox)):
             state = import_inbox(db, config, file, return_state=True)
             steps.append(_outcome("inbox", Path(file).name, state))
+    steps.append(
+        _outcome("retention", "", retention(db, settings.retention_months, return_state=True))
+    )
     for step, stage in (("dedup", dedup), ("match", match), ("snapshot", publish)):
         steps.append(_outcome(step, "", stage(db, return_state=True)))
     summary = {"db": db, "steps": steps, "totals": totals(db)}

@@ -116,6 +116,9 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     inbox: Path | None = None  # [inbox] path: a folder where partners drop files
+    # [privacy] retention_months: participants no import confirmed for this long are
+    # forgotten by the nightly run; None keeps them until they are forgotten by request
+    retention_months: int | None = None
 
 
 def config_path(flag: str | None) -> Path:
@@ -159,7 +162,19 @@ def load_config(path: Path) -> Config:
         schedule=_schedule(path, data.get("schedule", {})),
         export=_export(path, base, data.get("export", {})),
         inbox=_inbox(path, base, data.get("inbox", {})),
+        retention_months=_retention(path, data.get("privacy", {})),
     )
+
+
+def _retention(path: Path, section: Any) -> int | None:
+    """[privacy] retention_months, checked: a whole number of months, at least 1."""
+    _reject_unknown(path, "[privacy]", section, {"retention_months"})
+    months = section.get("retention_months")
+    if months is not None and (
+        isinstance(months, bool) or not isinstance(months, int) or months < 1
+    ):
+        raise ResqueError(f"{path}: [privacy]: retention_months must be a whole number >= 1")
+    return months
 
 
 def _reject_unknown(path: Path, where: str, section: Any, known: set[str]) -> None:

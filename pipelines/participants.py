@@ -35,9 +35,11 @@ from pipelines.importer import StepResult, check_source_name
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
 from warehouse.load import LoadCounts
+from warehouse.privacy import forgotten_hashes, id_hash
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
+FORGOTTEN = "forgotten (erasure request or retention period); not imported again"
 DEFAULT_SOURCE = "kompetenzanalyse"
 ENTITY = "participants"
 MAX_ID_LENGTH = 64
@@ -95,7 +97,9 @@ def import_participants(
         require_columns(mapping, columns, ENTITY, str(path))
         details["columns"] = mapping
         details["ignored_columns"] = [c for c in columns if c not in mapping.values()]
-        batch = validate(normalise(table, mapping, defaults))
+        batch = reject_forgotten(
+            validate(normalise(table, mapping, defaults)), forgotten_hashes(con)
+        )
         accepted = int(batch["reject_reason"].isna().sum())
         if snapshot and accepted == 0:
             raise ResqueError(f"{path}: no valid row; refusing to deactivate every participant")
@@ -122,6 +126,17 @@ def import_participants(
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
     log.info("import %s (participants): %s", source, counts.as_dict())
     return StepResult(run_id, source, ENTITY, counts, details)
+
+
+def reject_forgotten(batch: pd.DataFrame, hashes: set[str]) -> pd.DataFrame:
+    """A pseudonym that was forgotten is not imported again, whatever file brings it back."""
+    if not hashes:
+        return batch
+    forgotten = batch["participant_id"].map(lambda v: isinstance(v, str) and id_hash(v) in hashes)
+    forgotten = forgotten.astype(bool) & batch["reject_reason"].isna()
+    batch.loc[forgotten, "reject_reason"] = FORGOTTEN
+    batch.loc[forgotten, "participant_id"] = None  # not even the rejects list keeps it
+    return batch
 
 
 def _record_failure(con, run_id, source, started, message, details) -> None:

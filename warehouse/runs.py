@@ -16,7 +16,8 @@ def utcnow() -> dt.datetime:
 
 def next_run_id(con: duckdb.DuckDBPyConnection) -> int:
     """Reserve a run id before the step's transaction starts."""
-    return con.execute("select nextval('run_id_seq')").fetchone()[0]
+    # fetchall, not fetchone: DuckDB 2 results stream, and an unfinished one blocks register()
+    return con.execute("select nextval('run_id_seq')").fetchall()[0][0]
 
 
 def record_run(

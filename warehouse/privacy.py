@@ -1,0 +1,120 @@
+"""Erasure and retention of participant data (the right to be forgotten, storage limits).
+
+Forgetting removes a participant from profiles, matches (and so from every future export)
+and from the ids of rejected rows, in one transaction, and records that it happened with a
+hash of the pseudonym only. An import meeting a forgotten pseudonym again rejects that row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.errors import ResqueError
+from warehouse.db import sql, transaction
+from warehouse.runs import next_run_id, record_run, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def id_hash(participant_id: str) -> str:
+    """The stored trace of a forgotten pseudonym: enough to recognise it, not to read it."""
+    return hashlib.sha256(f"resque-forgotten\x1f{participant_id}".encode()).hexdigest()
+
+
+def forget_participants(
+    con: duckdb.DuckDBPyConnection, participant_ids: list[str], *, by: str, reason: str = "request"
+) -> dict[str, int]:
+    """Remove participants from profiles, matches and rejects; record it. One transaction.
+
+    Returns:
+        {'participants', 'matches', 'rejects'}: rows removed, and the step's 'run_id'.
+    """
+    ids = sorted(set(participant_ids))
+    known = {
+        row[0]
+        for row in con.execute(
+            "select participant_id from participants where participant_id in (select unnest($ids))",
+            {"ids": ids},
+        ).fetchall()
+    }
+    unknown = [i for i in ids if i not in known]
+    if reason == "request" and unknown:
+        raise ResqueError(f"no participant {unknown[0]!r} in the warehouse (nothing was removed)")
+    run_id, started = next_run_id(con), utcnow()
+    con.register("forget_ids", pd.DataFrame({"participant_id": pd.Series(ids, dtype=object)}))
+    try:
+        with transaction(con):
+            before = _counts(con)
+            con.execute(sql("privacy_forget")).fetchall()  # results stream: finish it
+            after = _counts(con)
+            removed = {k: before[k] - after[k] for k in before}
+            _record(con, ids, by, reason, started, removed)
+            record_run(
+                con,
+                run_id,
+                kind="forget",
+                source=None,
+                started_at=started,
+                status="succeeded",
+                counts={"rows_in": len(ids), "rows_deactivated": removed["participants"]},
+                details={"reason": reason, "by": by, **removed},
+            )
+    finally:
+        con.unregister("forget_ids")
+    log.info("forgot %d participant(s) (%s): %s", len(ids), reason, removed)
+    return {**removed, "run_id": run_id}
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows that mention the participants being forgotten."""
+    row = con.execute(sql("privacy_counts")).fetchone()
+    return dict(zip(("participants", "matches", "rejects"), row, strict=True))
+
+
+def _record(
+    con, ids: list[str], by: str, reason: str, at: dt.datetime, removed: dict[str, int]
+) -> None:
+    """One forgotten_participants row per pseudonym, holding its hash only."""
+    share = {k: v if len(ids) == 1 else 0 for k, v in removed.items()}
+    for participant_id in ids:
+        con.execute(
+            "insert into forgotten_participants values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                id_hash(participant_id),
+                at,
+                by,
+                reason,
+                share["participants"],
+                share["matches"],
+                share["rejects"],
+            ],
+        ).fetchall()
+
+
+def expired_participants(
+    con: duckdb.DuckDBPyConnection, months: int, now: dt.datetime
+) -> list[str]:
+    """Pseudonyms whose profile no import confirmed in the last `months` months."""
+    cutoff = (pd.Timestamp(now) - pd.DateOffset(months=months)).to_pydatetime()
+    return [row[0] for row in con.execute(sql("privacy_expired"), {"cutoff": cutoff}).fetchall()]
+
+
+def apply_retention(con: duckdb.DuckDBPyConnection, months: int | None) -> dict[str, Any]:
+    """Forget every participant older than the retention period (none when it is not set)."""
+    if not months:
+        return {"participants": 0, "matches": 0, "rejects": 0, "run_id": None}
+    expired = expired_participants(con, months, utcnow())
+    if not expired:
+        return {"participants": 0, "matches": 0, "rejects": 0, "run_id": None}
+    return forget_participants(con, expired, by="retention", reason="retention")
+
+
+def forgotten_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Hashes of every forgotten pseudonym, for imports to refuse them."""
+    return {row[0] for row in con.execute("select id_hash from forgotten_participants").fetchall()}
