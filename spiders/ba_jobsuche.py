@@ -359,9 +359,12 @@ class BaJobsucheSpider(SourceSpider):
             if key not in CONTACT_KEYS
         }
 
-    def _parse_url(self, hit: dict[str, Any], refnr: str) -> str:
+    def _parse_url(self, hit: dict[str, Any], refnr: str | None) -> str | None:
         """The employer's own page where the API names one, else the posting on the BA site."""
-        return _text(_get(hit, "externeUrl")) or JOBDETAIL_URL.format(refnr=quote(refnr))
+        own = _text(_get(hit, "externeUrl"))
+        if own or not refnr:  # no refnr: the store stage rejects the posting anyway
+            return own
+        return JOBDETAIL_URL.format(refnr=quote(refnr))
 
     def _parse_employment_type(self, from_details: Any) -> Any:
         """The searched `angebotsart` code (1 work, 4 apprenticeship, ...), else the details'."""
