@@ -101,7 +101,9 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
 def _map_unique_rows(frame: pd.DataFrame, rule: Callable[..., Any]) -> np.ndarray:
     """rule(*row) per row, computed once per distinct row."""
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame.astype(object)))
-    results = np.array([rule(*row) for row in uniques] + [None], dtype=object)
+    # MultiIndex turns None into NaN; the rules expect None for a missing value
+    rows = ([None if isinstance(v, float) and v != v else v for v in row] for row in uniques)
+    results = np.array([rule(*row) for row in rows] + [None], dtype=object)
     return results[codes]
 
 

@@ -212,3 +212,20 @@ def test_agencies_and_their_clients():
 )
 def test_occupation_groups(title, group):
     assert occupation_group(title) == group
+
+
+def test_postings_without_employer_or_town_are_normalised():
+    import pandas as pd
+
+    from matching.dedup import normalise
+
+    raw = pd.DataFrame(
+        {
+            "title": ["Koch Müller GmbH", "Koch", "Lagerhelfer Leipzig"],
+            "employer": ["Müller GmbH", None, None],
+            "city": [None, None, "Leipzig"],
+            "description": [None, "Vollzeit 40 Std.", None],
+        }
+    )
+    out = normalise(raw)
+    assert out["title_key"].tolist()[1:] == ["koch", "lagerhelfer"]
