@@ -362,7 +362,8 @@ class BaJobsucheSpider(SourceSpider):
     def _parse_url(self, hit: dict[str, Any], refnr: str | None) -> str | None:
         """The employer's own page where the API names one, else the posting on the BA site."""
         own = _text(_get(hit, "externeUrl"))
-        if own or not refnr:  # no refnr: the store stage rejects the posting anyway
+        refnr = _text(refnr)
+        if own or not refnr:  # no usable refnr: the store stage rejects the posting anyway
             return own
         return JOBDETAIL_URL.format(refnr=quote(refnr))
 
