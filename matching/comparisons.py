@@ -35,17 +35,24 @@ _TIME_CONFLICTS = {
 DESCRIPTION_CHARS = 250
 
 
-def _side(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
-    """One side of the pairs: the column's values at the given row positions."""
-    return frame[column].to_numpy(dtype=object)[rows]
-
-
 def _days(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A date column as days since the epoch (NaN where missing)."""
     dates = pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]")
     days = dates.astype("int64").astype(np.float64)
     days[np.isnat(dates)] = np.nan
     return days
+
+
+def _distinct_pair_scores(
+    texts: np.ndarray, a: np.ndarray, b: np.ndarray, scorer: Any
+) -> np.ndarray:
+    """scorer(texts[a[i]], texts[b[i]]) / 100 per pair, computed once per distinct pair of
+    texts: within a block the same employer or title meets itself many times."""
+    key = a.astype(np.int64) * len(texts) + b
+    distinct, inverse = np.unique(key, return_inverse=True)
+    first, second = texts[distinct // len(texts)].tolist(), texts[distinct % len(texts)].tolist()
+    scores = process.cpdist(first, second, scorer=scorer, workers=-1) / 100.0
+    return scores[inverse]
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,14 @@ class FuzzyComparison:
     levels: tuple[float, ...] = ()
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
-        a, b = _side(frame, self.column, left), _side(frame, self.column, right)
-        both = pd.notna(a) & pd.notna(b)
+        codes, texts = pd.factorize(frame[self.column], use_na_sentinel=True)
+        a, b = codes[left], codes[right]
+        both = (a >= 0) & (b >= 0)
         score = np.zeros(len(a), dtype=np.float32)
         if both.any():
-            scorer = getattr(fuzz, self.scorer)
-            first, second = a[both].tolist(), b[both].tolist()
-            score[both] = process.cpdist(first, second, scorer=scorer, workers=-1) / 100.0
+            score[both] = _distinct_pair_scores(
+                np.asarray(texts, dtype=object), a[both], b[both], getattr(fuzz, self.scorer)
+            )
         out = {self.name: score}
         if self.missing_feature:
             out[f"{self.name}_missing"] = (~both).astype(np.float32)
@@ -274,6 +282,9 @@ SAME_EMPLOYER = 0.85
 # Two agencies' ads are one opening only with this much description in common, or the same
 # kind of client named in both: the same job title in the same place is common at scale.
 AGENCY_DESCRIPTION = 0.9
+# A job posted by this many differently named agencies in one place is crowded (see
+# evidence_rules): at scale the same generic title there is mostly a different opening.
+CROWDED_AGENCIES = 3
 
 
 def _different_employers(features: pd.DataFrame) -> np.ndarray:
@@ -294,16 +305,34 @@ def employer_rule(features: pd.DataFrame) -> np.ndarray:
     return fired
 
 
-def evidence_rules(features: pd.DataFrame) -> np.ndarray:
-    """'agencies_without_shared_client' where two agencies' ads name different clients.
+def crowded_pairs(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose job, in both postings' place, is posted by at least CROWDED_AGENCIES
+    differently named agencies (column `agencies_here`; False where the frame lacks it)."""
+    if "agencies_here" not in frame:
+        return np.zeros(len(left), dtype=bool)
+    count = frame["agencies_here"].to_numpy(dtype=np.int64)
+    return np.minimum(count[left], count[right]) >= CROWDED_AGENCIES
+
+
+def evidence_rules(features: pd.DataFrame, crowded: np.ndarray | None = None) -> np.ndarray:
+    """'agencies_without_shared_client' where two agencies' ads show nothing of one job.
 
     Two agencies may list the same client job; if their ads say what the client is and it
-    differs, and the descriptions do not share most of their text, they are two jobs.
+    differs, and the descriptions do not share most of their text, they are two jobs. Where
+    the job is crowded (many agencies post the same job in the same place, see
+    `crowded_pairs`), the same title says little, as a common name does in a person
+    register: there they are two jobs unless they name the same kind of client, share most
+    of their description or give the same start date.
     """
     shared = (features["client_same"] == 1) | (features["description"] >= AGENCY_DESCRIPTION)
-    clash = (features["both_agency"] == 1) & ~shared & (features["client_differ"] == 1)
+    weak = ~(shared | (features["start_same"] == 1)).to_numpy()
+    if crowded is None:
+        crowded = np.zeros(len(features), dtype=bool)
+    clash = (features["both_agency"] == 1).to_numpy() & (
+        (~shared & (features["client_differ"] == 1)).to_numpy() | (weak & crowded)
+    )
     fired = np.full(len(features), None, dtype=object)
-    fired[_different_employers(features) & clash.to_numpy()] = "agencies_without_shared_client"
+    fired[_different_employers(features) & clash] = "agencies_without_shared_client"
     return fired
 
 

@@ -143,6 +143,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["title_compact"] = _objects(compact, out.index)
     add_blocking_columns(out)
     out["is_agency"] = _map_unique(out["employer"], is_agency).astype(bool)
+    out["agencies_here"] = agencies_here(out)
     out["is_apprenticeship"] = (out["employment_type"] == "apprenticeship").to_numpy(dtype=bool) | (
         out["occupation_key"] == "ausbildung"
     ).to_numpy(dtype=bool)
@@ -154,6 +155,19 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         streets = _map_unique(out["street"], lambda s: city_key(s) if s else None)
         out["street_key"] = _objects(streets, out.index)
     return out
+
+
+def agencies_here(frame: pd.DataFrame) -> np.ndarray:
+    """Per posting: how many differently named agencies post its job (occupation group, else
+    title) in its place (postcode, else town) within the frame; 0 for unknown places."""
+    job = frame["occupation_key"].where(frame["occupation_key"].notna(), frame["title_key"])
+    keys = pd.DataFrame(
+        {"place": frame["place_key"], "job": job, "employer": frame["employer_key"]}
+    ).astype(object)
+    agencies = keys[frame["is_agency"].to_numpy(dtype=bool)].drop_duplicates()
+    counts = agencies.groupby(["place", "job"]).size()
+    at = pd.MultiIndex.from_frame(keys[["place", "job"]])
+    return counts.reindex(at).fillna(0).to_numpy(dtype=np.int64)
 
 
 def normalise_and_prepare(raw: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +209,9 @@ def pair_features(frame: pd.DataFrame, pairs: pd.DataFrame) -> PairEvidence:
         features[name] = column
     features["costly_skipped"] = (~passed).astype(np.float32)
     features = comparisons.add_interactions(comparisons.add_levels(features))
-    by_evidence = comparisons.evidence_rules(features)
+    by_evidence = comparisons.evidence_rules(
+        features, comparisons.crowded_pairs(frame, left, right)
+    )
     rule = np.where(pd.isna(rule), by_evidence, rule)
     return PairEvidence(features, rule, pd.isna(rule))
 

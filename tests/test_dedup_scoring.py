@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from rapidfuzz import fuzz
 
 from matching import comparisons
 from matching import dedup as md
@@ -108,3 +109,56 @@ def test_the_model_uses_only_features_the_comparisons_produce():
     pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
     evidence = md.pair_features(frame, pairs)
     assert set(default_model().features) <= set(evidence.features.columns)
+
+
+def test_fuzzy_scores_per_distinct_pair_equal_scores_per_pair():
+    frame = _prepared(
+        {},
+        {"title": "Lagerhelfer*in"},
+        {"title": "Lagerarbeiter (m/w/d)"},
+        {"title": "Staplerfahrer"},
+        {"street": None},
+    )
+    left, right = np.array([0, 0, 1, 0, 2, 4, 3]), np.array([1, 1, 2, 2, 0, 3, 3])
+    features = comparisons.compare(frame, left, right, comparisons.CHEAP_COMPARISONS)
+    titles = frame["title_key"].tolist()
+    expected = [
+        fuzz.token_set_ratio(titles[a], titles[b]) / 100 for a, b in zip(left, right, strict=True)
+    ]
+    assert features["title"].tolist() == pytest.approx(expected)
+    streets = comparisons.compare(frame, left, right, comparisons.COSTLY_COMPARISONS)
+    assert streets["street_missing"].tolist() == [0, 0, 0, 0, 0, 1, 0]
+    assert streets["street"].iloc[5] == 0.0
+
+
+AGENCY = {"description": None, "street": None, "start_date": None}
+
+
+def test_agencies_here_counts_differently_named_agencies_per_place_and_job():
+    frame = _prepared(
+        {**AGENCY, "employer": "Zeitarbeit Nord GmbH"},
+        {**AGENCY, "employer": "Zeitarbeit Nord GmbH", "source": "b"},
+        {**AGENCY, "employer": "Personalservice Mitte GmbH"},
+        {**AGENCY, "employer": "Jobs Sachsen GmbH"},
+        {**AGENCY, "employer": "Jobs Sachsen GmbH", "postcode": "04105"},
+        {**AGENCY, "employer": "Jobs Sachsen GmbH", "title": "Koch (m/w/d)"},
+        {},
+    )
+    assert md.agencies_here(frame).tolist() == [3, 3, 3, 3, 1, 1, 3]
+
+
+@pytest.mark.parametrize(
+    ("agencies", "change", "rule"),
+    [
+        (3, {}, "agencies_without_shared_client"),
+        (2, {}, None),
+        (3, {"start_date": dt.date(2027, 1, 1)}, None),
+    ],
+)
+def test_across_agencies_a_crowded_job_needs_more_than_its_title(agencies, change, rule):
+    names = ["Zeitarbeit Nord GmbH", "Personalservice Mitte GmbH", "Jobs Sachsen GmbH"]
+    rows = [{**AGENCY, "employer": name, **change} for name in names[:agencies]]
+    frame = _prepared(*rows)
+    pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
+    pair = md.score_pairs(frame, pairs, default_model()).iloc[0]
+    assert pair["rule"] == rule

@@ -212,8 +212,9 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     _write_pairs(con, keys, md.evidence_to_keep(scored), run_id)
     _write_events(con, events, run_id, now)
     touched = pd.unique(np.concatenate([node_frame["previous_vacancy_id"].to_numpy(), ids]))
-    con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched.astype(str)}))
-    con.execute(sql("dedup_refresh_vacancies"))
+    touched = touched.astype(str)
+    con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched}))
+    con.execute(sql("dedup_refresh_vacancies"), {"vacancy_ids": touched.tolist()})
     con.unregister("dedup_vacancy_ids")
     return {
         "mode": "incremental",
