@@ -18,16 +18,13 @@ runs `nightly` once in-process.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import duckdb
 from prefect import flow, get_run_logger, serve, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
@@ -41,7 +38,7 @@ from pipelines.errors import ResqueError
 from pipelines.importer import StepResult, import_file
 from pipelines.inbox import import_inbox_file, pending_files
 from reports.employer_service import export_employer_service
-from warehouse.db import open_warehouse, sql
+from warehouse.db import opened, sql
 from warehouse.dedup import run_dedup
 from warehouse.matching import run_matching
 from warehouse.privacy import apply_retention
@@ -68,15 +65,6 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
         return log
 
 
-@contextlib.contextmanager
-def _warehouse(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = open_warehouse(Path(db))
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def _counts(result: StepResult) -> str:
     return f"{result.source}: {result.counts.as_dict()} [run {result.run_id}]"
 
@@ -88,7 +76,7 @@ def _counts(result: StepResult) -> str:
 def crawl(db: str, config: str, source: str) -> StepResult:
     """Crawl one spider source in its own process and load what it found."""
     settings = load_config(Path(config)).sources[source]
-    with _warehouse(db) as con:
+    with opened(db) as con:
         result = crawl_source(con, settings)
     _logger().info("crawl %s", _counts(result))
     return result
@@ -98,7 +86,7 @@ def crawl(db: str, config: str, source: str) -> StepResult:
 def import_source(db: str, config: str, source: str) -> StepResult:
     """Import one configured file source."""
     settings = load_config(Path(config)).sources[source]
-    with _warehouse(db) as con:
+    with opened(db) as con:
         result = import_file(
             con,
             settings.path,
@@ -124,7 +112,7 @@ def list_inbox(folder: str) -> list[str]:
 @task(name="import-inbox-file", cache_policy=NO_CACHE)
 def import_inbox(db: str, config: str, file: str) -> StepResult:
     """Import one inbox file and move it to done/ or failed/."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         result = import_inbox_file(con, Path(file), load_config(Path(config)))
     _logger().info("inbox %s: %s", Path(file).name, _counts(result))
     return result
@@ -133,7 +121,7 @@ def import_inbox(db: str, config: str, file: str) -> StepResult:
 @task(name="retention", cache_policy=NO_CACHE)
 def retention(db: str, months: int | None) -> dict[str, Any]:
     """Forget participants no import confirmed within the retention period."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         counts = apply_retention(con, months)
     _logger().info("retention (%s months): %s", months, counts)
     return counts
@@ -142,7 +130,7 @@ def retention(db: str, months: int | None) -> dict[str, Any]:
 @task(name="dedup", cache_policy=NO_CACHE)
 def dedup(db: str) -> dict[str, Any]:
     """Merge new and changed postings into vacancies (incremental)."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         counts = run_dedup(con)
     _logger().info("dedup: %s", counts)
     return counts
@@ -151,7 +139,7 @@ def dedup(db: str) -> dict[str, Any]:
 @task(name="match", cache_policy=NO_CACHE)
 def match(db: str) -> dict[str, Any]:
     """Rank the active vacancies for every active participant."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         counts = run_matching(con)
     _logger().info("match: %s", counts)
     return counts
@@ -160,7 +148,7 @@ def match(db: str) -> dict[str, Any]:
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
 def publish(db: str) -> dict[str, Any]:
     """Publish the analysts' read-only copy and Parquet files next to the warehouse."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         counts = publish_snapshot(con, Path(db))
     _logger().info(
         "snapshot %s: %s rows in %d tables", counts["path"], counts["rows"], len(counts["tables"])
@@ -171,7 +159,7 @@ def publish(db: str) -> dict[str, Any]:
 @task(name="totals", cache_policy=NO_CACHE)
 def totals(db: str) -> dict[str, int]:
     """Postings, active postings, vacancies and employers in the warehouse."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         row = con.execute(sql("run_totals")).fetchone()
     counts = dict(zip(("postings", "active_postings", "vacancies", "employers"), row, strict=True))
     _logger().info("warehouse: %s", counts)
@@ -181,7 +169,7 @@ def totals(db: str) -> dict[str, int]:
 @task(name="export-employer-service", cache_policy=NO_CACHE)
 def export_list(db: str, out: str, month: str, to: str | None) -> dict[str, Any]:
     """Write the month's employer-service list from the approved match run."""
-    with _warehouse(db) as con:
+    with opened(db) as con:
         summary = export_employer_service(
             con, Path(out), month=month, recipient=to, created_by=f"prefect {MONTHLY}"
         )
