@@ -31,7 +31,7 @@ from matching.privacy import personal_data_in_text, protected_columns
 from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from pipelines.importer import StepResult, check_source_name
+from pipelines.importer import StepResult, check_source_name, record_failure
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
 from warehouse.load import LoadCounts
@@ -116,11 +116,11 @@ def import_participants(
                 details=details,
             )
     except ResqueError as exc:
-        _record_failure(con, run_id, source, started, str(exc), details)
+        record_failure(con, run_id, "import", source, started, str(exc), details)
         raise
     except (duckdb.Error, OSError, MemoryError) as exc:
         message = f"{path}: load failed ({str(exc).splitlines()[0]})"
-        _record_failure(con, run_id, source, started, message, details)
+        record_failure(con, run_id, "import", source, started, message, details)
         raise ResqueError(message) from exc
     if details["ignored_columns"]:
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
@@ -137,23 +137,6 @@ def reject_forgotten(batch: pd.DataFrame, hashes: set[str]) -> pd.DataFrame:
     batch.loc[forgotten, "reject_reason"] = FORGOTTEN
     batch.loc[forgotten, "participant_id"] = None  # not even the rejects list keeps it
     return batch
-
-
-def _record_failure(con, run_id, source, started, message, details) -> None:
-    """The failed import's runs row: the error names columns and rows, never values."""
-    try:
-        record_run(
-            con,
-            run_id,
-            kind="import",
-            source=source,
-            started_at=started,
-            status="failed",
-            error=message,
-            details=details,
-        )
-    except duckdb.Error:
-        log.exception("could not record the failed run %s", run_id)
 
 
 # --- the privacy guard -----------------------------------------------------------------------
