@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from matching.codes import CodedFrame, codes
+
 
 @dataclass(frozen=True)
 class BlockingRule:
@@ -67,33 +69,32 @@ def default_rules() -> list[BlockingRule]:
     ]
 
 
-def _block_ids(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    """A block number per row (-1 where a key column is missing)."""
-    codes = np.zeros(len(frame), dtype=np.int64)
-    valid = np.ones(len(frame), dtype=bool)
-    for column in columns:
-        column_codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+def _block_ids(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """A block number per row from (codes, number of distinct values) per key column;
+    -1 where a key column is missing."""
+    block = np.zeros(len(columns[0][0]), dtype=np.int64)
+    valid = np.ones(len(block), dtype=bool)
+    for column_codes, distinct in columns:
         valid &= column_codes >= 0
-        codes = codes * (len(uniques) + 1) + column_codes
-    block, _ = pd.factorize(np.where(valid, codes, -1))
-    block = block.astype(np.int64)
+        block = block * (distinct + 1) + column_codes
+    block = pd.factorize(np.where(valid, block, -1))[0].astype(np.int64)
     block[~valid] = -1
     return block
 
 
 def _rows_and_blocks(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray]:
     """(row position, block number) for every row in a block, exploded when the rule says so."""
+    keys = [codes(frame, column) for column in rule.columns]
     if rule.explode is None:
-        block = _block_ids(frame, rule.columns)
         rows = np.arange(len(frame), dtype=np.int64)
+        block = _block_ids([(found, len(distinct)) for found, distinct in keys])
     else:
         lists = frame[rule.explode]
         lengths = lists.map(len).to_numpy()
         rows = np.repeat(np.arange(len(frame), dtype=np.int64), lengths)
-        flat = pd.DataFrame({rule.explode: np.concatenate([*lists.to_numpy(), []])})
-        for column in rule.columns:
-            flat[column] = frame[column].to_numpy()[rows]
-        block = _block_ids(flat, (*rule.columns, rule.explode))
+        words, distinct_words = pd.factorize(np.concatenate([*lists.to_numpy(), []]))
+        exploded = [(found[rows], len(distinct)) for found, distinct in keys]
+        block = _block_ids([*exploded, (words.astype(np.int64), len(distinct_words))])
     keep = block >= 0
     return rows[keep], block[keep]
 
@@ -144,10 +145,7 @@ def rule_pairs(
         rows, block = rows[keep], block[keep]
     if len(rows) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    sort_keys = [
-        pd.factorize(frame[column].fillna("").to_numpy()[rows], sort=True)[0]
-        for column in reversed(rule.sort_by)
-    ]
+    sort_keys = [codes(frame, column, sort=True)[0][rows] for column in reversed(rule.sort_by)]
     position = np.lexsort((rows, *sort_keys, block))
     rows, block = rows[position], block[position]
     boundaries = np.flatnonzero(np.diff(block)) + 1
@@ -165,8 +163,8 @@ def rule_pairs(
         missing = frame[rule.needs_missing].isna().to_numpy()
         keep &= missing[left] | missing[right]
     if rule.needs_different is not None:
-        codes = pd.factorize(frame[rule.needs_different])[0]
-        keep &= codes[left] != codes[right]
+        different = codes(frame, rule.needs_different)[0]
+        keep &= different[left] != different[right]
     if dirty is not None:
         keep &= dirty[left] | dirty[right]
     return left[keep], right[keep]
@@ -180,22 +178,17 @@ def candidate_pairs(
     Returns:
         A frame with `left`, `right` (row positions, left < right) and `blocking_rule`.
     """
-    seen = np.empty(0, dtype=np.int64)
-    parts = []
     n = max(len(frame), 1)
-    for rule in rules:
-        left, right = rule_pairs(frame, rule, dirty)
-        code = np.unique(left * n + right)
-        code = code[~np.isin(code, seen, assume_unique=True)]
-        seen = np.concatenate([seen, code])
-        parts.append(
-            pd.DataFrame({"left": code // n, "right": code % n, "blocking_rule": rule.name})
-        )
-    if not parts:
+    frame = frame if isinstance(frame, CodedFrame) else CodedFrame(frame)  # codes shared by rules
+    found = [rule_pairs(frame, rule, dirty) for rule in rules]
+    if not found:
         return pd.DataFrame({"left": [], "right": [], "blocking_rule": []})
-    pairs = pd.concat(parts, ignore_index=True)
-    pairs["blocking_rule"] = pairs["blocking_rule"].astype("category")
-    return pairs
+    code = np.concatenate([left * n + right for left, right in found])
+    rule_of = np.repeat(np.arange(len(rules)), [len(left) for left, _ in found])
+    first = ~pd.Series(code).duplicated(keep="first").to_numpy()  # hashing, no sort
+    code, rule_of = code[first], rule_of[first]
+    names = pd.Categorical.from_codes(rule_of, categories=[rule.name for rule in rules])
+    return pd.DataFrame({"left": code // n, "right": code % n, "blocking_rule": names})
 
 
 def block_sizes(frame: pd.DataFrame, rule: BlockingRule) -> pd.Series:

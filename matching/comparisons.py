@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from matching.codes import codes, derived
+
 # Working times that cannot describe the same opening.
 _TIME_CONFLICTS = {
     frozenset(("full_time", "part_time")),
@@ -37,22 +39,35 @@ DESCRIPTION_CHARS = 250
 
 def _days(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A date column as days since the epoch (NaN where missing)."""
-    dates = pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]")
-    days = dates.astype("int64").astype(np.float64)
-    days[np.isnat(dates)] = np.nan
-    return days
+
+    def compute() -> np.ndarray:
+        dates = pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]")
+        days = dates.astype("int64").astype(np.float64)
+        days[np.isnat(dates)] = np.nan
+        return days
+
+    return derived(frame, ("days", column), compute)
 
 
 def _distinct_pair_scores(
     texts: np.ndarray, a: np.ndarray, b: np.ndarray, scorer: Any
 ) -> np.ndarray:
     """scorer(texts[a[i]], texts[b[i]]) / 100 per pair, computed once per distinct pair of
-    texts: within a block the same employer or title meets itself many times."""
-    key = a.astype(np.int64) * len(texts) + b
-    distinct, inverse = np.unique(key, return_inverse=True)
+    texts: within a block the same employer or title meets itself many times. A text
+    compared with itself scores 1 without asking the scorer (every scorer used here gives
+    100 for two equal non-empty texts); most pairs of a block share their employer."""
+    scores = np.ones(len(a), dtype=np.float32)
+    same = a == b
+    selves = pd.unique(a[same])
+    blank = selves[[not str(text).split() for text in texts[selves]]]  # token scorers give 0
+    todo = np.flatnonzero(~same | np.isin(a, blank))
+    if len(todo) == 0:
+        return scores
+    key = a[todo].astype(np.int64) * len(texts) + b[todo]
+    inverse, distinct = pd.factorize(key)  # hashing: faster than np.unique's sort
     first, second = texts[distinct // len(texts)].tolist(), texts[distinct % len(texts)].tolist()
-    scores = process.cpdist(first, second, scorer=scorer, workers=-1) / 100.0
-    return scores[inverse]
+    scores[todo] = (process.cpdist(first, second, scorer=scorer, workers=-1) / 100.0)[inverse]
+    return scores
 
 
 @dataclass(frozen=True)
@@ -71,8 +86,8 @@ class FuzzyComparison:
     levels: tuple[float, ...] = ()
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
-        codes, texts = pd.factorize(frame[self.column], use_na_sentinel=True)
-        a, b = codes[left], codes[right]
+        found, texts = codes(frame, self.column)
+        a, b = found[left], found[right]
         both = (a >= 0) & (b >= 0)
         score = np.zeros(len(a), dtype=np.float32)
         if both.any():
@@ -94,8 +109,8 @@ class ExactComparison:
     missing_feature: bool = True
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
-        codes = pd.factorize(frame[self.column], use_na_sentinel=True)[0]
-        a, b = codes[left], codes[right]
+        found = codes(frame, self.column)[0]
+        a, b = found[left], found[right]
         both = (a >= 0) & (b >= 0)
         out = {self.name: (both & (a == b)).astype(np.float32)}
         if self.missing_feature:
@@ -144,8 +159,8 @@ class WorkingTimeComparison:
     column: str = "working_time"
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
-        codes, kinds = pd.factorize(frame[self.column], use_na_sentinel=True)
-        a, b = codes[left], codes[right]
+        found, kinds = codes(frame, self.column)
+        a, b = found[left], found[right]
         both = (a >= 0) & (b >= 0)
         conflicts = np.array(
             [[frozenset((x, y)) in _TIME_CONFLICTS for y in kinds] for x in kinds], dtype=bool
@@ -166,8 +181,8 @@ class CategoryComparison:
     column: str
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
-        codes = pd.factorize(frame[self.column], use_na_sentinel=True)[0]
-        a, b = codes[left], codes[right]
+        found = codes(frame, self.column)[0]
+        a, b = found[left], found[right]
         both = (a >= 0) & (b >= 0)
         return {
             f"{self.name}_same": (both & (a == b)).astype(np.float32),
@@ -258,8 +273,8 @@ def add_interactions(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def _differs(frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    codes = pd.factorize(frame[column], use_na_sentinel=True)[0]
-    a, b = codes[left], codes[right]
+    found = codes(frame, column)[0]
+    a, b = found[left], found[right]
     return (a >= 0) & (b >= 0) & (a != b)
 
 

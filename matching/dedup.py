@@ -18,6 +18,7 @@ import pandas as pd
 from matching import blocking, comparisons
 from matching.classifier import Model
 from matching.clustering import cluster
+from matching.codes import CodedFrame, codes
 from matching.normalise import (
     city_key,
     client_keys,
@@ -49,6 +50,9 @@ NORMALISED_COLUMNS = {
     "weekly_hours": "weekly_hours",
 }
 DECISIONS = ("match", "non-match")
+# The raw texts `prepare` derives the comparison columns from; blocking and scoring read
+# only the derived ones.
+RAW_TEXTS = ("title", "employer", "city", "street", "description")
 
 
 def _objects(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -57,11 +61,16 @@ def _objects(values: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype=object)
 
 
+# Long texts read only by Arrow's string functions (lower, slice, regex): they stay in
+# Arrow, since turning a million of them into Python strings costs time and memory.
+ARROW_TEXTS = ("description",)
+
+
 def objects_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its text columns as object columns (see `_objects`)."""
+    """The frame with its text columns as object columns (see `_objects`), but ARROW_TEXTS."""
     out = frame.copy()
     for column in out.columns:
-        if pd.api.types.is_string_dtype(out[column]):
+        if pd.api.types.is_string_dtype(out[column]) and column not in ARROW_TEXTS:
             out[column] = _objects(out[column].to_numpy(dtype=object), out.index)
     return out
 
@@ -84,13 +93,18 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=raw.index)
     out["employer_key"] = _objects(_map_unique(raw["employer"], employer_key), raw.index)
     out["town_key"] = _objects(_map_unique(raw["city"], town_key), raw.index)
-    # markers, case and prefixes first, over the whole column: far fewer distinct titles
-    base = pd.Series(
-        _map_unique(_objects(pre_clean_titles(raw["title"]), raw.index), title_key), index=raw.index
-    )
+    # per distinct title: markers, case and prefixes first, in Arrow, then the Python rules
+    # once per distinct cleaned title ('Koch (m/w/d)' and 'Koch (w/m/d)' become one)
+    title_codes, titles = pd.factorize(raw["title"], use_na_sentinel=True)
+    titles = pd.Series(np.asarray(titles, dtype=object), dtype=object)
+    keys = _map_unique(_objects(pre_clean_titles(titles), titles.index), title_key)
+    base = np.append(keys, None)[title_codes]
+    # a one-word title keeps its word whatever the employer or town (see strip_context)
+    several = np.append([isinstance(k, str) and " " in k for k in keys], False)[title_codes]
     context = pd.DataFrame({"t": base, "e": out["employer_key"], "c": out["town_key"]})
-    out["title_key"] = _objects(_map_unique_rows(context, strip_context), raw.index)
-    hours = hours_of_texts(raw["title"])
+    base[several] = _map_unique_rows(context[several], strip_context)
+    out["title_key"] = _objects(base, raw.index)
+    hours = np.append(hours_of_texts(titles), np.nan)[title_codes]
     missing = np.isnan(hours)
     if missing.any() and "description" in raw:
         hours[missing] = hours_of_texts(raw["description"][missing])
@@ -99,12 +113,18 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _map_unique_rows(frame: pd.DataFrame, rule: Callable[..., Any]) -> np.ndarray:
-    """rule(*row) per row, computed once per distinct row."""
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame.astype(object)))
-    # MultiIndex turns None into NaN; the rules expect None for a missing value
-    rows = ([None if isinstance(v, float) and v != v else v for v in row] for row in uniques)
-    results = np.array([rule(*row) for row in rows] + [None], dtype=object)
-    return results[codes]
+    """rule(*row) per row, computed once per distinct row (None for a missing value)."""
+    row_codes = np.zeros(len(frame), dtype=np.int64)
+    columns = []
+    for column in frame.columns:
+        found, distinct = pd.factorize(frame[column], use_na_sentinel=True)
+        columns.append((found, np.append(np.asarray(distinct, dtype=object), None)))
+        # compacted after each column, so the combined code cannot overflow
+        row_codes = pd.factorize(row_codes * (len(distinct) + 1) + found + 1)[0]
+    _, first = np.unique(row_codes, return_index=True)
+    rows = zip(*(values[found[first]] for found, values in columns), strict=True)
+    results = np.array([rule(*row) for row in rows], dtype=object)
+    return results[row_codes]
 
 
 def _title_words(key: object) -> list[str]:
@@ -225,6 +245,8 @@ def score_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: Model) -> pd.Da
     Returns:
         Columns left, right, blocking_rule, every feature, probability, decision, rule.
     """
+    if not isinstance(frame, CodedFrame):
+        frame = CodedFrame(frame)  # codes shared by the comparisons
     evidence = pair_features(frame, pairs)
     features, scored = evidence.features, evidence.scored
     probability = np.zeros(len(features))
@@ -232,9 +254,11 @@ def score_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: Model) -> pd.Da
         probability[scored] = model.probability(features[scored])
     out = features  # the pair columns go in front, without copying the features
     for position, column in enumerate(pairs.columns):
-        out.insert(position, column, pairs[column].to_numpy())
+        out.insert(position, column, pairs[column].array)  # keeps a categorical categorical
     out["probability"] = probability
-    out["decision"] = np.where(probability >= model.threshold, "match", "non-match")
+    # categorical: pandas would turn a text column into an Arrow string array, row by row
+    is_match = probability >= model.threshold
+    out["decision"] = pd.Categorical.from_codes(np.where(is_match, 0, 1), categories=DECISIONS)
     out["rule"] = pd.Series(evidence.rule, dtype=object).where(pd.notna(evidence.rule), None)
     return out
 
@@ -248,12 +272,9 @@ def evidence_to_keep(scored: pd.DataFrame) -> pd.DataFrame:
     return scored[keep.to_numpy()]
 
 
-def exclusive_codes(frame: pd.DataFrame) -> list[np.ndarray]:
+def exclusive_codes(frame: pd.DataFrame | CodedFrame) -> list[np.ndarray]:
     """Per exclusive attribute, an int code per posting (-1 unknown): postcode, town, hours."""
-    return [
-        pd.factorize(frame[column], use_na_sentinel=True)[0]
-        for column in ("postcode", "town_key", "weekly_hours")
-    ]
+    return [codes(frame, column)[0] for column in ("postcode", "town_key", "weekly_hours")]
 
 
 @dataclass
@@ -268,7 +289,10 @@ class DedupResult:
 
 
 def cluster_pairs(
-    frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float, groups: np.ndarray | None = None
+    frame: pd.DataFrame | CodedFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    groups: np.ndarray | None = None,
 ) -> np.ndarray:
     """Cluster labels per posting from scored pairs, with the chaining guards."""
     return cluster(
@@ -289,6 +313,7 @@ def deduplicate(
     *,
     rules: list[blocking.BlockingRule] | None = None,
     taken: set[str] | frozenset[str] = frozenset(),
+    stopwatch: Any = None,
 ) -> DedupResult:
     """A full run: every posting compared within its blocks, clustered from scratch.
 
@@ -298,11 +323,18 @@ def deduplicate(
         model: the pair classifier.
         rules: blocking rules (default: blocking.default_rules()).
         taken: vacancy ids in use outside `frame`.
+        stopwatch: optional object whose `lap(stage)` is called after each stage.
     """
-    pairs = blocking.candidate_pairs(frame, rules or blocking.default_rules())
-    decided, kept = score_in_chunks(frame, pairs, model)
-    clusters = cluster_pairs(frame, decided, model.threshold)
+    lap = stopwatch.lap if stopwatch is not None else lambda stage: None
+    coded = CodedFrame(frame)
+    pairs = blocking.candidate_pairs(coded, rules or blocking.default_rules())
+    lap("blocking")
+    decided, kept = score_in_chunks(coded, pairs, model)
+    lap("scoring")
+    clusters = cluster_pairs(coded, decided, model.threshold)
+    lap("clustering")
     ids, events = assign_ids(frame.assign(cluster=clusters), taken)
+    lap("stable_ids")
     stats = {
         "postings": len(frame),
         "candidate_pairs": len(pairs),

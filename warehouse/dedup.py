@@ -136,23 +136,45 @@ def _record_failure(con, run_id: int, started: dt.datetime, message: str, full: 
         log.exception("could not record the failed run %s", run_id)
 
 
+class _Stopwatch:
+    """Seconds per stage of a run, kept in its runs.details (where did the time go?)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 2)
+        self._last = now
+
+
 # --- full run --------------------------------------------------------------------------------
 
 
 def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any]:
     """Every posting normalised, compared within its blocks and clustered anew."""
+    stages = _Stopwatch()
     raw = md.objects_frame(con.sql(sql("dedup_read_postings")).to_arrow_table().to_pandas())
     stored = raw[[*STORED_KEYS, "stored_title_words"]].rename(columns=STORED_KEYS)
-    kept = raw.drop(columns=[*STORED_KEYS, "stored_title_words"])
-    frame = md.prepare(pd.concat([kept, md.normalise(raw)], axis=1))
-    del raw
-    result = md.deduplicate(frame, model)
+    stages.lap("read")
+    normalised = md.normalise(raw)
+    raw = raw.drop(columns=[*STORED_KEYS, "stored_title_words"])
+    frame = md.prepare(pd.concat([raw, normalised], axis=1))
+    # the keys are derived: drop the raw texts (~0.4 GB at 1M postings) before pairs are built
+    del raw, normalised
+    frame = frame.drop(columns=list(md.RAW_TEXTS))
+    stages.lap("normalise")
+    result = md.deduplicate(frame, model, stopwatch=stages)
     changed = _changed(frame, stored, result.vacancy_ids)
     _write_postings(con, frame[changed], result.vacancy_ids[changed], run_id)
+    stages.lap("write_postings")
     con.execute("delete from duplicate_pairs")
     _write_pairs(con, frame, result.pairs, run_id)
     _write_events(con, result.events, run_id, now)
+    stages.lap("write_pairs")
     con.execute(sql("refresh_vacancies"))
+    stages.lap("refresh_vacancies")
     return {
         "mode": "full",
         **result.stats,
@@ -160,6 +182,7 @@ def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any
         "changed": int(changed.sum()),
         "merges": int((result.events["event"] == "merge").sum()),
         "splits": int((result.events["event"] == "split").sum()),
+        "stage_seconds": stages.laps,
     }
 
 
@@ -187,6 +210,7 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     place), then the full rows of those in candidate pairs, then the other postings of the
     vacancies the dirty ones join, so the cost follows the number of new postings.
     """
+    stages = _Stopwatch()
     total = con.execute("select count(*) from postings").fetchall()[0][0]
     dirty_keys = _table(con, "dedup_read_dirty")
     if dirty_keys.empty:
@@ -194,16 +218,22 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     fresh = md.normalise(_read_rows(con, dirty_keys["posting_id"]))
     for column in md.NORMALISED_COLUMNS:
         dirty_keys[column] = fresh[column].to_numpy()
+    stages.lap("normalise")
     keys = pd.concat([dirty_keys, _neighbours(con, dirty_keys)], ignore_index=True)
+    stages.lap("read_neighbours")
     dirty = keys["is_dirty"].to_numpy(dtype=bool)
     md.add_blocking_columns(keys)
     pairs = blocking.candidate_pairs(keys, blocking.default_rules(), dirty=dirty)
+    stages.lap("blocking")
     scored, involved = _score_incremental(con, keys, pairs, model)
+    stages.lap("scoring")
     keys, nodes = _affected_nodes(con, keys, scored, dirty)
     dirty = np.concatenate([dirty, np.zeros(len(keys) - len(dirty), dtype=bool)])
     clusters = _cluster_incremental(con, keys, nodes, scored, dirty, model.threshold)
+    stages.lap("clustering")
     node_frame = keys.iloc[nodes].assign(cluster=clusters)
     ids, events = assign_ids(node_frame, _taken_ids(con, node_frame))
+    stages.lap("stable_ids")
     changed = dirty[nodes] | (node_frame["previous_vacancy_id"].to_numpy() != ids)
     _write_postings(con, node_frame[changed], ids[changed], run_id)
     con.register("dedup_ids", pa.table({"posting_id": keys.loc[dirty, "posting_id"].to_numpy()}))
@@ -216,6 +246,7 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched}))
     con.execute(sql("dedup_refresh_vacancies"), {"vacancy_ids": touched.tolist()})
     con.unregister("dedup_vacancy_ids")
+    stages.lap("write")
     return {
         "mode": "incremental",
         "postings": total,
@@ -227,6 +258,8 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
         "merges": int((events["event"] == "merge").sum()),
         "splits": int((events["event"] == "split").sum()),
         "involved": involved,
+        "keys_read": len(keys),
+        "stage_seconds": stages.laps,
     }
 
 
