@@ -21,6 +21,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 EVENT_COLUMNS = ["event", "vacancy_id", "other_vacancy_id", "postings"]
 
@@ -44,8 +46,7 @@ def assign_ids(
         (vacancy id per row, events with columns event, vacancy_id, other_vacancy_id, postings)
     """
     work = frame[["posting_id", "cluster", "previous_vacancy_id", "first_seen", "is_new"]].copy()
-    work["age"] = np.lexsort((work["posting_id"].to_numpy(), work["first_seen"].to_numpy()))
-    work["age"] = np.argsort(work["age"].to_numpy())  # rank of each row by (first_seen, id)
+    work["age"] = _age(work)
     heirs = _heirs(work)
     chosen = heirs.sort_values(["cluster", "age"]).drop_duplicates("cluster")
     names = dict(zip(chosen["cluster"], chosen["previous_vacancy_id"], strict=True))
@@ -57,6 +58,18 @@ def assign_ids(
             used.add(names[cluster])
     vacancy_ids = work["cluster"].map(names).to_numpy(dtype=object)
     return vacancy_ids, _events(work.assign(vacancy_id=vacancy_ids), heirs, names)
+
+
+def _age(work: pd.DataFrame) -> np.ndarray:
+    """Each row's rank by (first_seen, posting_id)."""
+    # Arrow ranks the ids in C++; numpy would compare a million Python strings
+    ids = pa.array(work["posting_id"].to_numpy(dtype=object), pa.string())
+    id_rank = np.asarray(pc.rank(ids, sort_keys="ascending", tiebreaker="first"))
+    first_seen = pd.factorize(work["first_seen"], sort=True)[0]
+    order = np.lexsort((id_rank, first_seen))
+    age = np.empty(len(order), dtype=np.int64)
+    age[order] = np.arange(len(order))
+    return age
 
 
 def _heirs(work: pd.DataFrame) -> pd.DataFrame:
@@ -76,12 +89,12 @@ def _fresh_id(posting_id: str, work: pd.DataFrame, cluster: int, used: set[str])
 
 def _events(work: pd.DataFrame, heirs: pd.DataFrame, names: dict) -> pd.DataFrame:
     """Merges and splits of vacancies that a dedup run had already formed."""
-    established = work.groupby("previous_vacancy_id")["is_new"].all()
+    established = work.groupby("previous_vacancy_id", sort=False)["is_new"].all()
     established = set(established.index[~established.to_numpy()])
     heir_of = dict(zip(heirs["previous_vacancy_id"], heirs["cluster"], strict=True))
     parts = (
         work[work["previous_vacancy_id"].isin(established)]
-        .groupby(["previous_vacancy_id", "cluster"], observed=True)
+        .groupby(["previous_vacancy_id", "cluster"], observed=True, sort=False)
         .size()
         .reset_index(name="postings")
     )

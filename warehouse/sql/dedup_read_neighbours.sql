@@ -2,6 +2,7 @@
 -- rule by rule as matching.blocking.default_rules() forms blocks: the same employer and
 -- postcode; the same employer and town, or title, where one side lacks the postcode or
 -- town; the same place and a blocking word of the title. Their stored keys are used.
+-- Ordered, so that ties in a giant block's sorted neighbourhood fall the same way each run.
 with settled as (
     select
         posting_id,
@@ -83,3 +84,4 @@ final as (
 )
 
 select * from final
+order by posting_id
