@@ -29,9 +29,12 @@ class Model:
     threshold: float
     info: dict[str, Any] = field(default_factory=dict)
 
-    def probability(self, features: pd.DataFrame) -> np.ndarray:
-        """Match probability per row of `features` (columns named as in `self.features`)."""
+    def probability(self, features: pd.DataFrame, offset: np.ndarray | None = None) -> np.ndarray:
+        """Match probability per row of `features` (columns named as in `self.features`),
+        with `offset` (log-odds per row, e.g. a term-frequency adjustment) added if given."""
         logit = np.full(len(features), self.intercept, dtype=np.float64)
+        if offset is not None:
+            logit += offset
         for name, coefficient in zip(self.features, self.coefficients, strict=True):
             logit += coefficient * features[name].to_numpy(dtype=np.float64)
         return 1.0 / (1.0 + np.exp(-logit))

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.codes import codes, derived
 
@@ -205,12 +206,44 @@ class FlagComparison:
         }
 
 
+@dataclass(frozen=True)
+class IdfComparison:
+    """Cosine similarity of IDF-weighted word vectors of a text column (0..1; 1 if either side
+    lacks it): words common among the column's distinct values ('personalservice', 'nord',
+    'logistik') count little, rare ones ('elbtal') much. Document frequencies are those of
+    the compared postings' distinct values, as in Splink's term-frequency adjustments."""
+
+    name: str
+    column: str
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        found, texts = codes(frame, self.column)
+        a, b = found[left], found[right]
+        both = (a >= 0) & (b >= 0) & (a != b)  # a text is its own perfect match
+        score = np.ones(len(a), dtype=np.float32)
+        if both.any():
+            vectors = derived(frame, ("idf", self.column), lambda: _idf_vectors(texts))
+            key = a[both].astype(np.int64) * len(texts) + b[both]
+            inverse, distinct = pd.factorize(key)
+            first, second = distinct // len(texts), distinct % len(texts)
+            cosine = np.asarray(vectors[first].multiply(vectors[second]).sum(axis=1)).ravel()
+            score[both] = cosine[inverse]
+        return {self.name: score}
+
+
+def _idf_vectors(texts: np.ndarray) -> Any:
+    """L2-normalised TF-IDF word vectors of the texts (a sparse matrix, one row per text)."""
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, lowercase=False)
+    return vectorizer.fit_transform([str(text) for text in texts]).tocsr()
+
+
 # The comparisons every candidate pair gets (cheap: short texts, codes).
 CHEAP_COMPARISONS: list[Any] = [
     FuzzyComparison("title", "title_key", "token_set_ratio", False, (1.0, 0.85, 0.7)),
     FuzzyComparison("title_chars", "title_compact", "ratio", False, (0.9, 0.75)),
     FuzzyComparison("title_partial", "title_compact", "partial_ratio", False, (0.9, 0.75)),
     FuzzyComparison("employer", "employer_key", "token_set_ratio", True, (1.0, 0.85)),
+    IdfComparison("employer_idf", "employer_key"),
     CategoryComparison("occupation", "occupation_key"),
     ExactComparison("postcode", "postcode"),
     ExactComparison("town", "town_key"),
@@ -294,16 +327,22 @@ HARD_RULES = (
 # Employer names less alike than this are different employers (legal forms, case and
 # spacing are already folded away; 'Müller Logistik' and 'Müller Logistik Leipzig' stay alike).
 SAME_EMPLOYER = 0.85
+# ... and names whose rare words differ: 'Aue Mitte Transporte' is not 'Moor Mitte Transporte'
+# (token set 0.89), 'Grund Süd Personalpartner' not 'Atlas Süd Personalpartner' (0.87).
+SAME_EMPLOYER_IDF = 0.7
 # Two agencies' ads are one opening only with this much description in common, or the same
 # kind of client named in both: the same job title in the same place is common at scale.
 AGENCY_DESCRIPTION = 0.9
-# A job posted by this many differently named agencies in one place is crowded (see
-# evidence_rules): at scale the same generic title there is mostly a different opening.
-CROWDED_AGENCIES = 3
+# Weight of the term-frequency adjustment of two agencies' pairs (see crowd_offset): 1 is the
+# Fellegi-Sunter value, odds inversely proportional to how many agencies post the job there.
+CROWD_WEIGHT = 1.0
 
 
 def _different_employers(features: pd.DataFrame) -> np.ndarray:
-    return ((features["employer"] < SAME_EMPLOYER) & (features["employer_missing"] == 0)).to_numpy()
+    unlike = features["employer"] < SAME_EMPLOYER
+    if "employer_idf" in features:
+        unlike |= features["employer_idf"] < SAME_EMPLOYER_IDF
+    return (unlike & (features["employer_missing"] == 0)).to_numpy()
 
 
 def employer_rule(features: pd.DataFrame) -> np.ndarray:
@@ -320,32 +359,37 @@ def employer_rule(features: pd.DataFrame) -> np.ndarray:
     return fired
 
 
-def crowded_pairs(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Pairs whose job, in both postings' place, is posted by at least CROWDED_AGENCIES
-    differently named agencies (column `agencies_here`; False where the frame lacks it)."""
+def crowd_offset(
+    frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, features: pd.DataFrame
+) -> np.ndarray:
+    """Log-odds added to the model's for pairs of two differently named agencies: minus
+    CROWD_WEIGHT * log(agencies posting the job in the place), the fewer of both postings
+    (column `agencies_here`; 0 where the frame lacks it).
+
+    The term-frequency adjustment of Splink's models, for the job in its place: where many
+    agencies post the same job in the same postcode, two of their ads agreeing on title and
+    place is weak evidence, so the prior odds of one opening fall with their number. The model
+    is fitted on sparse data (one or two agencies per job and place), where the offset is ~0.
+    """
     if "agencies_here" not in frame:
-        return np.zeros(len(left), dtype=bool)
-    count = frame["agencies_here"].to_numpy(dtype=np.int64)
-    return np.minimum(count[left], count[right]) >= CROWDED_AGENCIES
+        return np.zeros(len(left))
+    count = frame["agencies_here"].to_numpy(dtype=np.float64)
+    crowd = np.maximum(np.minimum(count[left], count[right]), 1.0)
+    cross = (features["both_agency"] == 1).to_numpy() & _different_employers(features)
+    return np.where(cross, -CROWD_WEIGHT * np.log(crowd), 0.0)
 
 
-def evidence_rules(features: pd.DataFrame, crowded: np.ndarray | None = None) -> np.ndarray:
-    """'agencies_without_shared_client' where two agencies' ads show nothing of one job.
+def evidence_rules(features: pd.DataFrame) -> np.ndarray:
+    """'agencies_without_shared_client' where two agencies' ads name different clients.
 
     Two agencies may list the same client job; if their ads say what the client is and it
-    differs, and the descriptions do not share most of their text, they are two jobs. Where
-    the job is crowded (many agencies post the same job in the same place, see
-    `crowded_pairs`), the same title says little, as a common name does in a person
-    register: there they are two jobs unless they name the same kind of client, share most
-    of their description or give the same start date.
+    differs, and the descriptions do not share most of their text, they are two jobs. (How
+    crowded the job is in its place is not a rule but a graded adjustment, `crowd_offset`.)
     """
     shared = (features["client_same"] == 1) | (features["description"] >= AGENCY_DESCRIPTION)
-    weak = ~(shared | (features["start_same"] == 1)).to_numpy()
-    if crowded is None:
-        crowded = np.zeros(len(features), dtype=bool)
     clash = (features["both_agency"] == 1).to_numpy() & (
-        (~shared & (features["client_differ"] == 1)).to_numpy() | (weak & crowded)
-    )
+        ~shared & (features["client_differ"] == 1)
+    ).to_numpy()
     fired = np.full(len(features), None, dtype=object)
     fired[_different_employers(features) & clash] = "agencies_without_shared_client"
     return fired

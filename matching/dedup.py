@@ -202,6 +202,7 @@ class PairEvidence:
     features: pd.DataFrame
     rule: np.ndarray
     scored: np.ndarray
+    offset: np.ndarray
 
 
 def pair_features(frame: pd.DataFrame, pairs: pd.DataFrame) -> PairEvidence:
@@ -229,11 +230,9 @@ def pair_features(frame: pd.DataFrame, pairs: pd.DataFrame) -> PairEvidence:
         features[name] = column
     features["costly_skipped"] = (~passed).astype(np.float32)
     features = comparisons.add_interactions(comparisons.add_levels(features))
-    by_evidence = comparisons.evidence_rules(
-        features, comparisons.crowded_pairs(frame, left, right)
-    )
-    rule = np.where(pd.isna(rule), by_evidence, rule)
-    return PairEvidence(features, rule, pd.isna(rule))
+    rule = np.where(pd.isna(rule), comparisons.evidence_rules(features), rule)
+    offset = comparisons.crowd_offset(frame, left, right, features)
+    return PairEvidence(features, rule, pd.isna(rule), offset)
 
 
 def score_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: Model) -> pd.DataFrame:
@@ -251,10 +250,11 @@ def score_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: Model) -> pd.Da
     features, scored = evidence.features, evidence.scored
     probability = np.zeros(len(features))
     if scored.any():
-        probability[scored] = model.probability(features[scored])
+        probability[scored] = model.probability(features[scored], evidence.offset[scored])
     out = features  # the pair columns go in front, without copying the features
     for position, column in enumerate(pairs.columns):
         out.insert(position, column, pairs[column].array)  # keeps a categorical categorical
+    out["crowd_offset"] = evidence.offset.astype(np.float32)
     out["probability"] = probability
     # categorical: pandas would turn a text column into an Arrow string array, row by row
     is_match = probability >= model.threshold

@@ -30,8 +30,8 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # Legal forms, longest first so that 'gmbh & co. kg' goes before 'gmbh'.
 _LEGAL_FORMS = re.compile(
     r"\b(?:(?:gmbh|ag|se|ug|kg)\s*(?:&|\+|u\.|und)\s*co\.?\s*(?:kgaa|kg|ohg)"
-    r"|ug\s*\(haftungsbeschraenkt\)|g\.?\s?m\.?\s?b\.?\s?h\.?|ggmbh|gmbh|mbh|kgaa|ag|kg|ohg|gbr"
-    r"|e\.\s?v\.?|e\.\s?k\.?|e\.\s?g\.?|eg|ug|se|inh\.?|ltd\.?|limited|inc\.?|co\.?)(?=\W|$)"
+    r"|ug\s*\(haftungsbeschraenkt\)|gemeinnuetzige\s+gmbh|g\.?\s?m\.?\s?b\.?\s?h\.?|ggmbh|gmbh|mbh|kgaa|ag|kg|ohg|gbr"
+    r"|e\.\s?v\.?|ev|e\.\s?k\.?|e\.\s?g\.?|eg|ug|se|inh\.?|ltd\.?|limited|inc\.?|co\.?)(?=\W|$)"
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -140,6 +140,8 @@ def test_employer_and_town_words_are_stripped_only_if_something_remains():
         "MÜLLER LOGISTIK GMBH",
         "Müller  Logistik AG",
         "Müller Logistik e.V.",
+        "Müller Logistik eV",
+        "Müller Logistik gemeinnützige GmbH",
         "Müller Logistik UG (haftungsbeschränkt)",
         "Mueller Logistik",
     ],

@@ -147,18 +147,55 @@ def test_agencies_here_counts_differently_named_agencies_per_place_and_job():
     assert md.agencies_here(frame).tolist() == [3, 3, 3, 3, 1, 1, 3]
 
 
-@pytest.mark.parametrize(
-    ("agencies", "change", "rule"),
-    [
-        (3, {}, "agencies_without_shared_client"),
-        (2, {}, None),
-        (3, {"start_date": dt.date(2027, 1, 1)}, None),
-    ],
-)
-def test_across_agencies_a_crowded_job_needs_more_than_its_title(agencies, change, rule):
-    names = ["Zeitarbeit Nord GmbH", "Personalservice Mitte GmbH", "Jobs Sachsen GmbH"]
-    rows = [{**AGENCY, "employer": name, **change} for name in names[:agencies]]
+AGENCY_NAMES = [
+    "Zeitarbeit Nord GmbH",
+    "Personalservice Mitte GmbH",
+    "Jobs Sachsen GmbH",
+    "Elbtal Personal GmbH",
+    "Atlas Personaldienstleistungen GmbH",
+]
+
+
+def _two_agencies_among(agencies: int, **change) -> pd.Series:
+    """The scored pair of the first two of `agencies` agencies posting the same job there."""
+    rows = [{**AGENCY, "employer": name, **change} for name in AGENCY_NAMES[:agencies]]
     frame = _prepared(*rows)
     pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
-    pair = md.score_pairs(frame, pairs, default_model()).iloc[0]
-    assert pair["rule"] == rule
+    return md.score_pairs(frame, pairs, default_model()).iloc[0]
+
+
+def test_across_agencies_the_odds_fall_with_how_many_agencies_post_the_job():
+    pairs = [_two_agencies_among(n) for n in (2, 3, 5)]
+    offsets = [pair["crowd_offset"] for pair in pairs]
+    assert offsets == pytest.approx([-np.log(2), -np.log(3), -np.log(5)], abs=1e-6)
+    probabilities = [pair["probability"] for pair in pairs]
+    assert probabilities[0] > probabilities[1] > probabilities[2]
+    assert all(pair["rule"] is None for pair in pairs)  # graded evidence, not a hard rule
+
+
+def test_the_crowd_adjustment_only_weighs_on_pairs_of_two_different_agencies():
+    same_agency = _prepared(
+        {**AGENCY, "employer": "Zeitarbeit Nord GmbH"},
+        {**AGENCY, "employer": "Zeitarbeit Nord GmbH", "source": "b"},
+        *({**AGENCY, "employer": name} for name in AGENCY_NAMES[1:]),
+    )
+    pairs = pd.DataFrame({"left": [0], "right": [1], "blocking_rule": ["test"]})
+    pair = md.score_pairs(same_agency, pairs, default_model()).iloc[0]
+    assert same_agency["agencies_here"].iloc[0] == 5
+    assert pair["crowd_offset"] == 0.0
+    assert pair["decision"] == "match"
+
+
+def test_employers_sharing_only_common_words_are_different_employers():
+    frame = _prepared(
+        {"employer": "Aue Mitte Transporte GmbH"},
+        {"employer": "Moor Mitte Transporte GmbH"},
+        {"employer": "Aue Mitte Transporte"},
+        *({"employer": f"{word} Mitte Transporte GmbH"} for word in ("Nord", "Elbe", "Saale")),
+    )
+    left, right = np.array([0, 0]), np.array([1, 2])
+    features = comparisons.compare(frame, left, right, comparisons.CHEAP_COMPARISONS)
+    assert features["employer"].iloc[0] >= comparisons.SAME_EMPLOYER  # alike by token set
+    assert features["employer_idf"].iloc[0] < comparisons.SAME_EMPLOYER_IDF  # rare words differ
+    assert features["employer_idf"].iloc[1] == pytest.approx(1.0)
+    assert comparisons.employer_rule(features).tolist() == ["different_employer", None]

@@ -42,6 +42,7 @@ PAIR_COLUMNS = [
     "title_partial",
     "employer",
     "employer_missing",
+    "employer_idf",
     "postcode",
     "postcode_missing",
     "town",
@@ -65,6 +66,7 @@ PAIR_COLUMNS = [
     "client_same",
     "client_differ",
     "costly_skipped",
+    "crowd_offset",
     "probability",
     "decision",
     "rule",
@@ -169,8 +171,10 @@ def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any
     changed = _changed(frame, stored, result.vacancy_ids)
     _write_postings(con, frame[changed], result.vacancy_ids[changed], run_id)
     stages.lap("write_postings")
+    posting_ids, compared = frame["posting_id"].to_numpy(), len(frame)
+    del frame  # the evidence needs only the ids: make room for DuckDB's insert
     con.execute("delete from duplicate_pairs")
-    _write_pairs(con, frame, result.pairs, run_id)
+    _write_pairs(con, posting_ids, result.pairs, run_id)
     _write_events(con, result.events, run_id, now)
     stages.lap("write_pairs")
     con.execute(sql("refresh_vacancies"))
@@ -178,7 +182,7 @@ def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any
     return {
         "mode": "full",
         **result.stats,
-        "compared": len(frame),
+        "compared": compared,
         "changed": int(changed.sum()),
         "merges": int((result.events["event"] == "merge").sum()),
         "splits": int((result.events["event"] == "split").sum()),
@@ -239,7 +243,7 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     con.register("dedup_ids", pa.table({"posting_id": keys.loc[dirty, "posting_id"].to_numpy()}))
     con.execute(sql("dedup_delete_pairs"))
     con.unregister("dedup_ids")
-    _write_pairs(con, keys, md.evidence_to_keep(scored), run_id)
+    _write_pairs(con, keys["posting_id"].to_numpy(), md.evidence_to_keep(scored), run_id)
     _write_events(con, events, run_id, now)
     touched = pd.unique(np.concatenate([node_frame["previous_vacancy_id"].to_numpy(), ids]))
     touched = touched.astype(str)
@@ -460,22 +464,36 @@ def _write_postings(con, frame: pd.DataFrame, vacancy_ids: np.ndarray, run_id: i
         con.unregister("dedup_updates")
 
 
-def _write_pairs(con, frame: pd.DataFrame, scored: pd.DataFrame, run_id: int) -> None:
-    """The scored pairs with posting ids instead of row positions."""
+def _write_pairs(con, posting_ids: np.ndarray, scored: pd.DataFrame, run_id: int) -> None:
+    """The scored pairs with posting ids (posting_ids[position]) instead of row positions."""
     if len(scored) == 0:
         return
-    ids = frame["posting_id"].to_numpy()
-    out = scored.assign(
-        left_posting_id=ids[scored["left"].to_numpy(dtype=np.int64)],
-        right_posting_id=ids[scored["right"].to_numpy(dtype=np.int64)],
+    ids = {
+        "left_posting_id": posting_ids[scored["left"].to_numpy(dtype=np.int64)],
+        "right_posting_id": posting_ids[scored["right"].to_numpy(dtype=np.int64)],
+    }
+    # column by column into Arrow: no second pandas copy of a million rows of evidence
+    table = pa.table(
+        {
+            column: pa.array(
+                ids[column] if column in ids else _column(scored, column), from_pandas=True
+            )
+            for column in PAIR_COLUMNS
+        }
     )
-    out["blocking_rule"] = out["blocking_rule"].astype(str)
-    table = pa.Table.from_pandas(out[PAIR_COLUMNS], preserve_index=False)
     con.register("dedup_pairs", table)
     try:
         con.execute(sql("dedup_insert_pairs"), {"run_id": run_id})
     finally:
         con.unregister("dedup_pairs")
+
+
+def _column(scored: pd.DataFrame, column: str) -> np.ndarray:
+    """An evidence column as numpy; category and text columns as Python strings or None."""
+    values = scored[column]
+    if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object:
+        return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+    return values.to_numpy()
 
 
 def _write_events(con, events: pd.DataFrame, run_id: int, now: dt.datetime) -> None:
@@ -544,8 +562,8 @@ def _explain_pair(row: pd.Series, model: Model) -> str:
     verdict = row["decision"] + (f" by rule {row['rule']}" if isinstance(row["rule"], str) else "")
     scores = ", ".join(
         f"{name} {row[name]:.2f}"
-        for name in ("title", "employer", "description", "street")
-        if not row.get(f"{name}_missing", 0)
+        for name in ("title", "employer", "description", "street", "employer_idf")
+        if not row.get(f"{name}_missing", 0) and pd.notna(row.get(name))
     )
     flags = [
         label
@@ -572,6 +590,10 @@ def _explain_pair(row: pd.Series, model: Model) -> str:
         text += "\n      weighed most: " + ", ".join(
             f"{name} {effect:+.2f}" for name, _, effect in top
         )
+        crowd = row.get("crowd_offset")
+        if pd.notna(crowd) and crowd < 0:
+            agencies = round(float(np.exp(-crowd)))
+            text += f"\n      crowded job: {agencies} agencies post it here, log-odds {crowd:+.2f}"
     return text
 
 
