@@ -153,6 +153,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     _default_participant_source(args)
     overrides = parse_overrides(args.map, args.entity)
+    key_file = _config(args).key_file if args.entity == "participants" else None
     with opened(_db(args)) as con:
         result = import_file(
             con,
@@ -162,6 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             overrides=overrides,
             snapshot=args.full,
             sheet=args.sheet,
+            key_file=key_file,
         )
         if args.rejects:
             _write_rejects(con, result.run_id, args.rejects)
@@ -418,8 +420,9 @@ def cmd_match(args: argparse.Namespace) -> int:
         with opened(_db(args), read_only=True) as con:
             top, today = args.top, args.today
             if args.participant:
-                frame = matching.matches_for_participant(con, args.participant, top, today)
-                _print_ranked(f"Vacancies for participant {args.participant}", frame, "vacancy")
+                [who] = _pseudonyms(args, con, [args.participant])
+                frame = matching.matches_for_participant(con, who, top, today)
+                _print_ranked(f"Vacancies for participant {who}", frame, "vacancy")
             else:
                 frame = matching.matches_for_vacancy(con, args.vacancy, top, today)
                 _print_ranked(f"Participants for vacancy {args.vacancy}", frame, "participant")
@@ -453,10 +456,15 @@ def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
 
 
 def cmd_eval_match(args: argparse.Namespace) -> int:
+    from pipelines.pseudonym_key import load_key
     from warehouse.matching import evaluate_matching
+    from warehouse.privacy import check_pseudonym_key
 
     with opened(_db(args), read_only=True) as con:
-        metrics = evaluate_matching(con, args.labels)
+        key = load_key(_config(args).key_file)  # labels may name source ids
+        if key is not None:
+            check_pseudonym_key(con, key.fingerprint, key.origin)
+        metrics = evaluate_matching(con, args.labels, key=key.secret if key else None)
     print(
         f"nDCG@10 {metrics['ndcg@10']:.3f}  MRR {metrics['mrr']:.3f}  "
         f"recall@10 {metrics['recall@10']:.3f}  ({metrics['participants']} participants with "
@@ -691,19 +699,46 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- privacy: erasure on request (docs/matching.md) --------------------------------------------
+# --- privacy: pseudonyms, their key, erasure on request (README: Privacy) ---------------------
 
 
 def _add_privacy_commands(commands: argparse._SubParsersAction) -> None:
-    """`resque participants forget ID…`."""
-    participants = commands.add_parser("participants", help="erasure of participant data")
+    """`resque participants forget ID…`, `pseudonym ID…`, `keygen [--out FILE]`."""
+    participants = commands.add_parser(
+        "participants", help="pseudonyms, their key, and erasure of participant data"
+    )
     actions = participants.add_subparsers(dest="action", required=True, metavar="ACTION")
     forget = actions.add_parser(
         "forget", help="remove participants from profiles, matches and future exports"
     )
-    forget.add_argument("participant_ids", nargs="+", metavar="ID", help="pseudonyms")
+    forget.add_argument(
+        "participant_ids", nargs="+", metavar="ID", help="pseudonyms (P-…) or source ids"
+    )
     forget.add_argument("--by", default=None, help="who asks (default: the login name)")
     forget.set_defaults(handler=cmd_participants_forget)
+    show = actions.add_parser(
+        "pseudonym", help="print the pseudonym of source participant ids (reads only the key)"
+    )
+    show.add_argument("source_ids", nargs="+", metavar="ID", help="ids as in the source file")
+    show.set_defaults(handler=cmd_participants_pseudonym)
+    keygen = actions.add_parser("keygen", help="write a new random pseudonym key (mode 0600)")
+    keygen.add_argument(
+        "--out", type=Path, help="key file to create (default: the default key file)"
+    )
+    keygen.set_defaults(handler=cmd_participants_keygen)
+
+
+def _pseudonyms(args: argparse.Namespace, con: duckdb.DuckDBPyConnection, ids: list[str]):
+    """Pseudonyms as given; source ids hashed with the warehouse's key (needed only for them)."""
+    from matching.privacy import is_pseudonym
+    from pipelines.pseudonym_key import require_key
+    from warehouse.privacy import check_pseudonym_key
+
+    if all(is_pseudonym(text) for text in ids):
+        return [text.strip().upper() for text in ids]
+    key = require_key(_config(args).key_file)
+    check_pseudonym_key(con, key.fingerprint, key.origin)
+    return [key.resolve(text) for text in ids]
 
 
 def cmd_participants_forget(args: argparse.Namespace) -> int:
@@ -713,13 +748,38 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
 
     path = _db(args)
     with opened(path) as con:
-        removed = forget_participants(con, args.participant_ids, by=args.by or _login())
+        ids = _pseudonyms(args, con, args.participant_ids)
+        removed = forget_participants(con, ids, by=args.by or _login())
         if snapshot_path(path).exists():
             publish_snapshot(con, path)
     print(
-        f"forgot {len(set(args.participant_ids))} participant(s): {removed['participants']} "
+        f"forgot {len(set(ids))} participant(s): {removed['participants']} "
         f"profile(s), {removed['matches']} match(es), {removed['rejects']} rejected row id(s) "
         f"removed [run {removed['run_id']}]"
+    )
+    return 0
+
+
+def cmd_participants_pseudonym(args: argparse.Namespace) -> int:
+    """One line per id: the source id as given, a tab, its pseudonym (for finding a person)."""
+    from pipelines.pseudonym_key import require_key
+
+    key = require_key(_config(args).key_file)
+    for source_id in args.source_ids:
+        print(f"{source_id}\t{key.pseudonym(source_id)}")
+    return 0
+
+
+def cmd_participants_keygen(args: argparse.Namespace) -> int:
+    """Write a new key; print where (never the key), and what to do with it."""
+    from pipelines.pseudonym_key import default_key_path, refuse_repository, write_new_key
+
+    path = args.out or default_key_path()
+    refuse_repository(path)
+    key = write_new_key(path)
+    print(
+        f"{path}: new pseudonym key (fingerprint {key.fingerprint}), readable by you only. "
+        "Back it up somewhere safe: without it no pseudonym can be recomputed."
     )
     return 0
 

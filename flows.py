@@ -85,7 +85,8 @@ def crawl(db: str, config: str, source: str) -> StepResult:
 @task(name="import-source", cache_policy=NO_CACHE)
 def import_source(db: str, config: str, source: str) -> StepResult:
     """Import one configured file source."""
-    settings = load_config(Path(config)).sources[source]
+    loaded = load_config(Path(config))
+    settings = loaded.sources[source]
     with opened(db) as con:
         result = import_file(
             con,
@@ -96,6 +97,7 @@ def import_source(db: str, config: str, source: str) -> StepResult:
             snapshot=settings.snapshot,
             sheet=settings.sheet,
             defaults=settings.defaults,
+            key_file=loaded.key_file,
         )
     _logger().info("import %s", _counts(result))
     return result

@@ -119,6 +119,9 @@ class Config:
     # [privacy] retention_months: participants no import confirmed for this long are
     # forgotten by the nightly run; None keeps them until they are forgotten by request
     retention_months: int | None = None
+    # [privacy] key_file: the pseudonym key (pipelines/pseudonym_key.py); the environment
+    # variables RESQUE_PSEUDONYM_KEY and RESQUE_PSEUDONYM_KEY_FILE beat it
+    key_file: Path | None = None
 
 
 def config_path(flag: str | None) -> Path:
@@ -163,18 +166,29 @@ def load_config(path: Path) -> Config:
         export=_export(path, base, data.get("export", {})),
         inbox=_inbox(path, base, data.get("inbox", {})),
         retention_months=_retention(path, data.get("privacy", {})),
+        key_file=_key_file(path, base, data.get("privacy", {})),
     )
 
 
 def _retention(path: Path, section: Any) -> int | None:
     """[privacy] retention_months, checked: a whole number of months, at least 1."""
-    _reject_unknown(path, "[privacy]", section, {"retention_months"})
+    _reject_unknown(path, "[privacy]", section, {"retention_months", "key_file"})
     months = section.get("retention_months")
     if months is not None and (
         isinstance(months, bool) or not isinstance(months, int) or months < 1
     ):
         raise ResqueError(f"{path}: [privacy]: retention_months must be a whole number >= 1")
     return months
+
+
+def _key_file(path: Path, base: Path, section: dict[str, Any]) -> Path | None:
+    """[privacy] key_file: the pseudonym key file ('~' allowed; relative to the config)."""
+    value = section.get("key_file")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ResqueError(f"{path}: [privacy]: key_file must be a file name")
+    return (base / Path(value).expanduser()).resolve()
 
 
 def _reject_unknown(path: Path, where: str, section: Any, known: set[str]) -> None:

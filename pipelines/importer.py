@@ -162,12 +162,14 @@ def import_file(
     snapshot: bool = False,
     sheet: str | None = None,
     defaults: dict[str, Any] | None = None,
+    key_file: Path | None = None,
 ) -> StepResult:
     """Import a CSV/XLSX/JSONL file of vacancies or employers as source `source`.
 
     Args:
         overrides: {file column: record field}, beating the header synonyms.
         snapshot: the file is the source's complete current list (`--full`).
+        key_file: `[privacy] key_file`, for participant files (pipelines/pseudonym_key.py).
     Returns:
         The step's run id and counts. Raises ResqueError with one line on bad input,
         after recording a failed run; the warehouse is then as it was.
@@ -184,6 +186,7 @@ def import_file(
             snapshot=snapshot,
             sheet=sheet,
             defaults=defaults,
+            key_file=key_file,
         )
     check_source_name(source)
     details: dict[str, Any] = {"path": str(path), "snapshot": snapshot}

@@ -142,6 +142,7 @@ def import_inbox_file(con: duckdb.DuckDBPyConnection, path: Path, config: Config
             snapshot=source.snapshot,
             sheet=source.sheet,
             defaults=source.defaults,
+            key_file=config.key_file,
         )
     except ResqueError as exc:
         _file_away(path, "failed", str(exc))

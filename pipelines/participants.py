@@ -12,6 +12,10 @@ Nothing of a refused file reaches the warehouse: no profile, no raw payload, no 
 only the failed `runs` row, whose error names columns and rows. Accepted files store only
 the allow-listed profile fields (pipelines.record.Participant): no raw payload is kept, and
 rejected rows are stored with their reason but without their content.
+
+The file's own participant id (the source id) is not stored either: each is replaced by its
+keyed pseudonym (`matching.privacy.pseudonym`) before anything is loaded, with the key of
+pipelines/pseudonym_key.py, which must be the key the warehouse's pseudonyms were made with.
 """
 
 from __future__ import annotations
@@ -32,10 +36,17 @@ from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from pipelines.importer import StepResult, check_source_name, record_failure
+from pipelines.pseudonym_key import PseudonymKey, create_default_key, load_key
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
 from warehouse.load import LoadCounts
-from warehouse.privacy import forgotten_hashes, id_hash
+from warehouse.privacy import (
+    check_pseudonym_key,
+    forgotten_hashes,
+    id_hash,
+    record_pseudonym_key,
+    recorded_key_fingerprint,
+)
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -73,6 +84,7 @@ def import_participants(
     snapshot: bool = False,
     sheet: str | None = None,
     defaults: dict[str, Any] | None = None,
+    key_file: Path | None = None,
 ) -> StepResult:
     """Import a participant file after the privacy guard, as one transaction with its runs row.
 
@@ -81,6 +93,8 @@ def import_participants(
         overrides: {file column: field}, beating the header synonyms.
         snapshot: the file lists every current participant of the source; the source's
             participants it lacks become inactive.
+        key_file: `[privacy] key_file` of the config (the environment beats it; without
+            any key, the first import creates one, see `import_key`).
     Returns:
         The run id and counts. Raises ResqueError with one line (after recording a failed
         run) for a refused or unreadable file; the warehouse is then as it was.
@@ -97,14 +111,18 @@ def import_participants(
         require_columns(mapping, columns, ENTITY, str(path))
         details["columns"] = mapping
         details["ignored_columns"] = [c for c in columns if c not in mapping.values()]
+        key = import_key(con, key_file)
+        details["key_fingerprint"] = key.fingerprint
         batch = reject_forgotten(
-            validate(normalise(table, mapping, defaults)), forgotten_hashes(con)
+            validate(pseudonymise(normalise(table, mapping, defaults), key)),
+            forgotten_hashes(con),
         )
         accepted = int(batch["reject_reason"].isna().sum())
         if snapshot and accepted == 0:
             raise ResqueError(f"{path}: no valid row; refusing to deactivate every participant")
         with transaction(con):
             counts = _load(con, batch, table, source, run_id, started, snapshot)
+            record_pseudonym_key(con, key.fingerprint, run_id, started)
             record_run(
                 con,
                 run_id,
@@ -128,12 +146,58 @@ def import_participants(
     return StepResult(run_id, source, ENTITY, counts, details)
 
 
+def import_key(con: duckdb.DuckDBPyConnection, key_file: Path | None) -> PseudonymKey:
+    """The pseudonym key for an import, checked against the warehouse's.
+
+    With no key anywhere, a warehouse whose pseudonyms were made with some key is refused
+    (a new key would make everybody a new person); a warehouse without one gets a new key
+    in the default place (`resque run` on a fresh machine needs no setup).
+    """
+    key = load_key(key_file)
+    if key is None:
+        recorded = recorded_key_fingerprint(con)
+        if recorded is not None:
+            raise ResqueError(
+                f"no pseudonym key found, but the participants stored were made with key "
+                f"fingerprint {recorded}: set RESQUE_PSEUDONYM_KEY_FILE or [privacy] key_file "
+                "to that key's file"
+            )
+        key = create_default_key()
+    check_pseudonym_key(con, key.fingerprint, key.origin)
+    return key
+
+
+def pseudonymise(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:
+    """Replace the file's participant ids by their pseudonyms; the ids stay in `source_id`.
+
+    `source_id` is only read by validate and reject_forgotten: the load takes the columns
+    of BATCH_SCHEMA, so it never reaches the warehouse.
+    """
+    out = frame.copy()
+    out["source_id"] = frame["participant_id"]
+    out["participant_id"] = frame["participant_id"].map(
+        lambda v: None if _missing(v) else key.pseudonym(v)
+    )
+    return out
+
+
 def reject_forgotten(batch: pd.DataFrame, hashes: set[str]) -> pd.DataFrame:
-    """A pseudonym that was forgotten is not imported again, whatever file brings it back."""
+    """A pseudonym that was forgotten is not imported again, whatever file brings it back.
+
+    Erasure records made before pseudonyms were keyed hash the source id: they count too.
+    """
     if not hashes:
         return batch
-    forgotten = batch["participant_id"].map(lambda v: isinstance(v, str) and id_hash(v) in hashes)
-    forgotten = forgotten.astype(bool) & batch["reject_reason"].isna()
+
+    def was_forgotten(row) -> bool:
+        return isinstance(row.participant_id, str) and (
+            id_hash(row.participant_id) in hashes or id_hash(row.source_id) in hashes
+        )
+
+    forgotten = pd.Series(
+        [was_forgotten(row) for row in batch.itertuples(index=False)], index=batch.index
+    )
+    forgotten = forgotten & batch["reject_reason"].isna()
     batch.loc[forgotten, "reject_reason"] = FORGOTTEN
     batch.loc[forgotten, "participant_id"] = None  # not even the rejects list keeps it
     return batch
@@ -244,14 +308,18 @@ def _missing(value: object) -> bool:
 
 
 def validate(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mark each profile with why it is rejected, or None; the first reason wins."""
+    """Mark each profile with why it is rejected, or None; the first reason wins.
+
+    Reads a pseudonymised frame: the id checks look at `source_id`, and two rows with the
+    same pseudonym ('TN-1' and 'tn-1 ') are duplicates.
+    """
     reasons: list[str | None] = []
     first_row: dict[str, int] = {}
     for row in frame.itertuples(index=False):
         reason = None
-        if _missing(row.participant_id):
+        if _missing(row.source_id):
             reason = "no participant id"
-        elif len(row.participant_id) > MAX_ID_LENGTH:
+        elif len(row.source_id) > MAX_ID_LENGTH:
             reason = f"participant id longer than {MAX_ID_LENGTH} characters"
         elif _missing(row.postcode) and not _missing(row.postcode_text):
             reason = "invalid postcode"

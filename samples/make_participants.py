@@ -2,9 +2,10 @@
 
 The profiles are made up for the Leipzig region and fit the bundled vacancy samples
 (warehouse, kitchen, care, electrics, retail, cleaning, driving, ...). They carry no
-personal data at all: a pseudonym, wishes, skills, languages with CEFR levels,
-qualifications (recognised or not), licences, working time, postcode and town, radius and
-availability. Deterministic; run with
+personal data at all: the provider's participant id ('TN-2026-001'; resque stores only its
+keyed pseudonym, see README 'Pseudonyms and the key'), wishes, skills, languages with CEFR
+levels, qualifications (recognised or not), licences, working time, postcode and town,
+radius and availability. Deterministic; run with
 
     /work/venv/bin/python samples/make_participants.py
 """

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import os
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -11,6 +17,14 @@ import pytest
 import cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+# The pseudonym key of every test (a made-up constant, used nowhere else), so that tests and
+# the processes they start never read or create the developer's key in ~/.config.
+TEST_KEY = "0123456789abcdef" * 4
+KEY_ENV = ("RESQUE_PSEUDONYM_KEY", "RESQUE_PSEUDONYM_KEY_FILE", "XDG_CONFIG_HOME")
+# Where resque's own code logs (module loggers and the CLI's), and where the Prefect flows
+# log their tasks' counts.
+PROJECT_LOGGERS = ("resque", "cli", "pipelines", "warehouse", "matching", "reports", "flows",
+                   "spiders", "prefect.flow_runs", "prefect.task_runs")  # fmt: skip
 
 
 @pytest.fixture
@@ -19,19 +33,105 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_key(tmp_path_factory: pytest.TempPathFactory):
+    """The test key for the whole session (session fixtures such as filled_db import too),
+    and a scratch XDG_CONFIG_HOME, so no default key is ever read from or made in ~/.config."""
+    saved = {name: os.environ.get(name) for name in KEY_ENV}
+    os.environ["RESQUE_PSEUDONYM_KEY"] = TEST_KEY
+    os.environ.pop("RESQUE_PSEUDONYM_KEY_FILE", None)
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's RESQUE_* settings."""
-    for name in ("RESQUE_DB", "RESQUE_CONFIG", "RESQUE_DEBUG"):
+    """No test reads the developer's RESQUE_* settings; each test starts with the test key."""
+    for name in ("RESQUE_DB", "RESQUE_CONFIG", "RESQUE_DEBUG", "RESQUE_PSEUDONYM_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RESQUE_PSEUDONYM_KEY", TEST_KEY)
+
+
+def pseudonym_of(source_id: str) -> str:
+    """The pseudonym tests expect for a source id (made with the test key)."""
+    from matching.privacy import pseudonym
+
+    return pseudonym(source_id, bytes.fromhex(TEST_KEY))
+
+
+class _Records(logging.Handler):
+    """Appends every record it is handed to a list."""
+
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.DEBUG)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def captured_logs() -> Iterator[list[logging.LogRecord]]:
+    """Every record resque's loggers emit (at DEBUG) and any other at WARNING or above.
+
+    One handler on the root logger, one on 'prefect': `resque run` filters Prefect's records
+    out of the root logger's handlers (cli._NotPrefect), yet the flows log there.
+    """
+    records: list[logging.LogRecord] = []
+    hooks = [(logging.getLogger(name), _Records(records)) for name in ("", "prefect")]
+    loggers = [logging.getLogger(name) for name in PROJECT_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    for logger, handler in hooks:
+        logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        for logger, handler in hooks:
+            logger.removeHandler(handler)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@dataclass
+class FilledRun:
+    """The session's `resque run` on the samples: the warehouse, its log records and output."""
+
+    db: Path
+    records: list[logging.LogRecord] = field(default_factory=list)
+    output: str = ""
 
 
 @pytest.fixture(scope="session")
-def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse filled once per test session by `resque run` on the bundled samples."""
+def filled_run(tmp_path_factory: pytest.TempPathFactory) -> FilledRun:
+    """`resque run` on the bundled samples, once per test session, its logs captured."""
+    # Prefect sets up logging when first imported, replacing the root logger's handlers:
+    # that must happen before the capture starts (collecting tests/test_flows.py imports it
+    # anyway)
+    import flows  # noqa: F401
+
     db = tmp_path_factory.mktemp("samples") / "samples.duckdb"
-    assert cli.main(["--db", str(db), "run"]) == 0
-    return db
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        captured_logs() as records,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = cli.main(["--db", str(db), "run"])
+    assert code == 0, err.getvalue()
+    return FilledRun(db, records, out.getvalue() + err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def filled_db(filled_run: FilledRun) -> Path:
+    """A warehouse filled once per test session by `resque run` on the bundled samples."""
+    return filled_run.db
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.conftest import SAMPLES, query
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE = re.compile(r"(\+49|\b0)[\d /-]{7,}\d")
-PSEUDONYM = re.compile(r"^TN-\d{4}-\d{3}$")
+PSEUDONYM = re.compile(r"^P-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 MONTH = "2026-12"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import cli
 from matching.privacy import personal_data_in_text, protected_kind
-from tests.conftest import SAMPLES, dump_tables, query
+from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "participants"
 SAMPLE = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
@@ -57,7 +57,8 @@ def test_profile_fields_are_parsed(loaded):
     row = query(
         loaded,
         "select desired_occupations, skills, languages, licences, working_time, accepts_shift,"
-        " postcode, city, radius_km, source from participants where participant_id = 'TN-2026-001'",
+        " postcode, city, radius_km, source from participants where participant_id = ?",
+        [pseudonym_of("TN-2026-001")],
     )[0]
     assert row[0] == ["Lagerhelfer", "Kommissionierer"]
     assert row[1] == ["Kommissionierung mit Handscanner", "Verpackung", "Wareneingang"]

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.config import load_config
 from pipelines.errors import ResqueError
-from tests.conftest import SAMPLES, dump_tables, query
+from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
 from warehouse.db import opened
 from warehouse.privacy import apply_retention, id_hash
 from warehouse.snapshot import publish_snapshot, snapshot_path
@@ -58,10 +58,13 @@ def test_a_forgotten_pseudonym_is_not_imported_again(sample_db, resque, someone)
     assert query(sample_db, "select count(*) from rejects where reason like 'forgotten%'") == [(1,)]
 
 
-def test_forgetting_an_unknown_pseudonym_changes_nothing(sample_db, resque):
+def test_forgetting_an_unknown_participant_changes_nothing(sample_db, resque):
     before = dump_tables(sample_db)
     result = resque("--db", sample_db, "participants", "forget", "TN-NOBODY")
-    assert result.code == 1 and "no participant 'TN-NOBODY'" in result.err
+    assert result.code == 1 and f"no participant {pseudonym_of('TN-NOBODY')!r}" in result.err
+    assert "TN-NOBODY" not in result.err
+    unknown = resque("--db", sample_db, "participants", "forget", "p-0000-0000-0000")
+    assert unknown.code == 1 and "no participant 'P-0000-0000-0000'" in unknown.err
     assert dump_tables(sample_db) == before
 
 

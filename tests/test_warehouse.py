@@ -18,6 +18,8 @@ UNIQUE_KEYS = {
     "employers ": "source, source_ref",
     "runs": "run_id",
     "raw_records": "source, source_ref, payload_hash",
+    "participants": "participant_id",
+    "pseudonym_keys": "fingerprint",
 }
 REFERENCES = [
     ("postings", "vacancy_id", "vacancies", "vacancy_id"),
@@ -26,6 +28,8 @@ REFERENCES = [
     ("employers", "last_run_id", "runs", "run_id"),
     ("raw_records", "run_id", "runs", "run_id"),
     ("rejects", "run_id", "runs", "run_id"),
+    ("matches", "participant_id", "participants", "participant_id"),
+    ("pseudonym_keys", "first_run_id", "runs", "run_id"),
 ]
 
 

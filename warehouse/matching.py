@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from matching import geo
 from matching.explain import lines, reason_json
+from matching.privacy import is_pseudonym, participant_pseudonym
 from matching.ranker import MATCH_COLUMNS, Settings, rank
 from matching.ranking_metrics import evaluate
 from pipelines.errors import ResqueError
@@ -225,7 +226,11 @@ def _require(con: duckdb.DuckDBPyConnection, what: str, value: str) -> None:
 
 
 def evaluate_matching(
-    con_or_frames: duckdb.DuckDBPyConnection | pd.DataFrame, labels_path: str | Path, k: int = 10
+    con_or_frames: duckdb.DuckDBPyConnection | pd.DataFrame,
+    labels_path: str | Path,
+    k: int = 10,
+    *,
+    key: bytes | None = None,
 ) -> dict[str, Any]:
     """nDCG@k, MRR and recall@k of the latest match run (or a matches frame) against labels.
 
@@ -233,11 +238,14 @@ def evaluate_matching(
         con_or_frames: the warehouse (its latest successful match run is evaluated), or a
             frame with participant_id, vacancy_id and rank.
         labels_path: CSV with participant_id, relevance (0-3) and either vacancy_id or
-            source + source_ref of a posting (mapped to its vacancy).
+            source + source_ref of a posting (mapped to its vacancy). A participant_id is
+            a pseudonym, or the participant's id in the source file, which is hashed with
+            `key`: people label profiles by the ids they know.
+        key: the pseudonym key; needed only when the labels name source ids.
     Returns:
         The metrics and counts (see matching.ranking_metrics.evaluate).
     """
-    labels = _read_labels(Path(labels_path))
+    labels = _pseudonymised(_read_labels(Path(labels_path)), key, labels_path)
     if isinstance(con_or_frames, pd.DataFrame):
         matches, postings = con_or_frames, None
     else:
@@ -258,6 +266,17 @@ def evaluate_matching(
             log.warning("%s labels name postings not in the warehouse", unknown)
         labels = labels.dropna(subset=["vacancy_id"])
     return evaluate(matches, labels, k=k)
+
+
+def _pseudonymised(labels: pd.DataFrame, key: bytes | None, path: str | Path) -> pd.DataFrame:
+    """The labels with every participant named by pseudonym."""
+    ids = labels["participant_id"].fillna("").astype(str)
+    if key is None and not ids.map(is_pseudonym).all():
+        raise ResqueError(
+            f"{path}: labels name source participant ids; they need the pseudonym key"
+        )
+    mapping = {text: participant_pseudonym(text, key) for text in ids.unique()}
+    return labels.assign(participant_id=ids.map(mapping))
 
 
 def _read_labels(path: Path) -> pd.DataFrame:

@@ -1,8 +1,10 @@
-"""Erasure and retention of participant data (the right to be forgotten, storage limits).
+"""Erasure and retention of participant data, and the key the pseudonyms depend on.
 
 Forgetting removes a participant from profiles, matches (and so from every future export)
 and from the ids of rejected rows, in one transaction, and records that it happened with a
 hash of the pseudonym only. An import meeting a forgotten pseudonym again rejects that row.
+That works because pseudonyms are keyed (pipelines/pseudonym_key.py) and every import uses
+the key the warehouse recorded: `check_pseudonym_key` refuses any other.
 """
 
 from __future__ import annotations
@@ -23,8 +25,47 @@ log = logging.getLogger(__name__)
 
 
 def id_hash(participant_id: str) -> str:
-    """The stored trace of a forgotten pseudonym: enough to recognise it, not to read it."""
+    """The stored trace of a forgotten pseudonym: enough to recognise it, not to read it.
+
+    The pseudonym is already keyed, so its plain hash cannot be recomputed from a guessed
+    source id without the key; hashing it once more keeps the pseudonym itself (as printed
+    in lists sent out earlier) out of the erasure records. Records made before migration
+    0006 hash the source id itself, which was the pseudonym then.
+    """
     return hashlib.sha256(f"resque-forgotten\x1f{participant_id}".encode()).hexdigest()
+
+
+def check_pseudonym_key(con: duckdb.DuckDBPyConnection, fingerprint: str, origin: str) -> bool:
+    """Refuse a key other than the one the stored pseudonyms were made with (one line).
+
+    Args:
+        fingerprint: `key_fingerprint` of the key about to be used.
+        origin: where that key came from, for the message.
+    Returns:
+        Whether the warehouse has a key recorded at all (False: this is the first).
+    """
+    stored, participants, forgotten = con.execute(sql("participants_key_check")).fetchone()
+    if stored is not None and stored != fingerprint:
+        raise ResqueError(
+            f"{origin}: the pseudonym key differs from the one used for the {participants} "
+            f"participants already stored (and {forgotten} erasure records): key fingerprint "
+            f"{stored} expected, {fingerprint} given; use that key (README: 'Pseudonyms and "
+            "the key'), or every participant would be stored as a new person"
+        )
+    return stored is not None
+
+
+def recorded_key_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the key the warehouse's pseudonyms were made with, if any."""
+    return con.execute(sql("participants_key_check")).fetchone()[0]
+
+
+def record_pseudonym_key(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: int, now: dt.datetime
+) -> None:
+    """Remember the key of the first participant import (later ones were checked against it)."""
+    params = {"fingerprint": fingerprint, "now": now, "run_id": run_id}
+    con.execute(sql("participants_record_key"), params).fetchall()
 
 
 def forget_participants(
