@@ -13,12 +13,13 @@ Pure functions over a DataFrame with one row per posting; pairs are row position
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from matching.codes import CodedFrame, codes
+from matching.codes import CodedFrame, codes, derived
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,32 @@ def _rows_and_blocks(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarra
         rows = np.arange(len(frame), dtype=np.int64)
         block = _block_ids([(found, len(distinct)) for found, distinct in keys])
     else:
-        lists = frame[rule.explode]
-        lengths = lists.map(len).to_numpy()
-        rows = np.repeat(np.arange(len(frame), dtype=np.int64), lengths)
-        words, distinct_words = pd.factorize(np.concatenate([*lists.to_numpy(), []]))
+        rows, elements, distinct_elements = derived(
+            frame, ("explode", rule.explode), lambda: _explode(frame[rule.explode])
+        )
         exploded = [(found[rows], len(distinct)) for found, distinct in keys]
-        block = _block_ids([*exploded, (words.astype(np.int64), len(distinct_words))])
+        block = _block_ids([*exploded, (elements, distinct_elements)])
     keep = block >= 0
     return rows[keep], block[keep]
+
+
+def _explode(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """(row of each element, code of each element, number of distinct elements) of a column
+    holding a list or tuple per row, expanded once per distinct cell: a million postings
+    hold only some ten thousand distinct lists of title words."""
+    values = cells.to_numpy(dtype=object)
+    try:
+        found, distinct = pd.factorize(values)
+    except TypeError:  # lists are not hashable
+        found, distinct = pd.factorize(pd.Series([tuple(v) for v in values], dtype=object))
+    sizes = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+    flat = np.fromiter(itertools.chain.from_iterable(distinct), dtype=object, count=sizes.sum())
+    element_codes, elements = pd.factorize(flat)
+    lengths = sizes[found]
+    rows = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    first = (np.cumsum(sizes) - sizes)[found]
+    return rows, element_codes[np.repeat(first, lengths) + within].astype(np.int64), len(elements)
 
 
 def _all_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, ...]:

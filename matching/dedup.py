@@ -127,15 +127,15 @@ def _map_unique_rows(frame: pd.DataFrame, rule: Callable[..., Any]) -> np.ndarra
     return results[row_codes]
 
 
-def _title_words(key: object) -> list[str]:
+def _title_words(key: object) -> tuple[str, ...]:
     """Blocking words of a title: its occupation group ('occ:staplerfahrer') if it has one,
-    else the first five letters of each word of four or more."""
+    else the first five letters of each word of four or more (a tuple: blocking hashes it)."""
     if not isinstance(key, str):
-        return []
+        return ()
     group = occupation_group(key)
     if group:
-        return [f"occ:{group}"]
-    return sorted({w[:5] for w in key.split() if len(w) >= 4})
+        return (f"occ:{group}",)
+    return tuple(sorted({w[:5] for w in key.split() if len(w) >= 4}))
 
 
 def add_blocking_columns(frame: pd.DataFrame) -> None:

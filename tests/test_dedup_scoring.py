@@ -199,3 +199,18 @@ def test_employers_sharing_only_common_words_are_different_employers():
     assert features["employer_idf"].iloc[0] < comparisons.SAME_EMPLOYER_IDF  # rare words differ
     assert features["employer_idf"].iloc[1] == pytest.approx(1.0)
     assert comparisons.employer_rule(features).tolist() == ["different_employer", None]
+
+
+def test_idf_vectors_are_scikit_learns_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = np.array(
+        ["aue mitte transporte", "moor mitte transporte", "mitte mitte", "elbtal", "x y z x"],
+        dtype=object,
+    )
+    ours = comparisons._idf_vectors(texts).toarray()
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, lowercase=False)
+    theirs = vectorizer.fit_transform(texts).toarray()
+    # the same vocabulary in another column order: compare the pairwise cosines
+    assert ours @ ours.T == pytest.approx(theirs @ theirs.T)
+    assert np.sort(ours, axis=1) == pytest.approx(np.sort(theirs, axis=1))
