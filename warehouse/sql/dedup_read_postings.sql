@@ -1,6 +1,4 @@
--- Every posting with what the dedup stage compares (full run), in a fixed order: ties in a
--- giant block's sorted neighbourhood fall by row position, and an import's row order is
--- not fixed, so without it two full runs over the same postings could differ by a few pairs.
+-- Every posting with what the dedup stage compares (full run).
 select
     posting_id,
     source,
@@ -26,4 +24,3 @@ select
     weekly_hours,
     title_words as stored_title_words
 from postings
-order by posting_id
