@@ -111,7 +111,7 @@ def _explode(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     sizes = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
     flat = np.fromiter(itertools.chain.from_iterable(distinct), dtype=object, count=sizes.sum())
     element_codes, elements = pd.factorize(flat)
-    lengths = sizes[found]
+    lengths = np.where(found >= 0, sizes[found], 0)  # a missing cell has no elements
     rows = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
     within = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     first = (np.cumsum(sizes) - sizes)[found]

@@ -21,7 +21,8 @@ class CodedFrame:
     """A postings frame plus a memo of its columns' codes and other derived arrays.
 
     Reads (`frame[column]`, `column in frame`, `len(frame)`) go to the wrapped frame, so
-    functions written for a DataFrame take a CodedFrame unchanged.
+    functions written for a DataFrame take a CodedFrame unchanged. The memo assumes the
+    wrapped frame does not change while the CodedFrame is in use (it lives for one stage).
     """
 
     def __init__(self, frame: pd.DataFrame):
@@ -61,11 +62,6 @@ def codes(
         key = ("codes", column, str(sort))
         return frame.memo(key, lambda: _factorize(frame[column], sort))
     return _factorize(frame[column], sort)
-
-
-def unwrap(frame: pd.DataFrame | CodedFrame) -> pd.DataFrame:
-    """The DataFrame itself."""
-    return frame.frame if isinstance(frame, CodedFrame) else frame
 
 
 def derived(frame: pd.DataFrame | CodedFrame, key: tuple[str, ...], compute: Callable[[], Any]):

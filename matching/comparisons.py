@@ -359,7 +359,9 @@ CROWD_WEIGHT = 1.0
 def _different_employers(features: pd.DataFrame) -> np.ndarray:
     unlike = features["employer"] < SAME_EMPLOYER
     if "employer_idf" in features:
-        unlike |= features["employer_idf"] < SAME_EMPLOYER_IDF
+        # only where one name is not all of the other's words: 'Muster Logistik' and
+        # 'Muster Logistik Niederlassung Leipzig' (token set 1) are one employer
+        unlike |= (features["employer_idf"] < SAME_EMPLOYER_IDF) & (features["employer"] < 1.0)
     return (unlike & (features["employer_missing"] == 0)).to_numpy()
 
 

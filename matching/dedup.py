@@ -231,8 +231,9 @@ def pair_features(frame: pd.DataFrame, pairs: pd.DataFrame) -> PairEvidence:
     features["costly_skipped"] = (~passed).astype(np.float32)
     features = comparisons.add_interactions(comparisons.add_levels(features))
     rule = np.where(pd.isna(rule), comparisons.evidence_rules(features), rule)
-    offset = comparisons.crowd_offset(frame, left, right, features)
-    return PairEvidence(features, rule, pd.isna(rule), offset)
+    scored = pd.isna(rule)
+    offset = np.where(scored, comparisons.crowd_offset(frame, left, right, features), 0.0)
+    return PairEvidence(features, rule, scored, offset)
 
 
 def score_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: Model) -> pd.DataFrame:

@@ -375,11 +375,18 @@ def hours_of_texts(texts: pd.Series) -> np.ndarray:
     Arrow cuts out the first passage that states hours ('20-25 Std./Woche'); the Python
     rule then reads each distinct passage once, instead of every text that mentions hours.
     """
-    found = pc.extract_regex(_lower_head(texts, 2000), _HOURS_RE2)
+    # RE2's \s is ASCII: '40\u00a0Std.' (a no-break space, common in pasted ads) must match
+    heads = pc.replace_substring_regex(_lower_head(texts, 2000), "[\u00a0\u202f\u2009]", " ")
+    found = pc.extract_regex(heads, _HOURS_RE2)
     passages = np.asarray(pc.struct_field(found, [0]).to_pandas(), dtype=object)
     codes, distinct = pd.factorize(passages, use_na_sentinel=True)
-    hours = np.array([weekly_hours(p) for p in distinct] + [None], dtype=float)
-    return hours[codes]
+    hours = np.array([weekly_hours(p) for p in distinct] + [None], dtype=float)[codes]
+    # RE2's \b is ASCII: in '3 Häuser ... 30 Std.' it cuts out '3 hä', which the rule
+    # rejects; such texts are read whole, as the rule reads them
+    for row in np.flatnonzero((codes >= 0) & np.isnan(hours)):
+        value = weekly_hours(texts.iloc[row][:2000])
+        hours[row] = np.nan if value is None else value
+    return hours
 
 
 # Spellings title_key removes anyway, removed over a whole column by Arrow first, so that

@@ -97,3 +97,16 @@ def test_block_sizes_report_the_largest_blocks_first():
     frame = _frame([("a", "x", "t")] * 3 + [("b", "x", "t")])
     sizes = block_sizes(frame, BlockingRule("e", ("employer_key",)))
     assert sizes.tolist() == [3, 1]
+
+
+def test_a_row_without_title_words_joins_no_word_block():
+    frame = pd.DataFrame(
+        {
+            "place_key": ["04109", "04109", "04109"],
+            "title_words": [("lager", "helfe"), None, ("koch",)],
+            "title_key": ["lagerhelfer", None, "koch"],
+        }
+    )
+    rule = BlockingRule("place_title_word", ("place_key",), explode="title_words")
+    left, right = rule_pairs(frame, rule)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == []

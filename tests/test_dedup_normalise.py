@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from matching.normalise import (
     city_key,
     client_key,
     employer_key,
+    hours_of_texts,
     is_agency,
     posting_hours,
     strip_context,
@@ -180,6 +183,29 @@ def test_weekly_hours_from_title_or_description():
     assert posting_hours("Verkäufer (m/w/d) 20 Std./Woche") == 20
     assert posting_hours("Verkäufer (m/w/d)", "Teilzeit mit 25 Stunden pro Woche.") == 25
     assert posting_hours("Verkäufer (m/w/d)", "Stundenlohn ab 14,50 €.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Verkäufer (m/w/d) 20 Std./Woche",
+        "Teilzeit mit 25 Stunden pro Woche.",
+        "Wir betreiben 3 Häuser in Leipzig. Teilzeit 30 Std./Woche",
+        "2 Höfe, 20-25 Stunden pro Woche",
+        "Minijob, 40 Std./Monat",
+        "8 Std./Tag",
+        "Stundenlohn ab 14,50 €.",
+        "40\u00a0Std. in der Woche",
+        None,
+        "",
+    ],
+)
+def test_hours_over_a_column_are_the_scalar_rule_row_by_row(text):
+    """hours_of_texts cuts passages out in Arrow first; the result is posting_hours' own."""
+    column = pd.Series(["Lager", text, "30 Stunden"], dtype=object)
+    expected = [posting_hours(v) for v in column]
+    got = [None if np.isnan(h) else h for h in hours_of_texts(column)]
+    assert got == expected
 
 
 def test_agencies_and_their_clients():

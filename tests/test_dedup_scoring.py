@@ -201,6 +201,20 @@ def test_employers_sharing_only_common_words_are_different_employers():
     assert comparisons.employer_rule(features).tolist() == ["different_employer", None]
 
 
+def test_an_employer_name_with_a_branch_added_is_the_same_employer():
+    frame = _prepared(
+        {"employer": "Muster Logistik GmbH"},
+        {"employer": "Muster Logistik GmbH Niederlassung Leipzig"},
+        *({"employer": f"{word} Logistik GmbH"} for word in ("Nord", "Elbe", "Saale")),
+    )
+    features = comparisons.compare(
+        frame, np.array([0]), np.array([1]), comparisons.CHEAP_COMPARISONS
+    )
+    assert features["employer"].iloc[0] == 1.0
+    assert features["employer_idf"].iloc[0] < comparisons.SAME_EMPLOYER_IDF
+    assert comparisons.employer_rule(features).tolist() == [None]
+
+
 def test_idf_vectors_are_scikit_learns_tfidf():
     from sklearn.feature_extraction.text import TfidfVectorizer
 

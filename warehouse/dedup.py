@@ -223,7 +223,7 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     for column in md.NORMALISED_COLUMNS:
         values = fresh[column]
         dirty_keys[column] = values.astype("str") if values.dtype == object else values
-    stages.lap("normalise")
+    stages.lap("read_normalise")
     keys = pd.concat([dirty_keys, _neighbours(con, dirty_keys)], ignore_index=True)
     stages.lap("read_neighbours")
     dirty = keys["is_dirty"].to_numpy(dtype=bool)
@@ -592,7 +592,7 @@ def _explain_pair(row: pd.Series, model: Model) -> str:
         )
         crowd = row.get("crowd_offset")
         if pd.notna(crowd) and crowd < 0:
-            agencies = round(float(np.exp(-crowd)))
+            agencies = round(float(np.exp(-crowd / comparisons.CROWD_WEIGHT)))
             text += f"\n      crowded job: {agencies} agencies post it here, log-odds {crowd:+.2f}"
     return text
 
