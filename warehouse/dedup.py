@@ -319,12 +319,17 @@ def _nothing_to_do(total: int) -> dict[str, Any]:
 
 def _read_rows(con, posting_ids: pd.Series) -> pd.DataFrame:
     """The compared fields of the given postings, in the given order."""
-    con.register("dedup_ids", pa.table({"posting_id": posting_ids.to_numpy().astype(str)}))
+    ids = pa.table(
+        {
+            "posting_id": posting_ids.to_numpy().astype(str),
+            "position": np.arange(len(posting_ids), dtype=np.int64),
+        }
+    )
+    con.register("dedup_ids", ids)
     try:
-        rows = con.sql(sql("dedup_read_rows")).to_arrow_table().to_pandas()
+        return con.sql(sql("dedup_read_rows")).to_arrow_table().to_pandas()
     finally:
         con.unregister("dedup_ids")
-    return rows.set_index("posting_id").loc[posting_ids.to_numpy()].reset_index()
 
 
 def _score_incremental(con, keys, pairs, model) -> tuple[pd.DataFrame, int]:

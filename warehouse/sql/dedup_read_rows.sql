@@ -1,4 +1,5 @@
--- The compared fields of the postings named in the registered relation dedup_ids.
+-- The compared fields of the postings named in the registered relation dedup_ids, in its
+-- order (column position).
 select
     p.posting_id,
     p.source,
@@ -14,3 +15,4 @@ select
     p.posted_at
 from postings as p
 inner join dedup_ids as i on i.posting_id = p.posting_id
+order by i.position
