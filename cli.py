@@ -763,8 +763,13 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
 def cmd_participants_pseudonym(args: argparse.Namespace) -> int:
     """One line per id: the source id as given, a tab, its pseudonym (for finding a person)."""
     from pipelines.pseudonym_key import require_key
+    from warehouse.privacy import check_pseudonym_key
 
     key = require_key(_config(args).key_file)
+    path = _db(args)
+    if path.exists():  # a key other than the warehouse's would print pseudonyms found nowhere
+        with opened(path, read_only=True) as con:
+            check_pseudonym_key(con, key.fingerprint, key.origin)
     for source_id in args.source_ids:
         print(f"{source_id}\t{key.pseudonym(source_id)}")
     return 0
@@ -774,7 +779,7 @@ def cmd_participants_keygen(args: argparse.Namespace) -> int:
     """Write a new key; print where (never the key), and what to do with it."""
     from pipelines.pseudonym_key import default_key_path, refuse_repository, write_new_key
 
-    path = args.out or default_key_path()
+    path = (args.out or default_key_path()).expanduser().absolute()  # checked as written
     refuse_repository(path)
     key = write_new_key(path)
     print(

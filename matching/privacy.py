@@ -145,16 +145,23 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # second of such a pair as a duplicate rather than merge two people).
 PSEUDONYM_CHARS = 12
 _PSEUDONYM = re.compile(r"P-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+_LOOKS_LIKE_PSEUDONYM = re.compile(r"P-\w{4}-\w{4}-\w{4}")
 _FINGERPRINT_MESSAGE = b"resque-key-check"
 
 
-def source_id_key(source_id: str) -> str:
-    """The form of a source id that is hashed: NFKC, spaces collapsed, case-folded.
+# Dashes other than '-' that word processors and Excel's autocorrect put into ids.
+_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 
-    'tn-2026-001 ' and 'TN-2026-001' name the same person in two files, so they must get
-    the same pseudonym.
+
+def source_id_key(source_id: str) -> str:
+    """The form of a source id that is hashed: NFKC, any dash as '-', spaces collapsed,
+    case-folded.
+
+    'tn-2026-001 ', 'TN‑2026‑001' (non-breaking hyphens) and 'TN-2026-001' name the same
+    person in two files, so they must get the same pseudonym.
     """
-    return " ".join(unicodedata.normalize("NFKC", source_id).split()).casefold()
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", source_id))
+    return " ".join(text.split()).casefold()
 
 
 def pseudonym(source_id: str, key: bytes) -> str:
@@ -191,6 +198,11 @@ def participant_pseudonym(text: str, key: bytes | None) -> str:
     """
     if is_pseudonym(text):
         return text.strip().upper()
+    if _LOOKS_LIKE_PSEUDONYM.fullmatch(text.strip().upper()):
+        # hashing it as a source id would name some unrelated pseudonym in the error
+        raise ValueError(
+            f"{text.strip()!r} is not a valid pseudonym (P-XXXX-XXXX-XXXX, no I L O U)"
+        )
     if key is None:
         raise ValueError("a source id needs the pseudonym key")
     return pseudonym(text, key)

@@ -197,7 +197,7 @@ def reject_forgotten(batch: pd.DataFrame, hashes: set[str]) -> pd.DataFrame:
     forgotten = pd.Series(
         [was_forgotten(row) for row in batch.itertuples(index=False)], index=batch.index
     )
-    forgotten = forgotten & batch["reject_reason"].isna()
+    # whatever else is wrong with the row: a forgotten person's id is never stored again
     batch.loc[forgotten, "reject_reason"] = FORGOTTEN
     batch.loc[forgotten, "participant_id"] = None  # not even the rejects list keeps it
     return batch

@@ -16,6 +16,7 @@ of turning every participant into a new person.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -51,7 +52,10 @@ class PseudonymKey:
 
     def resolve(self, text: str) -> str:
         """A pseudonym as given, or the pseudonym of a source id."""
-        return participant_pseudonym(text, self.secret)
+        try:
+            return participant_pseudonym(text, self.secret)
+        except ValueError as exc:
+            raise ResqueError(str(exc)) from None
 
 
 def default_key_path() -> Path:
@@ -144,21 +148,44 @@ def refuse_repository(path: Path) -> None:
 
 
 def write_new_key(path: Path) -> PseudonymKey:
-    """A new random key written to `path` with mode 0600; an existing file is never replaced."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    text = secrets.token_hex(32)
+    """A new random key written to `path` with mode 0600; an existing file is never replaced.
+
+    The key is written to a temporary file first and linked into place, so that `path`
+    either does not exist or holds a whole key: a crash, a full disk or a second process
+    never leaves an empty key file that every later import would stumble over.
+    """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ResqueError(f"{path.parent}: cannot create the key folder ({exc.strerror})") from exc
+    text = secrets.token_hex(32)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # whatever the umask
+            handle.write(text + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)  # atomic, and fails if the key exists
     except FileExistsError:
         raise ResqueError(f"{path}: exists; a pseudonym key is never overwritten") from None
     except OSError as exc:
         raise ResqueError(f"{path}: cannot create the key file ({exc.strerror})") from exc
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # whatever the umask
-        handle.write(text + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    finally:
+        temporary.unlink(missing_ok=True)
+    _fsync_folder(path.parent)
     return PseudonymKey(bytes.fromhex(text), str(path))
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a new directory entry durable (best effort: not every system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def create_default_key() -> PseudonymKey:

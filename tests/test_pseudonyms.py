@@ -278,7 +278,7 @@ def test_no_source_id_is_stored_anywhere(db, resque, tmp_path):
 
 def test_pseudonym_command_prints_what_the_warehouse_stores(db, resque):
     assert resque("--db", db, "import", "participants", SAMPLE).code == 0
-    result = resque("participants", "pseudonym", "TN-2026-001", "tn-2026-002")
+    result = resque("--db", db, "participants", "pseudonym", "TN-2026-001", "tn-2026-002")
     assert result.code == 0
     assert result.out.splitlines() == [
         f"TN-2026-001\t{pseudonym_of('TN-2026-001')}",
@@ -344,3 +344,70 @@ def test_an_erasure_recorded_before_keyed_pseudonyms_still_holds(db, resque):
     assert "39 loaded" in result.out and "1 rejected" in result.out
     stored = {row[0] for row in query(db, "select participant_id from participants")}
     assert pseudonym_of("TN-2026-004") not in stored
+
+
+def test_pseudonym_command_refuses_a_key_other_than_the_warehouses(db, resque, monkeypatch):
+    assert resque("--db", db, "import", "participants", SAMPLE).code == 0
+    monkeypatch.setenv("RESQUE_PSEUDONYM_KEY", OTHER_KEY)
+    result = resque("--db", db, "participants", "pseudonym", "TN-2026-001")
+    assert result.code == 1 and result.out == ""
+    assert "key differs" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_mistyped_pseudonym_is_named_not_hashed(db, resque):
+    assert resque("--db", db, "import", "participants", SAMPLE).code == 0
+    typo = pseudonym_of("TN-2026-001")[:-1] + "O"  # no O in the alphabet
+    result = resque("--db", db, "participants", "forget", typo)
+    assert result.code == 1
+    assert "not a valid pseudonym" in result.err and typo in result.err
+
+
+def test_ids_with_typographic_dashes_are_the_same_person():
+    assert pseudonym("TN\u20112026\u2011001", KEY) == pseudonym("TN-2026-001", KEY)
+    assert pseudonym("TN\u20132026\u2013001", KEY) == pseudonym(" tn-2026-001", KEY)
+
+
+def test_a_forgotten_person_with_a_bad_row_leaves_no_pseudonym_in_rejects(db, resque, tmp_path):
+    assert resque("--db", db, "import", "participants", SAMPLE).code == 0
+    assert resque("--db", db, "participants", "forget", "TN-2026-001").code == 0
+    header = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    rows = [row for row in SAMPLE.read_text(encoding="utf-8").splitlines() if "TN-2026-001;" in row]
+    bad_radius = rows[0].replace(";20;", ";zehn;")
+    path = tmp_path / "again.csv"
+    path.write_text("\n".join([header, bad_radius, rows[0], rows[0]]) + "\n", encoding="utf-8")
+    result = resque("--db", db, "import", "participants", path, "--rejects", tmp_path / "r.csv")
+    assert result.code == 0, result.err
+    forgotten = pseudonym_of("TN-2026-001")
+    assert forgotten not in warehouse_text(db)
+    assert forgotten not in (tmp_path / "r.csv").read_text(encoding="utf-8")
+
+
+def test_keygen_checks_the_path_it_writes(resque, tmp_path, monkeypatch):
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    result = resque("participants", "keygen", "--out", "k.key")
+    assert result.code == 1 and "inside the repository" in result.err
+    assert not (repository / "k.key").exists()
+    result = resque("participants", "keygen", "--out", "~/k.key")
+    assert result.code == 0, result.err
+    assert (tmp_path / "home" / "k.key").exists() and not (repository / "~").exists()
+
+
+def test_a_key_file_is_whole_or_absent(tmp_path, monkeypatch):
+    """The key is linked into place from a written temporary file: no empty key file."""
+    from pipelines import pseudonym_key
+
+    path = tmp_path / "keys" / "pseudonym.key"
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pseudonym_key.os, "fsync", full_disk)
+    with pytest.raises(ResqueError, match="cannot create the key file"):
+        pseudonym_key.write_new_key(path)
+    assert not path.exists() and list(path.parent.iterdir()) == []
+    monkeypatch.undo()
+    key = pseudonym_key.write_new_key(path)
+    assert pseudonym_key.read_key_file(path).fingerprint == key.fingerprint
