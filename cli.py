@@ -743,6 +743,7 @@ def _pseudonyms(args: argparse.Namespace, con: duckdb.DuckDBPyConnection, ids: l
 
 def cmd_participants_forget(args: argparse.Namespace) -> int:
     """Forget participants now; the analysts' snapshot is republished without them."""
+    from warehouse.db import rewrite
     from warehouse.privacy import forget_participants
     from warehouse.snapshot import publish_snapshot, snapshot_path
 
@@ -752,6 +753,7 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
         removed = forget_participants(con, ids, by=args.by or _login())
         if snapshot_path(path).exists():
             publish_snapshot(con, path)
+    rewrite(path)  # the deleted rows' bytes must not stay in the file
     print(
         f"forgot {len(set(ids))} participant(s): {removed['participants']} "
         f"profile(s), {removed['matches']} match(es), {removed['rejects']} rejected row id(s) "

@@ -38,7 +38,7 @@ from pipelines.errors import ResqueError
 from pipelines.importer import StepResult, import_file
 from pipelines.inbox import import_inbox_file, pending_files
 from reports.employer_service import export_employer_service
-from warehouse.db import opened, sql
+from warehouse.db import opened, rewrite, sql
 from warehouse.dedup import run_dedup
 from warehouse.matching import run_matching
 from warehouse.privacy import apply_retention
@@ -125,6 +125,8 @@ def retention(db: str, months: int | None) -> dict[str, Any]:
     """Forget participants no import confirmed within the retention period."""
     with opened(db) as con:
         counts = apply_retention(con, months)
+    if counts["participants"]:
+        rewrite(db)  # the forgotten rows' bytes must not stay in the file
     _logger().info("retention (%s months): %s", months, counts)
     return counts
 

@@ -83,3 +83,25 @@ def test_migrations_apply_once_in_order(tmp_path):
         assert applied_versions(con) == {version for version, _, _ in _migration_files()}
     finally:
         con.close()
+
+
+def test_a_migration_that_deletes_personal_data_rewrites_the_file(tmp_path, monkeypatch):
+    """Like 0006 (source ids): deleted rows must not stay readable in freed blocks."""
+    from warehouse import db as warehouse_db
+
+    path = tmp_path / "w.duckdb"
+    bundled = _migration_files()
+    store = (900, "0900_notes.sql", "create table notes (text varchar);")
+    monkeypatch.setattr(warehouse_db, "_migration_files", lambda: [*bundled, store])
+    con = warehouse_db.open_warehouse(path)
+    con.execute("insert into notes select 'ZQX-SECRET-' || range from range(2000)")
+    con.execute("checkpoint")
+    con.close()
+    assert b"ZQX-SECRET-1999" in path.read_bytes()
+    erase = (901, "0901_erase.sql", f"delete from notes;\n{warehouse_db.REWRITE_MARKER}\n")
+    monkeypatch.setattr(warehouse_db, "_migration_files", lambda: [*bundled, store, erase])
+    con = warehouse_db.open_warehouse(path)
+    assert con.execute("select count(*) from notes").fetchall() == [(0,)]
+    assert 901 in applied_versions(con)
+    con.close()
+    assert b"ZQX-SECRET" not in path.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -79,11 +80,51 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+# A migration whose SQL holds this line deletes personal data: the file is rewritten after it.
+REWRITE_MARKER = "-- resque: rewrite the file after this migration"
+
+
 def open_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, creating it and applying migrations as needed."""
     con = connect(path)
-    migrate(con)
+    applied = migrate(con)
+    texts = {name: text for _, name, text in _migration_files()}
+    if any(REWRITE_MARKER in texts[name] for name in applied):
+        con.close()
+        rewrite(path)
+        con = connect(path)
     return con
+
+
+def rewrite(path: str | Path) -> None:
+    """Copy the warehouse into a fresh file and put that in place of the old one.
+
+    DuckDB marks the blocks of deleted rows free but does not clear them: after an erasure
+    the person's values would stay readable in the file, and in every backup of it, until
+    the blocks happen to be reused. The copy holds only live rows (tables, views,
+    constraints and sequences as they were). No connection to `path` may be open.
+    """
+    path = Path(path)
+    fresh = path.with_name(f".{path.name}.rewrite")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as old (read_only)", [str(path)])
+        con.execute("attach ? as fresh", [str(fresh)])
+        con.execute("copy from database old to fresh")
+        con.execute("detach old")
+        con.execute("detach fresh")
+    except duckdb.Error as exc:
+        fresh.unlink(missing_ok=True)
+        message = str(exc).splitlines()[0]
+        raise ResqueError(f"{path}: could not rewrite the database ({message})") from exc
+    finally:
+        con.close()
+    os.chmod(fresh, 0o600)
+    with open(fresh, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(fresh, path)
+    log.info("rewrote %s without the blocks of deleted rows", path)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,9 @@ create table pseudonym_keys (
 -- which must not be kept. They are removed with their matches and the ids of their
 -- rejected rows; the next import of the participant files stores them again under keyed
 -- pseudonyms, and the next match run ranks them again. Erasure records stay: their
--- hashes were made from those ids, and the importer still recognises them.
+-- hashes were made from those ids, and the importer still recognises them. The file is
+-- then rewritten (warehouse.db.rewrite), so that the deleted ids do not stay in freed blocks.
+-- resque: rewrite the file after this migration
 delete from matches;
 delete from participants;
 update rejects set source_ref = null
