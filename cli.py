@@ -456,14 +456,11 @@ def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
 
 
 def cmd_eval_match(args: argparse.Namespace) -> int:
-    from pipelines.pseudonym_key import load_key
+    from pipelines.pseudonym_key import warehouse_key
     from warehouse.matching import evaluate_matching
-    from warehouse.privacy import check_pseudonym_key
 
     with opened(_db(args), read_only=True) as con:
-        key = load_key(_config(args).key_file)  # labels may name source ids
-        if key is not None:
-            check_pseudonym_key(con, key.fingerprint, key.origin)
+        key = warehouse_key(con, _config(args).key_file)  # labels may name source ids
         metrics = evaluate_matching(con, args.labels, key=key.secret if key else None)
     print(
         f"nDCG@10 {metrics['ndcg@10']:.3f}  MRR {metrics['mrr']:.3f}  "
@@ -730,14 +727,12 @@ def _add_privacy_commands(commands: argparse._SubParsersAction) -> None:
 
 def _pseudonyms(args: argparse.Namespace, con: duckdb.DuckDBPyConnection, ids: list[str]):
     """Pseudonyms as given; source ids hashed with the warehouse's key (needed only for them)."""
-    from matching.privacy import is_pseudonym
-    from pipelines.pseudonym_key import require_key
-    from warehouse.privacy import check_pseudonym_key
+    from matching.privacy import is_pseudonym, participant_pseudonym
+    from pipelines.pseudonym_key import warehouse_key
 
     if all(is_pseudonym(text) for text in ids):
-        return [text.strip().upper() for text in ids]
-    key = require_key(_config(args).key_file)
-    check_pseudonym_key(con, key.fingerprint, key.origin)
+        return [participant_pseudonym(text, None) for text in ids]
+    key = warehouse_key(con, _config(args).key_file, required=True)
     return [key.resolve(text) for text in ids]
 
 
@@ -764,14 +759,14 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
 
 def cmd_participants_pseudonym(args: argparse.Namespace) -> int:
     """One line per id: the source id as given, a tab, its pseudonym (for finding a person)."""
-    from pipelines.pseudonym_key import require_key
-    from warehouse.privacy import check_pseudonym_key
+    from pipelines.pseudonym_key import require_key, warehouse_key
 
-    key = require_key(_config(args).key_file)
-    path = _db(args)
+    key_file, path = _config(args).key_file, _db(args)
     if path.exists():  # a key other than the warehouse's would print pseudonyms found nowhere
         with opened(path, read_only=True) as con:
-            check_pseudonym_key(con, key.fingerprint, key.origin)
+            key = warehouse_key(con, key_file, required=True)
+    else:
+        key = require_key(key_file)
     for source_id in args.source_ids:
         print(f"{source_id}\t{key.pseudonym(source_id)}")
     return 0

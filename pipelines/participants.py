@@ -36,16 +36,14 @@ from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from pipelines.importer import StepResult, check_source_name, record_failure
-from pipelines.pseudonym_key import PseudonymKey, create_default_key, load_key
+from pipelines.pseudonym_key import PseudonymKey, warehouse_key
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
 from warehouse.load import LoadCounts
 from warehouse.privacy import (
-    check_pseudonym_key,
     forgotten_hashes,
     id_hash,
     record_pseudonym_key,
-    recorded_key_fingerprint,
 )
 from warehouse.runs import next_run_id, record_run, utcnow
 
@@ -94,7 +92,7 @@ def import_participants(
         snapshot: the file lists every current participant of the source; the source's
             participants it lacks become inactive.
         key_file: `[privacy] key_file` of the config (the environment beats it; without
-            any key, the first import creates one, see `import_key`).
+            any key, the first import creates one, see `warehouse_key`).
     Returns:
         The run id and counts. Raises ResqueError with one line (after recording a failed
         run) for a refused or unreadable file; the warehouse is then as it was.
@@ -111,7 +109,7 @@ def import_participants(
         require_columns(mapping, columns, ENTITY, str(path))
         details["columns"] = mapping
         details["ignored_columns"] = [c for c in columns if c not in mapping.values()]
-        key = import_key(con, key_file)
+        key = warehouse_key(con, key_file, create=True)
         details["key_fingerprint"] = key.fingerprint
         batch = reject_forgotten(
             validate(pseudonymise(normalise(table, mapping, defaults), key)),
@@ -144,27 +142,6 @@ def import_participants(
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
     log.info("import %s (participants): %s", source, counts.as_dict())
     return StepResult(run_id, source, ENTITY, counts, details)
-
-
-def import_key(con: duckdb.DuckDBPyConnection, key_file: Path | None) -> PseudonymKey:
-    """The pseudonym key for an import, checked against the warehouse's.
-
-    With no key anywhere, a warehouse whose pseudonyms were made with some key is refused
-    (a new key would make everybody a new person); a warehouse without one gets a new key
-    in the default place (`resque run` on a fresh machine needs no setup).
-    """
-    key = load_key(key_file)
-    if key is None:
-        recorded = recorded_key_fingerprint(con)
-        if recorded is not None:
-            raise ResqueError(
-                f"no pseudonym key found, but the participants stored were made with key "
-                f"fingerprint {recorded}: set RESQUE_PSEUDONYM_KEY_FILE or [privacy] key_file "
-                "to that key's file"
-            )
-        key = create_default_key()
-    check_pseudonym_key(con, key.fingerprint, key.origin)
-    return key
 
 
 def pseudonymise(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:

@@ -24,8 +24,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from matching.privacy import key_fingerprint, participant_pseudonym, pseudonym
 from pipelines.errors import ResqueError
+from warehouse.privacy import check_pseudonym_key, recorded_key_fingerprint
 
 log = logging.getLogger(__name__)
 KEY_ENV = "RESQUE_PSEUDONYM_KEY"
@@ -134,6 +137,38 @@ def require_key(key_file: Path | None = None) -> PseudonymKey:
             f"no pseudonym key: set {KEY_ENV} or {KEY_FILE_ENV}, set [privacy] key_file, or "
             f"put the key in {default_key_path()}"
         )
+    return key
+
+
+def warehouse_key(
+    con: duckdb.DuckDBPyConnection,
+    key_file: Path | None = None,
+    *,
+    required: bool = False,
+    create: bool = False,
+) -> PseudonymKey | None:
+    """The configured key, refused if the warehouse's pseudonyms were made with another.
+
+    Args:
+        key_file: `[privacy] key_file` of the config, if set.
+        required: with no key anywhere, a one-line error saying where to put one (else None).
+        create: with no key anywhere and none recorded in the warehouse, make one in the
+            default place (an import: `resque run` on a fresh machine needs no setup). If
+            the warehouse records a key, a new one would make everybody a new person.
+    """
+    key = load_key(key_file)
+    if key is None and create:
+        recorded = recorded_key_fingerprint(con)
+        if recorded is not None:
+            raise ResqueError(
+                f"no pseudonym key found, but the participants stored were made with key "
+                f"fingerprint {recorded}: set {KEY_FILE_ENV} or [privacy] key_file to that "
+                "key's file"
+            )
+        key = create_default_key()
+    if key is None:
+        return require_key(key_file) if required else None
+    check_pseudonym_key(con, key.fingerprint, key.origin)
     return key
 
 

@@ -72,9 +72,7 @@ FIELD_TYPES: dict[str, pa.DataType] = {
 }
 
 
-def map_unique(
-    values: pd.Series, rule: Callable[[Any], Any], kind: pa.DataType = TEXT
-) -> pa.Array:
+def map_unique(values: pd.Series, rule: Callable[[Any], Any], kind: pa.DataType = TEXT) -> pa.Array:
     """rule(value) for every value as an Arrow array, computed once per distinct value."""
     unchanged = _unchanged_mask(values, rule)
     if unchanged is None:
