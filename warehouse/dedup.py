@@ -168,8 +168,9 @@ def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any
     frame = frame.drop(columns=list(md.RAW_TEXTS))
     stages.lap("normalise")
     result = md.deduplicate(frame, model, stopwatch=stages)
-    changed = _changed(frame, stored, result.vacancy_ids)
-    _write_postings(con, frame[changed], result.vacancy_ids[changed], run_id)
+    words = _words_text(frame)  # compared with the stored words, and written: once
+    changed = _changed(frame, stored, result.vacancy_ids, words)
+    _write_postings(con, frame[changed], result.vacancy_ids[changed], run_id, words[changed])
     stages.lap("write_postings")
     posting_ids, compared = frame["posting_id"].to_numpy(), len(frame)
     del frame  # the evidence needs only the ids: make room for DuckDB's insert
@@ -190,13 +191,16 @@ def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any
     }
 
 
-def _changed(frame: pd.DataFrame, stored: pd.DataFrame, vacancy_ids: np.ndarray) -> np.ndarray:
-    """Postings whose vacancy, normalised columns or dedup state must be written."""
+def _changed(
+    frame: pd.DataFrame, stored: pd.DataFrame, vacancy_ids: np.ndarray, words: np.ndarray
+) -> np.ndarray:
+    """Postings whose vacancy, normalised columns, title words (`words`, see `_words_text`)
+    or dedup state must be written."""
     changed = frame["is_dirty"].to_numpy(dtype=bool) | (
         frame["previous_vacancy_id"].to_numpy() != vacancy_ids
     )
     pairs = [(frame[c], stored[c]) for c in md.NORMALISED_COLUMNS]
-    pairs.append((pd.Series(_words_text(frame), index=frame.index), stored["stored_title_words"]))
+    pairs.append((pd.Series(words, index=frame.index), stored["stored_title_words"]))
     for now, before in pairs:
         now, before = now.astype(object), before.astype(object)
         differs = ~((now == before) | (now.isna() & before.isna()))
@@ -240,7 +244,8 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     ids, events = assign_ids(node_frame, _taken_ids(con, node_frame))
     stages.lap("stable_ids")
     changed = dirty[nodes] | (node_frame["previous_vacancy_id"].to_numpy() != ids)
-    _write_postings(con, node_frame[changed], ids[changed], run_id)
+    written = node_frame[changed]
+    _write_postings(con, written, ids[changed], run_id, _words_text(written))
     con.register("dedup_ids", pa.table({"posting_id": keys.loc[dirty, "posting_id"].to_numpy()}))
     con.execute(sql("dedup_delete_pairs"))
     con.unregister("dedup_ids")
@@ -437,8 +442,10 @@ def _words_text(frame: pd.DataFrame) -> np.ndarray:
     return md._map_unique(frame["title_key"], lambda key: " ".join(md._title_words(key)) or None)
 
 
-def _write_postings(con, frame: pd.DataFrame, vacancy_ids: np.ndarray, run_id: int) -> None:
-    """Vacancy id, normalised columns and dedup state of the given postings."""
+def _write_postings(
+    con, frame: pd.DataFrame, vacancy_ids: np.ndarray, run_id: int, words: np.ndarray
+) -> None:
+    """Vacancy id, normalised columns, title words and dedup state of the given postings."""
     if len(frame) == 0:
         return
     updates = pa.table(
@@ -459,7 +466,7 @@ def _write_postings(con, frame: pd.DataFrame, vacancy_ids: np.ndarray, run_id: i
                 pa.float64(),
                 from_pandas=True,
             ),
-            "title_words": pa.array(_words_text(frame), pa.string(), from_pandas=True),
+            "title_words": pa.array(words, pa.string(), from_pandas=True),
         }
     )
     con.register("dedup_updates", updates)
