@@ -295,8 +295,9 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    with opened(_readable_db(args), read_only=True) as con:
-        frame = con.execute(args.sql).df()
+    from warehouse.query import run_query
+
+    frame = run_query(_readable_db(args), args.sql)
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0
