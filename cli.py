@@ -41,7 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return args.handler(args) or 0
+        code = args.handler(args) or 0
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except ResqueError as exc:
         return _fail(str(exc))
     except duckdb.Error as exc:
@@ -52,6 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("RESQUE_DEBUG"):
             raise
         return _fail(f"internal error: {type(exc).__name__}: {exc} (RESQUE_DEBUG=1 shows more)")
+
+
+def _reader_gone() -> int:
+    """The reader of stdout went away (`resque status | head -1`): stop quietly with 141.
+
+    Like any Unix tool killed by SIGPIPE (128 + 13). Whatever is still buffered goes to
+    /dev/null, or Python's exit would report the broken pipe once more (Python docs, signal).
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -295,8 +311,9 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    with opened(_readable_db(args), read_only=True) as con:
-        frame = con.execute(args.sql).df()
+    from warehouse.query import run_query
+
+    frame = run_query(_readable_db(args), args.sql)
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0

@@ -107,3 +107,108 @@ def test_query_reads_the_snapshot_while_another_process_writes(published, resque
     finally:
         writer.kill()
         writer.wait()
+
+
+# What the snapshot holds about participants (docs/schema.md, "What the snapshot holds"):
+# pinned here, apart from warehouse/snapshot.py, so that widening it is a visible decision.
+PARTICIPANT_COLUMNS = {
+    "participants": [
+        "participant_id",
+        "desired_occupations",
+        "working_time",
+        "accepts_shift",
+        "radius_km",
+        "available_from",
+        "is_active",
+        "source",
+        "updated_at",
+        "first_run_id",
+        "last_run_id",
+        "n_skills",
+        "n_qualifications",
+        "n_languages",
+        "n_licences",
+    ],
+    "matches": ["run_id", "participant_id", "vacancy_id", "rank", "score", "distance_km"],
+    "match_approvals": ["run_id", "approved_by", "approved_at"],
+    "forgotten_participants": [
+        "forgotten_at",
+        "reason",
+        "participants_removed",
+        "matches_removed",
+        "rejects_removed",
+    ],
+    "rejects": ["run_id", "source", "row_number", "source_ref", "reason"],
+}
+# Free text of one imported profile: skills, qualification, language, home town.
+FREE_TEXT = ["Quokkapflege", "Quokkadiplom", "Quokkisch", "Quokkahausen"]
+HEADER = (
+    "Teilnehmer-ID;Wunschberufe;Kompetenzen;Sprachen;Qualifikationen (anerkannt/nicht "
+    "anerkannt);Führerscheine;Arbeitszeit;PLZ/Ort;Umkreis km;verfügbar ab"
+)
+PROFILE = (
+    'TN-QUOKKA-1;Lagerhelfer;"Quokkapflege; Kommissionierung";"Deutsch B1; Quokkisch B2";'
+    "Quokkadiplom (nicht anerkannt);B;Vollzeit;04316 Quokkahausen;20;sofort"
+)
+
+
+def columns_of(path, table: str) -> list[str]:
+    rows = query(
+        path,
+        "select column_name from duckdb_columns() where table_name = ? order by column_index",
+        [table],
+    )
+    return [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("table", sorted(PARTICIPANT_COLUMNS))
+def test_snapshot_holds_exactly_the_allowed_participant_columns(published, table):
+    db, _ = published
+    assert columns_of(snapshot_path(db), table) == PARTICIPANT_COLUMNS[table]
+    parquet = pq.read_schema(parquet_dir(db) / f"{table}.parquet")
+    assert parquet.names == PARTICIPANT_COLUMNS[table]
+
+
+def test_snapshot_leaves_out_raw_records_and_the_key_fingerprint(published):
+    db, summary = published
+    tables = {r[0] for r in query(snapshot_path(db), "select table_name from duckdb_tables()")}
+    assert not tables & {"raw_records", "pseudonym_keys"}
+    assert set(summary["tables"]) == tables
+    assert query(snapshot_path(db), "select sum(n_skills) > 0 from participants") == [(True,)]
+
+
+def text_in_snapshot(db) -> str:
+    """Every value of every table of the snapshot and of its Parquet files, as text."""
+    con = duckdb.connect(str(snapshot_path(db)), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        values = [repr(con.execute(f'select * from "{n}"').fetchall()) for n in names]
+    finally:
+        con.close()
+    values += [repr(pq.read_table(p).to_pylist()) for p in parquet_dir(db).glob("*.parquet")]
+    return "\n".join(values)
+
+
+def test_participant_free_text_never_reaches_the_snapshot(sample_db, resque, tmp_path):
+    profiles = tmp_path / "kompetenzanalyse_quokka.csv"
+    profiles.write_text(f"{HEADER}\n{PROFILE}\n", encoding="utf-8")
+    imported = resque("--db", sample_db, "import", "participants", profiles)
+    assert imported.code == 0, imported.err
+    stored = repr(
+        query(sample_db, "select skills, languages, qualifications, city from participants")
+    )
+    assert all(value in stored for value in FREE_TEXT)
+    con = open_warehouse(sample_db)
+    try:
+        publish_snapshot(con, sample_db)
+    finally:
+        con.close()
+    text = text_in_snapshot(sample_db)
+    assert "Lagerhelfer" in text  # the wish is kept
+    written = [snapshot_path(sample_db), *parquet_dir(sample_db).rglob("*")]
+    written += list(sample_db.parent.glob(".*"))  # no leftover copy either
+    for value in FREE_TEXT:
+        assert value not in text
+        for path in written:
+            if path.is_file():
+                assert value.encode() not in path.read_bytes(), path.name

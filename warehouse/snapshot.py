@@ -12,8 +12,12 @@ carry free blocks and the raw payloads along). The copy is written under a tempo
 and renamed over the old one, so a reader sees either the old or the new snapshot, never
 a half-written one; a reader that has the old file open keeps reading it.
 
-Left out: `raw_records` (payloads as the sources sent them, which may name contact
-persons) and the payload column of `rejects`.
+What it holds is an allow-list, `SNAPSHOT_COLUMNS` (docs/schema.md, "What the snapshot
+holds"): tables about vacancies and runs whole; of the tables about participants only the
+listed columns, so no free-text profile field (skills, qualifications, languages), no home
+postcode, no match reasons quoting the profile, no erasure hash. Left out entirely:
+`raw_records` (payloads as the sources sent them, which may name contact persons),
+`pseudonym_keys`, and any table a later migration adds until it is named here.
 """
 
 from __future__ import annotations
@@ -33,8 +37,52 @@ from warehouse.db import connect, sql, transaction
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
-LEFT_OUT_TABLES = {"raw_records"}
-LEFT_OUT_COLUMNS = {"rejects": ["payload"]}
+ALL = ("*",)
+# Table -> the columns the snapshot gets, each `name` or `expression as name`. A table not
+# named here is not copied; a column not listed stays in the warehouse.
+SNAPSHOT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "postings": ALL,
+    "vacancies": ALL,
+    "employers": ALL,
+    "duplicate_pairs": ALL,
+    "vacancy_events": ALL,
+    "runs": ALL,
+    "exports": ALL,
+    "schema_migrations": ALL,
+    "rejects": ("run_id", "source", "row_number", "source_ref", "reason"),
+    # Pseudonym, wish, the coded conditions of a match, and how much the profile says:
+    # counts, never the free text (skills, qualifications and languages as written can
+    # single a person out, and a mother tongue tells their origin), nor the home postcode.
+    "participants": (
+        "participant_id",
+        "desired_occupations",
+        "working_time",
+        "accepts_shift",
+        "radius_km",
+        "available_from",
+        "is_active",
+        "source",
+        "updated_at",
+        "first_run_id",
+        "last_run_id",
+        "coalesce(len(skills), 0) as n_skills",
+        "coalesce(len(qualifications), 0) as n_qualifications",
+        "coalesce(len(languages), 0) as n_languages",
+        "coalesce(len(licences), 0) as n_licences",
+    ),
+    # Without `reasons`: they quote the profile's skills and languages.
+    "matches": ("run_id", "participant_id", "vacancy_id", "rank", "score", "distance_km"),
+    # Without `note`, a job coach's free text.
+    "match_approvals": ("run_id", "approved_by", "approved_at"),
+    # Without `id_hash`, which confirms a guessed pseudonym as forgotten.
+    "forgotten_participants": (
+        "forgotten_at",
+        "reason",
+        "participants_removed",
+        "matches_removed",
+        "rejects_removed",
+    ),
+}
 
 
 def snapshot_path(db_path: str | Path) -> Path:
@@ -86,15 +134,14 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> dict[str, int]:
-    """Every table (but the left-out ones) into a new database file, in one transaction."""
+    """The allow-listed tables and columns into a new database file, in one transaction."""
     names = [r[0] for r in con.execute(sql("snapshot_tables")).fetchall()]
-    names = [n for n in names if n not in LEFT_OUT_TABLES]
+    names = [n for n in names if n in SNAPSHOT_COLUMNS]
     con.execute("attach ? as snapshot", [str(scratch)])
     try:
         with transaction(con):
             for name in names:
-                dropped = LEFT_OUT_COLUMNS.get(name)
-                columns = f"* exclude ({', '.join(dropped)})" if dropped else "*"
+                columns = ", ".join(SNAPSHOT_COLUMNS[name])
                 con.execute(
                     f'create table snapshot."{name}" as select {columns} from main."{name}"'
                 )
