@@ -588,6 +588,11 @@ def _local_prefect(verbose: bool):
     ephemeral = {
         "home": home,
         "server.ephemeral.enabled": True,
+        # Prefect's 20 s default is too short for this API on a 2-core machine under load
+        # (start-ups of 16-29 s were measured); the user's own setting wins.
+        "server.ephemeral.startup_timeout_seconds": int(
+            os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120)
+        ),
         "server.database.connection_url": "sqlite+aiosqlite:///:memory:",
         "server.analytics_enabled": False,
     }
