@@ -83,20 +83,23 @@ def participant_headers(columns: list[str], entity: str) -> list[str]:
     """The columns that mark a file as a list of people (participants), in file order.
 
     Each header is judged whole and by its dotted parts ('person.vorname'). A vacancy list
-    with a bare 'Name' beside a phone or e-mail column lists people too.
+    with a bare 'Name' beside a phone or e-mail column lists people too. A column is named
+    by its header only when that is a word of the lists above; else by its position and
+    kind, as a header cell may itself hold someone's data ('Geburtsdatum Anna ...').
     """
-    participant_keys = _participant_keys()
+    vocabulary = _participant_keys() | _PERSON_NAMES
     found, names, contact = [], [], False
-    for column in columns:
-        parts = [str(column), *str(column).split(".")] if "." in str(column) else [str(column)]
+    for position, column in enumerate(map(str, columns), start=1):
+        parts = [column, *column.split(".")] if "." in column else [column]
         keys = {header_key(part) for part in parts} - {""}
         kinds = {protected_kind(part) for part in parts} - {None}
-        if keys & (participant_keys | _PERSON_NAMES) or (
-            kinds & _PERSON_KINDS and not keys & _COMPANY_SALUTATIONS
-        ):
-            found.append(str(column))
+        shown = f"'{column}'" if header_key(column) in vocabulary | {"name"} else None
+        if keys & vocabulary:
+            found.append(shown or f"column {position}")
+        elif kinds & _PERSON_KINDS and not keys & _COMPANY_SALUTATIONS:
+            found.append(shown or f"column {position} ({sorted(kinds & _PERSON_KINDS)[0]})")
         elif "name" in keys:
-            names.append(str(column))
+            names.append(shown or f"column {position} (name)")
         contact = contact or bool(kinds & {"phone", "e-mail"})
     if entity == "vacancies" and names and contact:
         found += names
@@ -107,7 +110,7 @@ def refuse_participant_list(columns: list[str], entity: str, label: str) -> None
     """A list of people is imported as participants only, through their privacy guard."""
     found = participant_headers(columns, entity)
     if found:
-        shown = ", ".join(f"'{name}'" for name in found[:5]) + (" …" if len(found) > 5 else "")
+        shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
         raise ResqueError(
             f"{label}: refused, nothing imported: the header looks like a list of people "
             f"({shown}), not of {entity}; participant profiles are imported only as "

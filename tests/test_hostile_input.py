@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import tempfile
@@ -288,6 +289,7 @@ PARTS = {
 }
 
 
+@functools.cache  # built once for the session: both test files use the same workbook
 def huge_shared_strings(size_mb: int) -> bytes:
     """A valid workbook whose fourth shared string is `size_mb` MB of one letter (~1 MB packed)."""
     out = io.BytesIO()

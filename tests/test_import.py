@@ -461,6 +461,7 @@ PEOPLE_HEADERS = {
     "participant list": "Teilnehmer-ID;Name;Telefon;Wunschberuf;Stellentitel",
     "birth dates": "Stellentitel;Vorname;Nachname;Geburtsdatum",
     "names and phones": "Stellentitel;Name;Telefon",
+    "a header cell holding a person": "Stellentitel;Geburtsdatum Anna Schmidt 03.04.1988",
 }
 
 
