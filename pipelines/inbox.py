@@ -131,7 +131,9 @@ def inbox_source(path: Path, config: Config) -> SourceConfig:
     configured = config.sources.get(name)
     if configured is not None and configured.type == "file":
         source = replace(configured, path=path)
-    elif "source" in sidecar and configured is None:
+    elif configured is not None:
+        raise ResqueError(f"{path}: source '{name}' is a {configured.type} source, not a file one")
+    elif "source" in sidecar:
         source = SourceConfig(name=name, type="file", path=path, write_mode="merge")
     else:
         raise ResqueError(
