@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the file is the complete list: records of this source it lacks become inactive",
     )
+    imp.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="with --full: deactivate even more than [import] max_shrink (default 30%%) of "
+        "the source's active records",
+    )
     imp.add_argument("--sheet", help="XLSX sheet to read (default: first with a header)")
     imp.add_argument(
         "--rejects",
@@ -169,7 +175,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     _default_participant_source(args)
     overrides = parse_overrides(args.map, args.entity)
-    key_file = _config(args).key_file if args.entity == "participants" else None
+    config = _config(args)
+    key_file = config.key_file if args.entity == "participants" else None
+    max_shrink = None if args.allow_shrink else config.shrink_limit(args.source or "")
     with opened(_db(args)) as con:
         result = import_file(
             con,
@@ -180,6 +188,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             snapshot=args.full,
             sheet=args.sheet,
             key_file=key_file,
+            max_shrink=max_shrink,
         )
         if args.rejects:
             _write_rejects(con, result.run_id, args.rejects)

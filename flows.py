@@ -32,11 +32,11 @@ from prefect.schedules import Cron, Schedule
 from prefect.states import State
 from prefect.types.entrypoint import EntrypointType
 
-from pipelines.config import Config, config_path, db_path, load_config
+from pipelines.config import DEFAULT_SETTLE_SECONDS, Config, config_path, db_path, load_config
 from pipelines.crawl import crawl_source
 from pipelines.errors import ResqueError
 from pipelines.importer import StepResult, import_file
-from pipelines.inbox import import_inbox_file, pending_files
+from pipelines.inbox import clear_expired, import_inbox_file, pending_files
 from reports.employer_service import export_employer_service
 from warehouse.db import opened, rewrite, sql
 from warehouse.dedup import run_dedup
@@ -98,15 +98,16 @@ def import_source(db: str, config: str, source: str) -> StepResult:
             sheet=settings.sheet,
             defaults=settings.defaults,
             key_file=loaded.key_file,
+            max_shrink=loaded.shrink_limit(source),
         )
     _logger().info("import %s", _counts(result))
     return result
 
 
 @task(name="list-inbox", cache_policy=NO_CACHE)
-def list_inbox(folder: str) -> list[str]:
-    """The files waiting in the inbox folder."""
-    files = [str(p) for p in pending_files(Path(folder))]
+def list_inbox(folder: str, settle: float = DEFAULT_SETTLE_SECONDS) -> list[str]:
+    """The files waiting in the inbox folder that held still for `settle` seconds."""
+    files = [str(p) for p in pending_files(Path(folder), settle)]
     _logger().info("inbox %s: %d file(s) waiting", folder, len(files))
     return files
 
@@ -121,12 +122,17 @@ def import_inbox(db: str, config: str, file: str) -> StepResult:
 
 
 @task(name="retention", cache_policy=NO_CACHE)
-def retention(db: str, months: int | None) -> dict[str, Any]:
-    """Forget participants no import confirmed within the retention period."""
+def retention(db: str, months: int | None, inbox: str | None = None) -> dict[str, Any]:
+    """Forget participants no import confirmed within the retention period.
+
+    The inbox's done/ and failed/ files older than that period are deleted too.
+    """
     with opened(db) as con:
         counts = apply_retention(con, months)
     if counts["participants"]:
         rewrite(db)  # the forgotten rows' bytes must not stay in the file
+    if inbox is not None:
+        counts["inbox_files"] = clear_expired(Path(inbox), months)
     _logger().info("retention (%s months): %s", months, counts)
     return counts
 
@@ -218,11 +224,14 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
     steps = [_outcome("crawl", n, retried(db, config, n, return_state=True)) for n in spiders]
     steps += [_outcome("import", n, import_source(db, config, n, return_state=True)) for n in files]
     if settings.inbox is not None:
-        for file in list_inbox(str(settings.inbox)):
+        for file in list_inbox(str(settings.inbox), settings.inbox_settle_seconds):
             state = import_inbox(db, config, file, return_state=True)
             steps.append(_outcome("inbox", Path(file).name, state))
+    inbox = str(settings.inbox) if settings.inbox is not None else None
     steps.append(
-        _outcome("retention", "", retention(db, settings.retention_months, return_state=True))
+        _outcome(
+            "retention", "", retention(db, settings.retention_months, inbox, return_state=True)
+        )
     )
     for step, stage in (("dedup", dedup), ("match", match), ("snapshot", publish)):
         steps.append(_outcome(step, "", stage(db, return_state=True)))
@@ -234,7 +243,12 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
 
 
 def _enabled(settings: Config, kind: str) -> list[str]:
-    return [n for n, s in settings.sources.items() if s.enabled and s.type == kind]
+    """Enabled sources of a kind; file sources without a path come through the inbox only."""
+    return [
+        n
+        for n, s in settings.sources.items()
+        if s.enabled and s.type == kind and (kind != "file" or s.path is not None)
+    ]
 
 
 @flow(name=MONTHLY)

@@ -4,7 +4,9 @@ Precedence, highest first: command-line flag, environment variable (RESQUE_DB,
 RESQUE_CONFIG), the TOML file, built-in defaults. A source declares up front what dlt
 calls its primary key (the column mapped to `source_ref`, else a hash of the record's
 identity) and its write mode: `snapshot` (each file is the complete current list, postings
-it lacks become inactive) or `merge` (upsert only, nothing is deactivated).
+it lacks become inactive) or `merge` (upsert only, nothing is deactivated). A snapshot
+that would deactivate more than `max_shrink` of a source's active records (`[import]`, or
+per source) is refused: a half-copied list is not the complete one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "resque.to
 DEFAULT_DB = "resque.duckdb"
 WRITE_MODES = ("snapshot", "merge")
 ENTITIES = ("vacancies", "employers", "participants")
+DEFAULT_MAX_SHRINK = 0.3
+DEFAULT_SETTLE_SECONDS = 10.0
 SOURCE_KEYS = {
     "file": {
         "type",
@@ -32,6 +36,7 @@ SOURCE_KEYS = {
         "map",
         "defaults",
         "sheet",
+        "max_shrink",
         "enabled",
         "description",
     },
@@ -51,6 +56,7 @@ SOURCE_KEYS = {
 }
 TOP_LEVEL_KEYS = {
     "warehouse",
+    "import",
     "sources",
     "schedule",
     "dedup",
@@ -68,11 +74,12 @@ class SourceConfig:
     name: str
     type: str
     entity: str = "vacancies"
-    path: Path | None = None
+    path: Path | None = None  # a file source without one gets its files through the inbox
     write_mode: str = "merge"
     map: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     sheet: str | None = None
+    max_shrink: float | None = None  # None: [import] max_shrink
     spider: str | None = None
     base_url: str | None = None
     start_urls: list[str] = field(default_factory=list)
@@ -116,12 +123,25 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     inbox: Path | None = None  # [inbox] path: a folder where partners drop files
+    # [inbox] settle_seconds: an inbox file is imported only if its size and modification
+    # time are the same at two looks this far apart (a copy may still be in progress)
+    inbox_settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    # [import] max_shrink: the largest share of a source's active records one snapshot may
+    # deactivate; more is refused unless allowed (`--allow-shrink`, sidecar `allow_shrink`)
+    max_shrink: float = DEFAULT_MAX_SHRINK
     # [privacy] retention_months: participants no import confirmed for this long are
     # forgotten by the nightly run; None keeps them until they are forgotten by request
     retention_months: int | None = None
     # [privacy] key_file: the pseudonym key (pipelines/pseudonym_key.py); the environment
     # variables RESQUE_PSEUDONYM_KEY and RESQUE_PSEUDONYM_KEY_FILE beat it
     key_file: Path | None = None
+
+    def shrink_limit(self, source: str) -> float:
+        """The share of `source`'s active records a snapshot may deactivate."""
+        configured = self.sources.get(source)
+        if configured is not None and configured.max_shrink is not None:
+            return configured.max_shrink
+        return self.max_shrink
 
 
 def config_path(flag: str | None) -> Path:
@@ -153,6 +173,8 @@ def load_config(path: Path) -> Config:
     warehouse = data.get("warehouse", {})
     _reject_unknown(path, "[warehouse]", warehouse, {"path"})
     base = path.resolve().parent
+    imports = data.get("import", {})
+    _reject_unknown(path, "[import]", imports, {"max_shrink"})
     sources = {
         name: _source(path, base, name, section)
         for name, section in data.get("sources", {}).items()
@@ -165,6 +187,8 @@ def load_config(path: Path) -> Config:
         schedule=_schedule(path, data.get("schedule", {})),
         export=_export(path, base, data.get("export", {})),
         inbox=_inbox(path, base, data.get("inbox", {})),
+        inbox_settle_seconds=_settle_seconds(path, data.get("inbox", {})),
+        max_shrink=_share(path, "[import]", imports.get("max_shrink", DEFAULT_MAX_SHRINK)),
         retention_months=_retention(path, data.get("privacy", {})),
         key_file=_key_file(path, base, data.get("privacy", {})),
     )
@@ -227,6 +251,9 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         map=dict(section.get("map", {})),
         defaults=defaults,
         sheet=section.get("sheet"),
+        max_shrink=(
+            _share(path, where, section["max_shrink"]) if "max_shrink" in section else None
+        ),
         spider=section.get("spider"),
         base_url=section.get("base_url"),
         start_urls=list(section.get("start_urls", [])),
@@ -236,9 +263,10 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         description=section.get("description"),
     )
     if kind == "file":
-        if "path" not in section:
-            raise ResqueError(f"{path}: {where}: a file source needs 'path'")
-        source.path = (base / section["path"]).resolve()
+        if "path" in section:  # without one, the source's files come through the inbox
+            if not isinstance(section["path"], str) or not section["path"]:
+                raise ResqueError(f"{path}: {where}: path must be a file name")
+            source.path = (base / section["path"]).resolve()
     elif not source.spider:
         raise ResqueError(f"{path}: {where}: a spider source needs 'spider'")
     else:
@@ -282,9 +310,24 @@ def _export(path: Path, base: Path, section: Any) -> ExportConfig:
     return ExportConfig(path=(base / out).resolve() if out else None, to=section.get("to"))
 
 
+def _share(path: Path, where: str, value: Any) -> float:
+    """A share such as max_shrink: a number from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ResqueError(f"{path}: {where}: max_shrink must be a number from 0 to 1 (0.3 = 30%)")
+    return float(value)
+
+
+def _settle_seconds(path: Path, section: Any) -> float:
+    """[inbox] settle_seconds: how long apart the two looks at an inbox file are."""
+    value = section.get("settle_seconds", DEFAULT_SETTLE_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
+        raise ResqueError(f"{path}: [inbox]: settle_seconds must be a number from 0 to 3600")
+    return float(value)
+
+
 def _inbox(path: Path, base: Path, section: Any) -> Path | None:
     """[inbox] path: a folder (relative to the config file) whose files each nightly run imports."""
-    _reject_unknown(path, "[inbox]", section, {"path"})
+    _reject_unknown(path, "[inbox]", section, {"path", "settle_seconds"})
     folder = section.get("path")
     if folder is None:
         return None

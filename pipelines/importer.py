@@ -2,7 +2,9 @@
 
 `store()` takes records from any source (a file, a crawl), runs normalise -> validate, and
 loads the batch in one transaction together with its `runs` row. A failed step rolls back
-and leaves only a `runs` row with status 'failed'.
+and leaves only a `runs` row with status 'failed'; on a full disk DuckDB invalidates the
+database, and that row is written through a fresh connection (or its error says it could
+not be, when even that fails).
 """
 
 from __future__ import annotations
@@ -19,16 +21,34 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from matching.privacy import protected_kind
 from pipelines import stages
+from pipelines.config import DEFAULT_MAX_SHRINK
 from pipelines.errors import ResqueError
-from pipelines.headers import map_columns, require_columns
+from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from pipelines.readers import read_table
 from warehouse.db import transaction
-from warehouse.load import LoadCounts, RawRows, insert_reader_rejects, load_batch
-from warehouse.runs import next_run_id, record_run, utcnow
+from warehouse.load import LoadCounts, RawRows, ShrinkRefused, insert_reader_rejects, load_batch
+from warehouse.runs import database_file, next_run_id, record_run, record_run_anew, utcnow
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+# Headers that only a list of people has, whatever it was sent as: the participant fields no
+# vacancy or employer list has (a participant id, desired occupations, competences, the
+# radius a person travels, where they live) ...
+_PARTICIPANT_FIELDS = ("participant_id", "desired_occupations", "radius_km")
+_PARTICIPANT_WORDS = {"kompetenz", "kompetenzen", "kompetenzanalyse", "arbeitszeitwunsch",
+                      "gewuenschtearbeitszeit", "wohnort", "wohnortplz"}  # fmt: skip
+# ... a person's own name ...
+_PERSON_NAMES = {"vorname", "nachname", "familienname", "geburtsname", "rufname", "firstname",
+                 "lastname", "surname", "givenname", "fullname", "vornamename", "namevorname",
+                 "teilnehmername", "nameteilnehmer", "tnname"}  # fmt: skip
+# ... and what only people have (matching/privacy.py names the kinds). Addresses, phones,
+# e-mails and customer numbers are left out: employers and vacancies have them too.
+_PERSON_KINDS = {"date of birth", "nationality", "gender", "religion", "residence permit",
+                 "health or disability", "family"}  # fmt: skip
+_COMPANY_SALUTATIONS = {"anrede", "salutation"}  # a company's contact is 'Herr'/'Frau' too
 
 
 @dataclass
@@ -49,6 +69,53 @@ def check_source_name(source: str) -> str:
             f"source name {source!r}: use letters, digits, '_', '.' or '-' (at most 64)"
         )
     return source
+
+
+def _participant_keys() -> set[str]:
+    """Header keys of the participant-only fields (a synonym vacancies share does not count)."""
+    shared = {key for entity in ("vacancies", "employers") for names in
+              SYNONYMS[entity].values() for key in names}  # fmt: skip
+    own = {key for field in _PARTICIPANT_FIELDS for key in SYNONYMS["participants"][field]}
+    return (own - shared) | _PARTICIPANT_WORDS
+
+
+def participant_headers(columns: list[str], entity: str) -> list[str]:
+    """The columns that mark a file as a list of people (participants), in file order.
+
+    Each header is judged whole and by its dotted parts ('person.vorname'). A vacancy list
+    with a bare 'Name' beside a phone or e-mail column lists people too. A column is named
+    by its header only when that is a word of the lists above; else by its position and
+    kind, as a header cell may itself hold someone's data ('Geburtsdatum Anna ...').
+    """
+    vocabulary = _participant_keys() | _PERSON_NAMES
+    found, names, contact = [], [], False
+    for position, column in enumerate(map(str, columns), start=1):
+        parts = [column, *column.split(".")] if "." in column else [column]
+        keys = {header_key(part) for part in parts} - {""}
+        kinds = {protected_kind(part) for part in parts} - {None}
+        shown = f"'{column}'" if header_key(column) in vocabulary | {"name"} else None
+        if keys & vocabulary:
+            found.append(shown or f"column {position}")
+        elif kinds & _PERSON_KINDS and not keys & _COMPANY_SALUTATIONS:
+            found.append(shown or f"column {position} ({sorted(kinds & _PERSON_KINDS)[0]})")
+        elif "name" in keys:
+            names.append(shown or f"column {position} (name)")
+        contact = contact or bool(kinds & {"phone", "e-mail"})
+    if entity == "vacancies" and names and contact:
+        found += names
+    return found
+
+
+def refuse_participant_list(columns: list[str], entity: str, label: str) -> None:
+    """A list of people is imported as participants only, through their privacy guard."""
+    found = participant_headers(columns, entity)
+    if found:
+        shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
+        raise ResqueError(
+            f"{label}: refused, nothing imported: the header looks like a list of people "
+            f"({shown}), not of {entity}; participant profiles are imported only as "
+            "participants, through the privacy guard"
+        )
 
 
 def _json_value(value: Any) -> Any:
@@ -86,9 +153,15 @@ def store(
     bad_rows: list[tuple[int | None, str, str]] | None = None,
     details: dict[str, Any] | None = None,
     status: str = "succeeded",
+    max_shrink: float | None = None,
 ) -> StepResult:
-    """Normalise, validate and load one batch as one transaction with its runs row."""
+    """Normalise, validate and load one batch as one transaction with its runs row.
+
+    `max_shrink` guards a snapshot (see warehouse.load.load_batch); crawls pass None, their
+    own guard is the degraded-crawl rule.
+    """
     run_id, started = next_run_id(con), utcnow()
+    db_file = database_file(con)  # to record a failure after DuckDB invalidated `con`
     details = dict(details or {})
     bad_rows = bad_rows or []
     try:
@@ -109,6 +182,7 @@ def store(
                 run_id=run_id,
                 now=started,
                 snapshot=snapshot,
+                max_shrink=max_shrink,
             )
             insert_reader_rejects(con, bad_rows, source, run_id)
             counts.rows_in += len(bad_rows)
@@ -123,33 +197,70 @@ def store(
                 counts=counts.as_dict(),
                 details=details,
             )
+    except ShrinkRefused as exc:
+        message = f"{details.get('path', source)}: {exc}"
+        record_failure(con, run_id, kind, source, started, message, details, db_file)
+        raise ResqueError(message) from None
     except ResqueError as exc:
-        record_failure(con, run_id, kind, source, started, str(exc), details)
+        record_failure(con, run_id, kind, source, started, str(exc), details, db_file)
         raise
     except (duckdb.Error, OSError, MemoryError) as exc:
         message = f"{details.get('path', source)}: load failed ({str(exc).splitlines()[0]})"
-        record_failure(con, run_id, kind, source, started, message, details)
-        raise ResqueError(message) from exc
+        raise ResqueError(
+            message
+            + unrecorded_note(
+                record_failure(con, run_id, kind, source, started, message, details, db_file)
+            )
+        ) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
     return StepResult(run_id, source, entity, counts, details)
 
 
-def record_failure(con, run_id, kind, source, started, message, details) -> None:
-    """The failed step's runs row, written after its transaction rolled back."""
+def record_failure(
+    con, run_id, kind, source, started, message, details, db_file: str | None = None
+) -> str | None:
+    """The failed step's runs row, written after its transaction rolled back.
+
+    A write that failed for want of space makes DuckDB invalidate the whole database:
+    `con` (useless from then on) is closed and, given `db_file`, the row is written
+    through a fresh connection. Returns None once written, else why it could not be.
+    """
+    fields = {
+        "kind": kind,
+        "source": source,
+        "started_at": started,
+        "status": "failed",
+        "error": message,
+        "details": details,
+    }
     try:
-        record_run(
-            con,
-            run_id,
-            kind=kind,
-            source=source,
-            started_at=started,
-            status="failed",
-            error=message,
-            details=details,
-        )
+        record_run(con, run_id, **fields)
+        return None
+    except duckdb.FatalException as exc:
+        if db_file is None:
+            return _not_recorded(run_id, exc)
+        con.close()  # DuckDB reopens the file only once no connection holds the old instance
+        try:
+            record_run_anew(db_file, run_id, **fields)
+            return None
+        except duckdb.Error as again:
+            return _not_recorded(run_id, again)
     except duckdb.Error as exc:
-        # the step's own error says what went wrong (often the same full disk)
-        log.info("could not record the failed run %s: %s", run_id, str(exc).splitlines()[0])
+        return _not_recorded(run_id, exc)
+
+
+def _not_recorded(run_id: int, exc: Exception) -> str:
+    """Why a failed run's row could not be written (logged; the step's error names it)."""
+    reason = str(exc).splitlines()[0]
+    log.warning("could not record the failed run %s: %s", run_id, reason)
+    return reason
+
+
+def unrecorded_note(reason: str | None) -> str:
+    """The tail of a step's error line when its failed runs row could not be written."""
+    if reason is None:
+        return ""
+    return f"; the failed run could not be recorded either ({reason[:200]})"
 
 
 def import_file(
@@ -163,13 +274,19 @@ def import_file(
     sheet: str | None = None,
     defaults: dict[str, Any] | None = None,
     key_file: Path | None = None,
+    max_shrink: float | None = DEFAULT_MAX_SHRINK,
 ) -> StepResult:
     """Import a CSV/XLSX/JSONL file of vacancies or employers as source `source`.
+
+    A file whose header looks like a list of people is refused unless it is imported as
+    participants, whose importer guards it.
 
     Args:
         overrides: {file column: record field}, beating the header synonyms.
         snapshot: the file is the source's complete current list (`--full`).
         key_file: `[privacy] key_file`, for participant files (pipelines/pseudonym_key.py).
+        max_shrink: the largest share of the source's active records a snapshot may
+            deactivate (`[import] max_shrink`); None allows any (`--allow-shrink`).
     Returns:
         The step's run id and counts. Raises ResqueError with one line on bad input,
         after recording a failed run; the warehouse is then as it was.
@@ -195,6 +312,7 @@ def import_file(
         table = read_table(path, entity, sheet)
         details.update(table.detail)
         columns = list(table.frame.columns)
+        refuse_participant_list(columns, entity, str(path))
         mapping = map_columns(columns, entity, overrides)
         require_columns(mapping, columns, entity, str(path))
         details["columns"] = mapping
@@ -214,6 +332,7 @@ def import_file(
         defaults=defaults,
         bad_rows=table.bad_rows,
         details=details,
+        max_shrink=max_shrink,
     )
 
 

@@ -35,7 +35,7 @@ from matching.privacy import personal_data_in_text, protected_columns
 from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from pipelines.importer import StepResult, check_source_name, record_failure
+from pipelines.importer import StepResult, check_source_name, record_failure, unrecorded_note
 from pipelines.pseudonym_key import PseudonymKey, warehouse_key
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
@@ -45,7 +45,7 @@ from warehouse.privacy import (
     id_hash,
     record_pseudonym_key,
 )
-from warehouse.runs import next_run_id, record_run, utcnow
+from warehouse.runs import database_file, next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
 FORGOTTEN = "forgotten (erasure request or retention period); not imported again"
@@ -99,6 +99,7 @@ def import_participants(
     """
     check_source_name(source)
     run_id, started = next_run_id(con), utcnow()
+    db_file = database_file(con)  # to record a failure after DuckDB invalidated `con`
     details: dict[str, Any] = {"path": str(path), "entity": ENTITY, "snapshot": snapshot}
     try:
         table = read_table(path, ENTITY, sheet)
@@ -132,12 +133,12 @@ def import_participants(
                 details=details,
             )
     except ResqueError as exc:
-        record_failure(con, run_id, "import", source, started, str(exc), details)
+        record_failure(con, run_id, "import", source, started, str(exc), details, db_file)
         raise
     except (duckdb.Error, OSError, MemoryError) as exc:
         message = f"{path}: load failed ({str(exc).splitlines()[0]})"
-        record_failure(con, run_id, "import", source, started, message, details)
-        raise ResqueError(message) from exc
+        failure = record_failure(con, run_id, "import", source, started, message, details, db_file)
+        raise ResqueError(message + unrecorded_note(failure)) from exc
     if details["ignored_columns"]:
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
     log.info("import %s (participants): %s", source, counts.as_dict())

@@ -2,10 +2,17 @@
 
 A reader returns the rows as they stand in the file, with the file's own headers. It finds
 the header row below title lines, and refuses a file it cannot read with one clear line.
+
+It also refuses, with one line and before anything is stored, what no real list holds but a
+damaged or hostile file does: a field over 128 KB, more than 1,000 columns, JSON nested
+deeper than 32 levels, an XLSX whose shared strings would unpack to more than 64 MB, and a
+file cut off in its last row (no final newline and a short last row, an unclosed quote or
+a broken last JSON line: a copy still in progress).
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
@@ -18,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.errors import ResqueError
@@ -26,6 +34,13 @@ from pipelines.headers import REQUIRED, SYNONYMS, header_key
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (";", ",", "\t", "|")
 MAX_XLSX_UNPACKED = 1 << 30  # a zip bomb unpacks to far more; a real list to a few MB
+# openpyxl reads the shared strings whole into memory, before any row: a list's unique
+# texts come to a few MB, a hostile single string to hundreds
+MAX_SHARED_STRINGS = 64 << 20
+MAX_FIELD_BYTES = csv.field_size_limit()  # 128 KB, as Python's own CSV reader
+MAX_COLUMNS = 1_000
+MAX_JSON_DEPTH = 32
+_SHARED_STRINGS = re.compile(r"(^|/)sharedstrings[^/]*\.xml$", re.IGNORECASE)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
@@ -44,11 +59,23 @@ def read_table(path: str | Path, entity: str, sheet: str | None = None) -> RawTa
     path = Path(path)
     data = _read_bytes(path)
     kind = _detect_kind(path, data)
-    if kind == "xlsx":
-        return _read_xlsx(path, data, entity, sheet)
-    if kind == "jsonl":
-        return _read_jsonl(path, data)
-    return _read_csv(path, data, entity)
+    try:
+        if kind == "xlsx":
+            table = _read_xlsx(path, data, entity, sheet)
+        elif kind == "jsonl":
+            table = _read_jsonl(path, data)
+        else:
+            table = _read_csv(path, data, entity)
+    except RecursionError as exc:  # a parser's own recursion, on nesting no list has
+        raise ResqueError(f"{path}: refused, the data is nested too deeply to read") from exc
+    _check_width(path, list(table.frame.columns))
+    return table
+
+
+def _check_width(path: Path, headers: list[Any]) -> None:
+    """Refuse a header wider than any list: it costs memory and time in every later step."""
+    if len(headers) > MAX_COLUMNS:
+        raise ResqueError(f"{path}: refused, the header has more than {MAX_COLUMNS:,} columns")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -113,7 +140,10 @@ def _sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the first lines most consistently into the most fields."""
     best, best_score = ",", -1
     for delimiter in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines[:10]]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines[:10]]
+        except csv.Error:  # a field over the size limit when split this way: not this one
+            continue
         widest = max(counts, default=1)
         if widest > 1:
             score = widest * 10 + sum(1 for c in counts if c == widest)
@@ -158,20 +188,32 @@ def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
     if not non_empty:
         raise ResqueError(f"{path}: the file is empty")
     delimiter = _sniff_delimiter(non_empty)
-    parsed_head = [next(csv.reader([line], delimiter=delimiter)) for line in head_lines]
+    parsed_head = [
+        _split_line(path, line, number, delimiter)
+        for number, line in enumerate(head_lines, start=1)
+    ]
     header_at = _header_index(parsed_head, entity)
     headers = unique_headers(parsed_head[header_at])
+    _check_width(path, headers)
     try:
-        table, bad_rows = _parse_csv_body(body, header_at, headers, delimiter)
+        table, bad_rows, cut = _parse_csv_body(body, header_at, headers, delimiter)
     except pa.ArrowInvalid as exc:
         if "utf8" in str(exc).lower() and encoding == "utf-8":
             text, encoding = decode_text(path, data)  # names the encoding problem
-            table, bad_rows = _parse_csv_body(text.encode("utf-8"), header_at, headers, delimiter)
+            body = text.encode("utf-8")
+            table, bad_rows, cut = _parse_csv_body(body, header_at, headers, delimiter)
         else:
             message = str(exc).splitlines()[0]
             raise ResqueError(f"{path}: not a readable CSV file ({message})") from exc
-    frame = table.to_pandas()  # Arrow-backed strings: nulls stay nulls, no object copies
     first_row = header_at + 2
+    _check_field_sizes(path, table, first_row)
+    if cut or _ends_in_open_quote(body, delimiter):
+        raise ResqueError(
+            f"{path}: refused, the last row is cut off (no line end, "
+            + ("fewer fields than the header" if cut else "a quote never closed")
+            + "); the file may still be being copied, or was cut short"
+        )
+    frame = table.to_pandas()  # Arrow-backed strings: nulls stay nulls, no object copies
     detail = {
         "format": "csv",
         "encoding": encoding,
@@ -179,6 +221,47 @@ def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
         "header_row": header_at + 1,
     }
     return RawTable(frame, list(range(first_row, first_row + len(frame))), bad_rows, detail)
+
+
+def _split_line(path: Path, line: str, number: int, delimiter: str) -> list[str]:
+    """One line of the file's head split into fields; a field over the limit is refused."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise ResqueError(
+            f"{path}: refused, line {number} has a field over {MAX_FIELD_BYTES >> 10} KB"
+        ) from exc
+
+
+def _check_field_sizes(path: Path, table: pa.Table, first_row: int) -> None:
+    """Refuse a field longer than any list's (128 KB): named by row and column, not shown."""
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_FIELD_BYTES:
+            index = pc.index(lengths, longest).as_py()
+            raise ResqueError(
+                f"{path}: refused, row {first_row + index}, column '{name}' has a field over "
+                f"{MAX_FIELD_BYTES >> 10} KB"
+            )
+
+
+def _ends_in_open_quote(body: bytes, delimiter: str) -> bool:
+    """Whether a file without a final line end stops inside a quoted value.
+
+    Arrow takes such a value to the end of the file; Python's reader tells it apart: a
+    sentinel line after the text comes back as its own row only if every quote closed.
+    """
+    if body.endswith((b"\n", b"\r")) or b'"' not in body:
+        return False
+    sentinel = "\ue000end\ue000"
+    text = body.decode("utf-8", errors="replace") + "\n" + sentinel
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        last = collections.deque(rows, maxlen=1)
+    except csv.Error:  # a quoted value running on past the size limit
+        return True
+    return list(last) != [[sentinel]]
 
 
 def _utf8_body(data: bytes) -> tuple[bytes | None, str]:
@@ -197,14 +280,24 @@ def _utf8_body(data: bytes) -> tuple[bytes | None, str]:
 
 def _parse_csv_body(
     body: bytes, header_at: int, headers: list[str], delimiter: str
-) -> tuple[pa.Table, list[tuple[int | None, str, str]]]:
-    """Rows below the header line; rows with the wrong number of fields are set aside."""
+) -> tuple[pa.Table, list[tuple[int | None, str, str]], bool]:
+    """Rows below the header line; rows with the wrong number of fields are set aside.
+
+    Returns the rows, the set-aside rows, and whether the last row is cut off: the file
+    has no final line end and its last row fewer fields than the header.
+    """
     body_start = _offset_of_line(body, header_at + 1)
     bad_rows: list[tuple[int | None, str, str]] = []
+    open_end = not body.endswith((b"\n", b"\r"))
+    cut = False
 
     def skip_invalid(row: pacsv.InvalidRow) -> str:
+        nonlocal cut
+        text = row.text.encode("utf-8")
+        if open_end and row.actual_columns < row.expected_columns and body.endswith(text):
+            cut = True
         # Arrow gives no row number when values may span lines: find the line by its text
-        found = body.find(row.text.encode("utf-8"), body_start)
+        found = body.find(text, body_start)
         line = body.count(b"\n", 0, found) + 1 if found != -1 else None
         reason = f"row has {row.actual_columns} fields, the header has {row.expected_columns}"
         bad_rows.append((line, reason, row.text[:2000]))
@@ -222,7 +315,7 @@ def _parse_csv_body(
             null_values=[""],
         ),
     )
-    return table, bad_rows
+    return table, bad_rows, cut
 
 
 def _offset_of_line(body: bytes, line_index: int) -> int:
@@ -243,14 +336,29 @@ def _check_zip(path: Path, data: bytes) -> None:
     """Refuse a truncated workbook or one that would unpack to a zip bomb."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
+            _check_unpacked_sizes(path, parts)  # before testzip, which unpacks everything
             broken = archive.testzip()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)") from exc
     if broken is not None:
         raise ResqueError(f"{path}: not a readable XLSX workbook (damaged part {broken})")
+
+
+def _check_unpacked_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse by the sizes the zip declares, before a byte is unpacked.
+
+    A part cannot unpack to more than it declares: zipfile stops there and checks the CRC.
+    """
+    unpacked = sum(info.file_size for info in parts)
     if unpacked > MAX_XLSX_UNPACKED:
         raise ResqueError(f"{path}: refused, the workbook would unpack to {unpacked >> 20} MB")
+    for info in parts:
+        if _SHARED_STRINGS.search(info.filename) and info.file_size > MAX_SHARED_STRINGS:
+            raise ResqueError(
+                f"{path}: refused, the workbook's shared strings would unpack to "
+                f"{info.file_size >> 20} MB (at most {MAX_SHARED_STRINGS >> 20} MB)"
+            )
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -312,18 +420,37 @@ def _rows_to_table(rows: list[list[Any]], header_at: int, detail: dict[str, Any]
 # --- JSONL -----------------------------------------------------------------------------------
 
 
-def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+class _TooDeep(Exception):
+    """A JSON object nested deeper than MAX_JSON_DEPTH."""
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "", depth: int = 1) -> dict[str, Any]:
     """Nested objects as dotted keys: {'arbeitsort': {'plz': 1}} -> {'arbeitsort.plz': 1}."""
+    if depth > MAX_JSON_DEPTH:
+        raise _TooDeep
     flat: dict[str, Any] = {}
     for key, value in obj.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
+            flat.update(_flatten(value, f"{name}.", depth + 1))
         elif isinstance(value, list):
             flat[name] = json.dumps(value, ensure_ascii=False)
         else:
             flat[name] = value
     return flat
+
+
+def _too_long(record: dict[str, Any]) -> str | None:
+    """The key of a value longer than any list's field (128 KB), if there is one."""
+    for key, value in record.items():
+        # four bytes a character at most: only long strings are encoded to measure
+        if (
+            isinstance(value, str)
+            and len(value) * 4 > MAX_FIELD_BYTES
+            and (len(value.encode("utf-8")) > MAX_FIELD_BYTES)
+        ):
+            return key
+    return None
 
 
 def _read_jsonl(path: Path, data: bytes) -> RawTable:
@@ -339,16 +466,36 @@ def _read_jsonl(path: Path, data: bytes) -> RawTable:
     else:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     records, numbers, bad_rows = [], [], []
+    keys: set[str] = set()
     for number, line in lines:
         try:
             obj = json.loads(line) if isinstance(line, str) else line
         except json.JSONDecodeError as exc:
+            if (number, line) == lines[-1] and not text.endswith(("\n", "\r")):
+                raise ResqueError(
+                    f"{path}: refused, the last line is cut off (no line end, not valid "
+                    "JSON); the file may still be being copied, or was cut short"
+                ) from exc
             bad_rows.append((number, f"not valid JSON ({exc.msg})", line[:2000]))
             continue
         if not isinstance(obj, dict):
             bad_rows.append((number, "not a JSON object", str(line)[:2000]))
             continue
-        records.append(_flatten(obj))
+        try:
+            record = _flatten(obj)
+        except _TooDeep:
+            raise ResqueError(
+                f"{path}: refused, line {number} is nested deeper than {MAX_JSON_DEPTH} levels"
+            ) from None
+        long_key = _too_long(record)
+        if long_key is not None:
+            raise ResqueError(
+                f"{path}: refused, line {number}, key '{long_key}' has a value over "
+                f"{MAX_FIELD_BYTES >> 10} KB"
+            )
+        keys.update(record)
+        _check_width(path, list(keys))
+        records.append(record)
         numbers.append(number)
     if not records:
         raise ResqueError(f"{path}: no JSON object found in the file")

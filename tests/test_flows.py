@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def test_schedules_come_from_the_config(tmp_path):
         ("[schedule]\ncrawl_retries = -1\n", "crawl_retries must be a whole number"),
         ('[schedule]\nnighty = "0 2 * * *"\n', "[schedule]: unknown key 'nighty'"),
         ('[inbox]\nfolder = "x"\n', "[inbox]: unknown key 'folder'"),
+        ("[inbox]\nsettle_seconds = -1\n", "settle_seconds must be a number from 0 to 3600"),
+        ("[import]\nmax_shrnk = 0.3\n", "[import]: unknown key 'max_shrnk'"),
         ('[export]\nrecipient = "x"\n', "[export]: unknown key 'recipient'"),
     ],
 )
@@ -112,27 +115,60 @@ def test_crawl_is_the_only_retried_task():
         assert task.retries == 0
 
 
+class StillCopying(threading.Thread):
+    """Appends to an inbox file until stopped, keeping its old mtime (as `cp -p` does)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path, self.stop = path, threading.Event()
+
+    def run(self) -> None:
+        old = self.path.stat().st_mtime
+        while not self.stop.wait(0.02):
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write("Koch\n")
+            os.utime(self.path, (old, old))
+
+
 @pytest.fixture(scope="module")
 def nightly_run(tmp_path_factory):
-    """`resque run` over a failing spider, a good file source and an inbox with two files."""
+    """`resque run` over a failing spider, a good file source and an inbox with five files.
+
+    In the inbox: a partner list of an inbox-only source, a list without a title column, a
+    file of no configured source, JSON nested 990 deep, and a file still being copied.
+    """
     tmp_path = tmp_path_factory.mktemp("nightly")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(GOOD_CSV, inbox / "Liste_Partner_2026-12.csv")
     (inbox / "kaputt.csv").write_text("A;B\n1;2\n", encoding="utf-8")
+    (inbox / "fremd.csv").write_text("Titel\nKoch\n", encoding="utf-8")
+    deep = '{"titel": "Koch", "x": ' + '{"a": ' * 990 + "1" + "}" * 990 + "}\n"
+    (inbox / "tief.jsonl").write_text(deep, encoding="utf-8")
+    (inbox / "tief.jsonl.toml").write_text('source = "tief"\n', encoding="utf-8")
     old = time.time() - 3600
     for file in inbox.iterdir():
         os.utime(file, (old, old))
-    (inbox / "fresh.csv").write_text("Titel\nKoch\n", encoding="utf-8")  # still being copied
+    (inbox / "fresh.csv").write_text("Titel\nKoch\n", encoding="utf-8")
+    os.utime(inbox / "fresh.csv", (old, old))
     config = write_config(
         tmp_path,
         "[schedule]\ncrawl_retries = 1\ncrawl_retry_delay = 0\n"
-        '[inbox]\npath = "inbox"\n'
+        '[inbox]\npath = "inbox"\nsettle_seconds = 0.3\n'
         '[sources.broken_spider]\ntype = "spider"\nspider = "no_such_spider"\n'
-        f'[sources.good]\npath = "{GOOD_CSV}"\nwrite_mode = "snapshot"\n',
+        f'[sources.good]\npath = "{GOOD_CSV}"\nwrite_mode = "snapshot"\n'
+        "[sources.liste_partner]\n"  # no path: its files come through the inbox
+        "[sources.kaputt]\n"
+        "[sources.fresh]\n",
     )
     db = tmp_path / "w.duckdb"
-    code = cli.main(["--config", str(config), "--db", str(db), "run"])
+    copying = StillCopying(inbox / "fresh.csv")
+    copying.start()
+    try:
+        code = cli.main(["--config", str(config), "--db", str(db), "run"])
+    finally:
+        copying.stop.set()
+        copying.join()
     return {"code": code, "db": db, "inbox": inbox, "config": config}
 
 
@@ -143,7 +179,11 @@ def test_nightly_reports_the_failing_source_and_runs_every_other_step(nightly_ru
     assert runs[:2] == [("crawl", "broken_spider", "failed")] * 2  # tried, retried once
     assert ("import", "good", "succeeded") in runs
     assert ("import", "liste_partner", "succeeded") in runs
+    assert [r[1] for r in runs].count("liste_partner") == 1  # no path: the inbox only
     assert ("import", "kaputt", "failed") in runs
+    assert ("import", "fremd", "failed") in runs
+    assert ("import", "tief", "failed") in runs
+    assert "fresh" not in [r[1] for r in runs]
     assert [r[0] for r in runs[-3:]] == ["dedup", "match", "snapshot"]
     assert all(r[2] == "succeeded" for r in runs[-3:])
     assert query(db.with_name("w.analytics.duckdb"), "select count(*) from postings") == query(
@@ -156,9 +196,20 @@ def test_inbox_files_are_moved_after_import(nightly_run):
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv"]
     done = [p.name for p in (inbox / "done").iterdir()]
     assert len(done) == 1 and done[0].endswith("_Liste_Partner_2026-12.csv")
-    failed = sorted(p.name for p in (inbox / "failed").iterdir())
-    assert failed[0].endswith("_kaputt.csv") and failed[1].endswith("_kaputt.csv.error.txt")
-    assert "no title column" in (inbox / "failed" / failed[1]).read_text(encoding="utf-8")
+    failed = {p.name.split("_", 1)[1]: p for p in (inbox / "failed").iterdir()}
+    assert sorted(failed) == [
+        "fremd.csv",
+        "fremd.csv.error.txt",
+        "kaputt.csv",
+        "kaputt.csv.error.txt",
+        "tief.jsonl",
+        "tief.jsonl.error.txt",
+        "tief.jsonl.toml",
+    ]
+    notes = {name: failed[name].read_text(encoding="utf-8") for name in failed if "error" in name}
+    assert "no title column" in notes["kaputt.csv.error.txt"]
+    assert "no source configured for 'fremd'" in notes["fremd.csv.error.txt"]
+    assert "refused, the data is nested too deeply" in notes["tief.jsonl.error.txt"]
 
 
 def test_resque_run_prints_each_step_and_the_failures(tmp_path, resque):

@@ -398,3 +398,95 @@ def test_unknown_map_field_is_refused_before_anything_runs(tmp_path, db, resque)
         "Stellentitel=titel",
     )
     assert result.code == 1 and "unknown field 'titel'" in result.err
+
+
+# --- a snapshot that would deactivate most of its source is refused (finding 8) ----------------
+
+TEN = [f"R{i};Lagerhelfer {i} (m/w/d);Firma {i};04109;Leipzig;;1;" for i in range(1, 11)]
+
+
+def full_import(db, path, resque, *extra):
+    return resque("--db", db, "import", "vacancies", path, "--source", "as", "--full", *extra)
+
+
+def test_a_snapshot_deactivating_most_of_a_source_is_refused_and_changes_nothing(
+    tmp_path, db, resque
+):
+    assert full_import(db, write_list(tmp_path / "a.csv", TEN), resque).code == 0
+    before = dump_tables(db)
+    result = full_import(db, write_list(tmp_path / "b.csv", TEN[:2]), resque)
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "would deactivate 8 of its 10 active postings (80%; at most 30% allowed)" in result.err
+    assert "--allow-shrink" in result.err and str(tmp_path / "b.csv") in result.err
+    assert dump_tables(db) == before
+    assert query(db, "select status from runs order by run_id") == [("succeeded",), ("failed",)]
+
+
+def test_allow_shrink_lets_a_real_shrink_through(tmp_path, db, resque):
+    full_import(db, write_list(tmp_path / "a.csv", TEN), resque)
+    result = full_import(db, write_list(tmp_path / "b.csv", TEN[:2]), resque, "--allow-shrink")
+    assert result.code == 0 and "8 deactivated" in result.out
+
+
+@pytest.mark.parametrize(
+    ("setting", "allowed"),
+    [
+        ("[import]\nmax_shrink = 0.9\n", True),
+        ("[import]\nmax_shrink = 0.5\n", False),
+        ('[sources.as]\npath = "a.csv"\nmax_shrink = 0.9\n', True),
+        ('[import]\nmax_shrink = 0.9\n[sources.as]\npath = "a.csv"\nmax_shrink = 0.1\n', False),
+    ],
+    ids=["import allows", "import refuses", "the source allows", "the source beats import"],
+)
+def test_max_shrink_comes_from_the_config(tmp_path, db, resque, setting, allowed):
+    config = tmp_path / "resque.toml"
+    config.write_text(setting, encoding="utf-8")
+    full_import(db, write_list(tmp_path / "a.csv", TEN), resque)
+    shrunk = write_list(tmp_path / "b.csv", TEN[:2])
+    result = full_import(db, shrunk, lambda *args: resque("--config", config, *args))
+    assert (result.code == 0) is allowed, result.err
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", '"30%"', "true"])
+def test_max_shrink_must_be_a_share(tmp_path, resque, value):
+    config = tmp_path / "resque.toml"
+    config.write_text(f"[import]\nmax_shrink = {value}\n", encoding="utf-8")
+    result = resque("--config", config, "status")
+    assert result.code == 1 and "max_shrink must be a number from 0 to 1" in result.err
+
+
+# --- a list of people is imported as participants or not at all (finding 3) --------------------
+
+PEOPLE_HEADERS = {
+    "participant list": "Teilnehmer-ID;Name;Telefon;Wunschberuf;Stellentitel",
+    "birth dates": "Stellentitel;Vorname;Nachname;Geburtsdatum",
+    "names and phones": "Stellentitel;Name;Telefon",
+    "a header cell holding a person": "Stellentitel;Geburtsdatum Anna Schmidt 03.04.1988",
+}
+
+
+@pytest.mark.parametrize("case", PEOPLE_HEADERS, ids=list(PEOPLE_HEADERS))
+def test_a_list_of_people_is_not_imported_as_vacancies(tmp_path, db, resque, case):
+    header = PEOPLE_HEADERS[case]
+    cells = ["TN-1", "Anna Schmidt", "0176 12345678", "Koch", "Koch"][: header.count(";") + 1]
+    path = write_list(tmp_path / "l.csv", [";".join(cells)], header=header)
+    result = resque("--db", db, "import", "vacancies", path, "--source", "as")
+    assert result.code == 1 and "looks like a list of people" in result.err
+    assert "Anna" not in result.err and "0176" not in result.err
+    assert query(db, "select count(*) from raw_records") == [(0,)]
+    assert query(db, "select status from runs") == [("failed",)]
+
+
+def test_vacancy_and_company_lists_with_contact_columns_still_import(tmp_path, db, resque):
+    jobs = write_list(
+        tmp_path / "j.csv",
+        ["R1;Koch;Linde;Hauptstr. 1;04109;Leipzig;Führerschein B;Deutsch B1"],
+        header="Referenznummer;Stellentitel;Firma;Straße;PLZ;Ort;Führerschein;Sprachkenntnisse",
+    )
+    firms = write_list(
+        tmp_path / "f.csv",
+        ["Linde GmbH;Herr;0341 1234567;info@linde-example.de"],
+        header="Name;Anrede;Telefon;E-Mail",
+    )
+    assert resque("--db", db, "import", "vacancies", jobs, "--source", "as").code == 0
+    assert resque("--db", db, "import", "employers", firms, "--source", "fi").code == 0

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.errors import ResqueError
 from warehouse.db import sql
 
 _TEXT, _DATE = pa.string(), pa.date32()
@@ -69,6 +70,9 @@ BATCH_SCHEMAS = {
     ),
 }
 TABLES = {"vacancies": "postings", "employers": "employers"}
+# A snapshot may always deactivate this many records, whatever the share: a list of three
+# that lost one has not been cut short.
+SHRINK_ALWAYS_ALLOWED = 3
 
 
 @dataclass
@@ -109,6 +113,7 @@ def load_batch(
     run_id: int,
     now: dt.datetime,
     snapshot: bool,
+    max_shrink: float | None = None,
 ) -> LoadCounts:
     """Store a validated batch: upsert records, keep raw payloads, list rejects.
 
@@ -116,6 +121,8 @@ def load_batch(
         batch: normalised records with `row_number` and `reject_reason` columns.
         raw: the rows as the source sent them, one per batch row, in the same order.
         snapshot: the batch is the source's complete list; records it lacks become inactive.
+        max_shrink: on a snapshot, the largest share of the source's active records it may
+            deactivate (None: any); more raises ShrinkRefused before anything is written.
     Returns:
         The counts for the `runs` row.
     """
@@ -129,6 +136,8 @@ def load_batch(
     try:
         con.execute(sql(f"stage_{table}"))
         con.execute(sql("stage_payloads").format(payload=raw.json_expression))
+        if snapshot and max_shrink is not None:
+            _refuse_shrink(con, table, source, max_shrink)
         rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
         con.execute(sql(f"merge_{table}"), params)
         deactivated = 0
@@ -155,6 +164,28 @@ def load_batch(
         rows_updated=rows_updated,
         rows_deactivated=deactivated,
     )
+
+
+class ShrinkRefused(ResqueError):
+    """A snapshot that would deactivate too much of its source (the caller names the file)."""
+
+
+def _refuse_shrink(con, table: str, source: str, max_shrink: float) -> None:
+    """Refuse a snapshot that would deactivate more than `max_shrink` of the source's records.
+
+    A list cut short (a copy still in progress, an export that stopped) looks like a
+    source that lost most of its postings: that is refused, a real shrink is allowed by hand.
+    """
+    active, missing = con.execute(
+        sql("count_missing").format(table=table), {"source": source}
+    ).fetchone()
+    if missing > SHRINK_ALWAYS_ALLOWED and missing > max_shrink * active:
+        raise ShrinkRefused(
+            f"refused, nothing changed: as the complete list of source '{source}' this would "
+            f"deactivate {missing} of its {active} active {table} ({missing / active:.0%}; "
+            f"at most {max_shrink:.0%} allowed); if the list really shrank, import it with "
+            "--allow-shrink (inbox: allow_shrink = true in FILE.toml)"
+        )
 
 
 def insert_reader_rejects(

@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.db import sql
+
 
 def utcnow() -> dt.datetime:
     """Now, as the naive UTC timestamp the warehouse stores."""
@@ -18,6 +20,21 @@ def next_run_id(con: duckdb.DuckDBPyConnection) -> int:
     """Reserve a run id before the step's transaction starts."""
     # fetchall, not fetchone: DuckDB 2 results stream, and an unfinished one blocks register()
     return con.execute("select nextval('run_id_seq')").fetchall()[0][0]
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file behind a connection, asked while it still answers; None when in memory."""
+    rows = con.execute(sql("database_file")).fetchall()
+    return rows[0][0] if rows and rows[0][0] else None
+
+
+def record_run_anew(path: str, run_id: int, **fields: Any) -> None:
+    """Write a runs row through a new connection (the old one's database was invalidated)."""
+    con = duckdb.connect(path)
+    try:
+        record_run(con, run_id, **fields)
+    finally:
+        con.close()
 
 
 def record_run(
