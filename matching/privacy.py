@@ -274,7 +274,7 @@ _PHONE = re.compile(
     r"|\(?0[1-9]\d{1,4}\)?)"
     rf"[ ./-]{{0,3}}{_GROUPS}"
 )
-_MIN_DIGITS = {"national": 8, "international": 8, "bare49": 11}
+_MIN_DIGITS = {"national": 8, "international": 8, "bare49": 10}
 _POSTCODE_RUN = re.compile(r"\d{5}(?:[ ./-]{1,3}\d{5})+")
 _ONLY_DIGITS = re.compile(r"\d{7,15}")
 _ID_SHAPE = re.compile(r"[a-z]{0,6}[ -]?\d[\d-]*")
@@ -301,7 +301,7 @@ _LABEL_REACH = 30  # characters after a birth label in which a date or year coun
 # 12a', 'Am Ring 3', 'Lindenweg 7-9'), not followed by a unit ('Arbeitsweg 30 km').
 _STREET = re.compile(
     r"(?<![a-z])(?P<word>[a-z]*(?:-[a-z]+)*-?(?:strasse|str\.?|weg|platz|allee|gasse"
-    r"|(?<![eoua])ring|damm|(?<!ae)ufer|chaussee|promenade))"
+    r"|ring|damm|(?<!ae)ufer|chaussee|promenade))"
     r"\s?(?:nr\.?\s?)?(?P<number>\d{1,3}\s?[a-z]?(?:\s?[-/]\s?\d{1,3}\s?[a-z]?)?)(?![\w])"
     r"(?!\s?(?:km|std|stunden|h|min|minuten|jahre?n?|monate?n?|tage?n?|wochen?|uhr|euro|eur"
     r"|kg|t|m|x|%|€|[.,]\d))"
@@ -315,6 +315,13 @@ _NOT_STREETS = frozenset((
     "betreuungsplatz", "lagerplatz", "stellplatz", "parkplatz", "sitzplatz", "schulplatz",
     "arbeitsweg", "anfahrtsweg", "fahrweg", "bildungsweg", "lebensweg", "umweg", "heimweg",
     "werdegang", "karriereweg", "dienstweg",
+    # English words on '-ring' that CVs use ('Catering 2 Jahre' has its unit, 'Monitoring 2'
+    # has none)
+    "catering", "monitoring", "engineering", "tutoring", "mentoring", "scoring", "offering",
+    "steering", "tailoring", "lettering", "ordering", "soldering", "wiring", "hiring",
+    "spring", "string", "during", "bring", "sharing", "caring", "clearing", "gathering",
+    "storing", "measuring", "manufacturing", "covering", "recovering", "entering",
+    "restoring", "explaining", "training", "recruiting", "boring", "colouring", "coloring",
 ))  # fmt: skip
 
 # IBAN: country code, check digits, account (lengths from the IBAN registry).
@@ -447,9 +454,15 @@ def _has_tax_id(text: str, digits: int) -> bool:
     if digits < 11:
         return False
     for match in _DIGIT_RUN.finditer(text):
-        number = re.sub(r"\D", "", match.group())
-        if _is_tax_id(number):
-            return True
+        groups = re.split(r"\D", match.group())
+        # any consecutive groups of the run: '25 86 095 742 719' holds '86 095 742 719'
+        for start in range(len(groups)):
+            for end in range(start + 1, len(groups) + 1):
+                number = "".join(groups[start:end])
+                if len(number) >= 11:
+                    if _is_tax_id(number):
+                        return True
+                    break
     return False
 
 
@@ -554,7 +567,7 @@ def _has_street_address(text: str, digits: int) -> bool:
         return False
     for match in _STREET.finditer(text):
         word = match.group("word").rstrip(".")
-        if word in _NOT_STREETS:
+        if word.rsplit("-", 1)[-1] in _NOT_STREETS:  # 'IT-Monitoring 2' too
             continue
         if word in _BARE_STREET_WORDS and not _STREET_ARTICLE.search(text[: match.start()]):
             continue
