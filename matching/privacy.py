@@ -66,7 +66,7 @@ PROTECTED_EXACT: dict[str, tuple[str, ...]] = {
     "name": ("name", "namen", "vorname", "nachname", "familienname", "geburtsname", "rufname",
              "firstname", "lastname", "surname", "fullname", "givenname", "vornamename",
              "namevorname", "nameteilnehmer", "teilnehmername", "tnname", "vorundnachname",
-             "ansprechpartner", "ansprechpartnerin", "kontaktperson", "person"),
+             "ansprechpartner", "ansprechpartnerin", "kontaktperson"),
     "date of birth": ("geburtsdatum", "geburtstag", "geburtsjahr", "geburtsort", "geboren",
                       "gebdatum", "gebam", "dob", "dateofbirth", "birthdate", "birthday",
                       "alter", "age", "jahrgang", "birthplace", "placeofbirth", "geb",
@@ -169,6 +169,9 @@ _HEADER_FILLERS = frozenset((
     "ort", "land", "id", "of", "date", "birth", "number", "mobile", "alter", "kinder",
     "anzahl", "zahl", "ja", "nein", "in", "im", "vers", "versicherung", "bild",
 ))  # fmt: skip
+# Headers that name a person only when they stand alone: a column 'Person' holds names, a
+# JSON object 'person' may hold the profile ('person.wunschberuf').
+_WHOLE_ONLY = {"person": "name", "personen": "name"}
 _WORD_KIND = {word: kind for kind, words in HEADER_WORDS.items() for word in words}
 _KNOWN_HEADER_WORDS = (
     _HEADER_FILLERS | set(_WORD_KIND) | {w for ws in PROTECTED_EXACT.values() for w in ws}
@@ -188,9 +191,12 @@ def protected_kind(header: object) -> str | None:
     pair of adjacent words ('Mobil-Nr.' -> 'mobilnr').
     """
     text = str(header)
+    whole = header_key(text)
+    if whole in _WHOLE_ONLY:
+        return _WHOLE_ONLY[whole]
     # the last dotted part is the most specific: 'kontakt.mail' is an e-mail column
     parts = reversed(text.split("."))
-    keys = [key for key in [header_key(text), *map(header_key, parts)] if key]
+    keys = [key for key in [whole, *map(header_key, parts)] if key]
     for key in keys:
         for kind, exact in PROTECTED_EXACT.items():
             if key in exact:
