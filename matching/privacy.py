@@ -309,8 +309,8 @@ _STREET = re.compile(
     r"(?<![a-z])(?P<word>[a-z]*(?:-[a-z]+)*-?(?:strasse|str\.?|weg|platz|allee|gasse"
     r"|ring|damm|(?<!ae)ufer|chaussee|promenade))"
     r"\s?(?:nr\.?\s?)?(?P<number>\d{1,3}\s?[a-z]?(?:\s?[-/]\s?\d{1,3}\s?[a-z]?)?)(?![\w])"
-    r"(?!\s?(?:km|std|stunden|h|min|minuten|jahre?n?|monate?n?|tage?n?|wochen?|uhr|euro|eur"
-    r"|kg|t|m|x|%|€|[.,]\d))"
+    r"(?!\s?(?:(?:km|std|stunden|h|min|minuten|jahre?n?|monate?n?|tage?n?|wochen?|uhr|euro|eur"
+    r"|kg|t|m|x)(?![a-z])|%|€|[.,]\d))"
 )
 # A street word alone ('Platz 1 im Wettbewerb') is a street only after 'am', 'an der', ...
 _BARE_STREET_WORDS = frozenset(("weg", "platz", "ring", "damm", "ufer"))

@@ -53,7 +53,7 @@ FINDING_2 = (
 # Pieces of FINDING_2 that identify Anna: none may be stored, shown, logged or exported.
 FINDING_2_PIECES = ("Anna", "Schmidt", "12345678", "03.04.1988", "Hauptstra", "web.de")
 TODAY = dt.date.today()
-PROPERTY = settings(max_examples=120, deadline=None)
+PROPERTY = settings(max_examples=100, deadline=None)
 
 
 def write_csv(folder: Path, header: str, *rows: str, name: str = "tn.csv") -> Path:
@@ -131,6 +131,8 @@ def test_email_spellings_that_passed_are_refused(text):
         ("Karl-Liebknecht-Str. 12a", ADDRESS),
         ("Lindenweg 7-9", ADDRESS),
         ("Am Ring 3", ADDRESS),
+        ("Hauptstraße 5 mit Hinterhaus", ADDRESS),
+        ("Lindenstr. 12 hinten", ADDRESS),
         ("Georg-Schwarz-Platz 1", ADDRESS),
         ("DE89 3704 0044 0532 0130 00", IBAN),
         ("10010490A443", SOCIAL_INSURANCE),
@@ -527,17 +529,25 @@ def test_finding_2_never_reaches_the_warehouse_or_the_employer_export(
     assert imported.code == 1 and "nothing imported" in imported.err
 
 
-@pytest.mark.parametrize(
-    "header",
-    ["Mobil-Nr.", "Handy-Nr.", "Tel. privat", "Kontaktdaten", "Ansprechpartner", "TN-Name",
-     "Geb.", "Geb.-Dat.", "Staatsang.", "Nat.", "Aufenth.-Status", "Sozialvers.-Nr.",
-     "Kinderzahl"],
-)  # fmt: skip
-def test_an_unread_column_with_an_abbreviated_header_refuses_the_file(db, resque, tmp_path, header):
-    path = write_csv(tmp_path, f"{HEADER};{header}", f"{row('HACCP')};geheim-wert-123")
-    result = resque("--db", db, "import", "participants", path)
-    assert result.code == 1 and "columns that identify a person" in result.err
-    assert f"'{header}'" in result.err and "geheim-wert-123" not in result.err
+ISSUE_HEADERS = ["Mobil-Nr.", "Handy-Nr.", "Tel. privat", "Kontaktdaten", "Ansprechpartner",
+                 "TN-Name", "Geb.", "Geb.-Dat.", "Staatsang.", "Nat.", "Aufenth.-Status",
+                 "Sozialvers.-Nr.", "Kinderzahl"]  # fmt: skip
+
+
+def test_unread_columns_with_abbreviated_headers_refuse_the_file(db, resque, tmp_path):
+    header = ";".join([HEADER, *ISSUE_HEADERS])
+    values = ";".join(f"geheim-wert-{n}" for n in range(len(ISSUE_HEADERS)))
+    result = resque(
+        "--db",
+        db,
+        "import",
+        "participants",
+        write_csv(tmp_path, header, f"{row('HACCP')};{values}"),
+    )
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "columns that identify a person" in result.err and "geheim-wert" not in result.err
+    for name in ISSUE_HEADERS:
+        assert f"'{name}'" in result.err, name
     assert query(db, "select count(*) from participants") == [(0,)]
 
 
