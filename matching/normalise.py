@@ -36,9 +36,53 @@ _LEGAL_FORMS = re.compile(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+class _Marks(dict):
+    """str.translate table for fold_marks, filled the first time each character is seen.
+
+    Filled lazily because the character categories of all of Unicode take half a second
+    to scan, and most text is ASCII and never looks here.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        category = unicodedata.category(char)
+        if category[0] == "Z":  # every space, line and paragraph separator
+            out = " "
+        elif category == "Pd" or char in _MORE_DASHES:
+            out = "-"
+        elif category == "Cf":  # zero-width space, joiners, word joiner, BOM, soft hyphen
+            out = ""
+        elif category == "Nd":  # Arabic-Indic and other decimal digits
+            out = str(unicodedata.digit(char))
+        else:
+            out = char
+        self[codepoint] = out
+        return out
+
+
+# Dash-like characters outside the 'Pd' category: minus signs and the hyphen bullet.
+_MORE_DASHES = frozenset("\u2212\u2043\u02d7\u2796\ufe63\uff0d")
+_MARKS = _Marks()
+
+
+def fold_marks(text: str) -> str:
+    """Text with its look-alike characters made plain, case and letters kept.
+
+    NFKC first (full-width digits and letters, '＠', ligatures), then every Unicode space
+    (no-break, narrow, thin, figure, ideographic, ...) as ' ', every dash (en, em, minus,
+    non-breaking hyphen, ...) as '-', any decimal digit as its ASCII digit, and invisible
+    format characters (zero-width space and joiners, word joiner, BOM, soft hyphen)
+    removed. Used wherever two spellings must compare equal: comparison keys, header keys,
+    pseudonym source ids and the privacy guard, which must see '0176\u00a012345678' and
+    'max\u200b@web.de' as what they are.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else text.translate(_MARKS)
+
+
 def fold(text: str) -> str:
-    """Case-folded ASCII-ish text: umlauts spelled out, accents dropped."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTS)
+    """Case-folded ASCII-ish text: fold_marks, then umlauts spelled out, accents dropped."""
+    text = fold_marks(text).casefold().translate(_UMLAUTS)
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from matching.normalise import fold
 from pipelines.errors import ResqueError
 from pipelines.record import record_fields
 
@@ -296,13 +297,16 @@ REQUIRED = {"vacancies": "title", "employers": "name", "participants": "particip
 # an apprenticeship list's only "Beruf" column is both its title and its occupation.
 SHAREABLE = {("title", "occupation")}
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def header_key(header: object) -> str:
-    """A header reduced to what people mean by it: 'Angebots-Nr.' -> 'angebotsnr'."""
-    return _NON_ALNUM.sub("", str(header).casefold().translate(_UMLAUTS))
+    """A header reduced to what people mean by it: 'Angebots-Nr.' -> 'angebotsnr'.
+
+    The one header key of resque: the readers, the column mapping and the privacy guard
+    all compare headers through it (fold: NFKC, look-alike spaces and dashes, umlauts).
+    """
+    return _NON_ALNUM.sub("", fold(str(header)))
 
 
 def _key_variants(header: object) -> list[str]:

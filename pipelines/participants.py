@@ -5,8 +5,10 @@ Privacy comes first, before anything is stored or logged:
 1. a file with a column that identifies or singles out a person (name, birth date,
    address, phone, e-mail, nationality, gender, religion, residence permit, photo, ...)
    is refused as a whole, with one line naming the columns;
-2. a file with a value that looks like an e-mail address or a phone number, in any cell,
-   is refused too, naming the row and column (never the value).
+2. a file with a value that looks like contact data (an e-mail address or phone number in
+   any spelling, a date of birth, a street address, an IBAN, a social-insurance number, a
+   tax id, a 'Name: ...' label; see matching.privacy), in any cell, read column or not,
+   header cells included, is refused too, naming the row and column (never the value).
 
 Nothing of a refused file reaches the warehouse: no profile, no raw payload, no reject;
 only the failed `runs` row, whose error names columns and rows. Accepted files store only
@@ -31,7 +33,12 @@ import pandas as pd
 import pyarrow as pa
 
 from matching import profiles as pf
-from matching.privacy import personal_data_in_text, protected_columns
+from matching.privacy import (
+    nameable_header,
+    personal_data_in_cell,
+    personal_data_in_text,
+    protected_columns,
+)
 from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
@@ -185,10 +192,23 @@ def reject_forgotten(batch: pd.DataFrame, hashes: set[str]) -> pd.DataFrame:
 
 
 def refuse_personal_data(table: RawTable, label: str) -> None:
-    """Refuse the whole file if a column or a value carries personal data (one line)."""
-    found = protected_columns(list(table.frame.columns))
+    """Refuse the whole file if a header or any cell carries personal data (one line).
+
+    Looks at every header cell and every cell, read columns or not, and at rows the reader
+    could not parse. The error names rows and columns, never a value; a header that itself
+    holds such data (or is more than plain header words) is named by its position.
+    """
+    headers = list(table.frame.columns)
+    for position, header in enumerate(headers, start=1):
+        kind = personal_data_in_text(str(header))
+        if kind:
+            raise ResqueError(
+                f"{label}: refused, nothing imported: the header of column {position} holds "
+                f"what looks like {kind}; remove contact data from the file"
+            )
+    found = protected_columns(headers)
     if found:
-        names = ", ".join(f"'{name}' ({kind})" for name, kind in found)
+        names = ", ".join(f"{_column_name(headers, name)} ({kind})" for name, kind in found)
         raise ResqueError(
             f"{label}: refused, nothing imported: columns that identify a person: {names}; "
             "remove them and use pseudonyms only"
@@ -204,30 +224,21 @@ def refuse_personal_data(table: RawTable, label: str) -> None:
         )
 
 
-def _personal_value(value: object, numeric_ok: bool) -> str | None:
-    """What kind of contact data a cell holds, if any.
-
-    A spreadsheet stores a phone number typed without separators as a number
-    (017612345678 -> 17612345678): outside the id column, a whole number of seven or more
-    digits counts as one.
-    """
-    if isinstance(value, str):
-        return personal_data_in_text(value)
-    if numeric_ok or isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        return None
-    return "a phone number" if abs(value) >= 1_000_000 else None
+def _column_name(headers: list, header: str) -> str:
+    """'Tel. privat' quoted when it is plain header words, else 'column 4' by position."""
+    if nameable_header(header):
+        return f"'{header}'"
+    return f"column {[str(h) for h in headers].index(header) + 1}"
 
 
 def _personal_values(table: RawTable) -> list[tuple[int | None, str, str]]:
-    """(row number, column, kind) of every cell that looks like an e-mail or phone number."""
+    """(row number, column, kind) of every cell that holds identifying data, by row."""
     hits = []
     numbers = np.asarray(table.row_numbers)
     for column in table.frame.columns:
         codes, uniques = pd.factorize(table.frame[column].astype(object))
         ids = header_key(column) in SYNONYMS[ENTITY]["participant_id"]
-        kinds = [_personal_value(u, numeric_ok=ids) for u in uniques]
+        kinds = [personal_data_in_cell(u, id_column=ids) for u in uniques]
         flagged = [i for i, kind in enumerate(kinds) if kind]
         for index in flagged:
             for position in np.flatnonzero(codes == index):
