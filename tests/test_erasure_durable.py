@@ -246,3 +246,39 @@ def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque
     assert "in use by another process" in refused.err
     assert reading.code == 1 and "in use by another process" in reading.err  # DuckDB's lock
     assert resque("--db", warehouse, "init").code == 0  # a killed holder leaves no lock behind
+
+
+def test_retention_in_the_nightly_flow_republishes_and_rewrites(warehouse):
+    """Retention uses the same marker: snapshot and file lose the person when it closes."""
+    import flows
+
+    with opened(warehouse) as con:
+        con.execute(
+            "update participants set updated_at = timestamp '2024-01-01' where participant_id = ?",
+            [who()],
+        )
+    assert flows.retention.fn(str(warehouse), 12)["participants"] == 1
+    assert_forgotten(warehouse)
+
+
+def test_a_migration_that_deletes_personal_data_is_rewritten_after_a_stop(tmp_path, monkeypatch):
+    """A REWRITE_MARKER migration sets the marker in its own transaction: a stop before the
+    rewrite does not leave the deleted rows in the file for good."""
+    from warehouse import db as warehouse_db
+
+    path = tmp_path / "w.duckdb"
+    bundled = warehouse_db._migration_files()
+    store = (900, "0900_notes.sql", "create table notes (text varchar);")
+    monkeypatch.setattr(warehouse_db, "_migration_files", lambda: [*bundled, store])
+    with opened(path) as con:
+        con.execute("insert into notes select 'ZQX-SECRET-' || range from range(2000)")
+    erase = (901, "0901_erase.sql", f"delete from notes;\n{warehouse_db.REWRITE_MARKER}\n")
+    monkeypatch.setattr(warehouse_db, "_migration_files", lambda: [*bundled, store, erase])
+    with monkeypatch.context() as patch:
+        _stop_at("erasure.pending", path, patch)
+        with pytest.raises(Stopped):
+            opened(path).__enter__()
+    assert b"ZQX-SECRET" in path.read_bytes() and pending(path) == 1
+    with opened(path) as con:
+        assert con.execute("select count(*) from notes").fetchall() == [(0,)]
+    assert b"ZQX-SECRET" not in path.read_bytes() and pending(path) == 0

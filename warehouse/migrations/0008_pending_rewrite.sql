@@ -9,6 +9,6 @@
 -- table itself, in its own transaction, before this migration is applied.
 create table if not exists pending_rewrite (
     requested_at    timestamp not null,
-    reason          varchar not null,          -- 'forget', 'retention' or the migration's name
+    reason          varchar not null,          -- 'request', 'retention' or the migration's name
     run_id          bigint                     -- the forget step's run, when there is one
 );
