@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,26 @@ def test_a_migration_that_deletes_personal_data_is_rewritten_after_a_stop(tmp_pa
     with opened(path) as con:
         assert con.execute("select count(*) from notes").fetchall() == [(0,)]
     assert b"ZQX-SECRET" not in path.read_bytes() and pending(path) == 0
+
+
+def test_a_killed_writer_leaves_no_lock_behind_even_with_forked_children(warehouse, resque):
+    """The ranker forks workers while it writes; one outliving a killed writer (kill -9 of
+    `resque match`) must not keep the warehouse locked, as an inherited flock would."""
+    hold = (
+        "import os, sys, time; from warehouse.db import opened\n"
+        "with opened(sys.argv[1]):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n        time.sleep(60); os._exit(0)\n"
+        "    print(child, flush=True); time.sleep(60)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", hold, str(warehouse)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    child = int(writer.stdout.readline())
+    try:
+        writer.kill()
+        writer.wait()
+        after = resque("--db", warehouse, "init")
+    finally:
+        os.kill(child, signal.SIGKILL)
+    assert after.code == 0, after.err

@@ -2,7 +2,7 @@
 
 One writer at a time, and erasures that survive a crash:
 - Every writable open (`open_warehouse`, `opened`, `resque init`) holds an exclusive
-  `fcntl.flock` on `.<name>.lock` beside the warehouse for the life of its connection, and
+  `fcntl` lock on `.<name>.lock` beside the warehouse for the life of its connection, and
   a rewrite holds it from the copy to the rename. So no resque command can commit to the
   old file between the copy and `os.replace`. A writer that finds the lock taken fails at
   once with one line, as DuckDB itself does for a second writing process: waiting would
@@ -17,6 +17,7 @@ Read-only opens take no lock: `os.replace` swaps the whole file at once.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
@@ -164,7 +165,7 @@ def _acquire(path: Path) -> bool:
     with _holds_guard:
         hold = _holds.get(key)
         if hold is None:
-            _holds[key] = _Hold(_flock(path), threading.get_ident())
+            _holds[key] = _Hold(_lock_file(path), threading.get_ident())
             return True
         if hold.owner != threading.get_ident():
             raise ResqueError(f"{path}: {IN_USE}")
@@ -180,19 +181,27 @@ def _release(path: Path) -> None:
         hold.depth -= 1
         if hold.depth == 0:
             del _holds[key]
-            os.close(hold.fd)  # closing the descriptor releases the flock
+            os.close(hold.fd)  # the only descriptor of the file here: releases the lock
 
 
-def _flock(path: Path) -> int:
-    """An exclusive flock on the lock file, or one line saying the warehouse is in use."""
+def _lock_file(path: Path) -> int:
+    """An exclusive lock on the lock file, or one line saying the warehouse is in use.
+
+    A POSIX record lock (`lockf`), not `flock`: an flock is shared with every child forked
+    while it is held (the ranker forks its worker pool), and such a child outliving a
+    killed writer would keep the warehouse locked. A record lock belongs to this process
+    alone and ends with it.
+    """
     try:
         fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as exc:
         raise ResqueError(f"{path}: cannot open the database ({exc.strerror})") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
         os.close(fd)
+        if exc.errno not in (errno.EACCES, errno.EAGAIN):
+            raise ResqueError(f"{path}: cannot lock the database ({exc.strerror})") from exc
         raise ResqueError(f"{path}: {IN_USE} (another resque command writes to it)") from None
     return fd
 
