@@ -23,7 +23,7 @@ from pipelines.crawl import crawl_source
 from pipelines.errors import ResqueError
 from pipelines.headers import parse_overrides
 from pipelines.importer import StepResult, import_file
-from warehouse.db import connect, migrate, opened, sql
+from warehouse.db import opened, sql
 
 log = logging.getLogger("resque")
 MAX_PRINTED_ROWS = 200
@@ -158,13 +158,12 @@ def _db(args: argparse.Namespace) -> Path:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """Create or upgrade the warehouse; like every writable open it also removes leftovers of
+    interrupted steps and finishes a rewrite an erasure left pending."""
     path = _db(args)
-    con = connect(path)
-    try:
-        applied = migrate(con)
+    with opened(path) as con:
+        applied = con.applied
         version = con.execute("select max(version) from schema_migrations").fetchone()[0]
-    finally:
-        con.close()
     print(
         f"{path}: schema version {version}"
         + (f" (applied {', '.join(applied)})" if applied else "")
@@ -768,23 +767,24 @@ def _pseudonyms(args: argparse.Namespace, con: duckdb.DuckDBPyConnection, ids: l
 
 
 def cmd_participants_forget(args: argparse.Namespace) -> int:
-    """Forget participants now; the analysts' snapshot is republished without them."""
-    from warehouse.db import rewrite
-    from warehouse.privacy import forget_participants
-    from warehouse.snapshot import publish_snapshot, snapshot_path
+    """Forget participants now; the analysts' snapshot is republished without them.
 
-    path = _db(args)
-    with opened(path) as con:
+    Closing the warehouse republishes the snapshot and rewrites the file (the deleted rows'
+    bytes must not stay in it); if that is cut short, the next writable open finishes it.
+    """
+    from warehouse.privacy import forget_participants
+
+    with opened(_db(args)) as con:
         ids = _pseudonyms(args, con, args.participant_ids)
         removed = forget_participants(con, ids, by=args.by or _login())
-        if snapshot_path(path).exists():
-            publish_snapshot(con, path)
-    rewrite(path)  # the deleted rows' bytes must not stay in the file
-    print(
+    line = (
         f"forgot {len(set(ids))} participant(s): {removed['participants']} "
         f"profile(s), {removed['matches']} match(es), {removed['rejects']} rejected row id(s) "
-        f"removed [run {removed['run_id']}]"
+        "removed"
     )
+    if removed["already"]:
+        line += f"; {removed['already']} forgotten before, nothing of them left in the file"
+    print(line + (f" [run {removed['run_id']}]" if removed["run_id"] else ""))
     return 0
 
 

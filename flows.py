@@ -38,7 +38,7 @@ from pipelines.errors import ResqueError
 from pipelines.importer import StepResult, import_file
 from pipelines.inbox import clear_expired, import_inbox_file, pending_files
 from reports.employer_service import export_employer_service
-from warehouse.db import opened, rewrite, sql
+from warehouse.db import opened, sql
 from warehouse.dedup import run_dedup
 from warehouse.matching import run_matching
 from warehouse.privacy import apply_retention
@@ -125,12 +125,11 @@ def import_inbox(db: str, config: str, file: str) -> StepResult:
 def retention(db: str, months: int | None, inbox: str | None = None) -> dict[str, Any]:
     """Forget participants no import confirmed within the retention period.
 
+    Closing the warehouse republishes the snapshot and rewrites the file without them.
     The inbox's done/ and failed/ files older than that period are deleted too.
     """
     with opened(db) as con:
         counts = apply_retention(con, months)
-    if counts["participants"]:
-        rewrite(db)  # the forgotten rows' bytes must not stay in the file
     if inbox is not None:
         counts["inbox_files"] = clear_expired(Path(inbox), months)
     _logger().info("retention (%s months): %s", months, counts)

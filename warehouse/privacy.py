@@ -5,6 +5,10 @@ and from the ids of rejected rows, in one transaction, and records that it happe
 hash of the pseudonym only. An import meeting a forgotten pseudonym again rejects that row.
 That works because pseudonyms are keyed (pipelines/pseudonym_key.py) and every import uses
 the key the warehouse recorded: `check_pseudonym_key` refuses any other.
+
+The same transaction asks for the file to be rewritten (`warehouse.db.request_rewrite`):
+closing the connection, or the next writable open if that is cut short, republishes the
+snapshot and rewrites the file, so the deleted rows' bytes do not stay behind.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
+from warehouse.db import request_rewrite, sql, transaction
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -73,8 +77,11 @@ def forget_participants(
 ) -> dict[str, int]:
     """Remove participants from profiles, matches and rejects; record it. One transaction.
 
+    A pseudonym forgotten before is not refused: asking again finishes what a crash or a
+    full disk left undone (the open already did), and removes nothing more.
     Returns:
-        {'participants', 'matches', 'rejects'}: rows removed, and the step's 'run_id'.
+        {'participants', 'matches', 'rejects'}: rows removed, 'already': pseudonyms forgotten
+        before, and the step's 'run_id' (None when nothing was left to remove).
     """
     ids = sorted(set(participant_ids))
     known = {
@@ -84,9 +91,15 @@ def forget_participants(
             {"ids": ids},
         ).fetchall()
     }
-    unknown = [i for i in ids if i not in known]
+    hashes = forgotten_hashes(con)
+    already = [i for i in ids if i not in known and id_hash(i) in hashes]
+    unknown = [i for i in ids if i not in known and i not in already]
     if reason == "request" and unknown:
         raise ResqueError(f"no participant {unknown[0]!r} in the warehouse (nothing was removed)")
+    ids = [i for i in ids if i not in already]
+    if not ids:
+        return {"participants": 0, "matches": 0, "rejects": 0, "already": len(already),
+                "run_id": None}  # fmt: skip
     run_id, started = next_run_id(con), utcnow()
     con.register("forget_ids", pd.DataFrame({"participant_id": pd.Series(ids, dtype=object)}))
     try:
@@ -106,10 +119,11 @@ def forget_participants(
                 counts={"rows_in": len(ids), "rows_deactivated": removed["participants"]},
                 details={"reason": reason, "by": by, **removed},
             )
+            request_rewrite(con, reason, run_id)
     finally:
         con.unregister("forget_ids")
     log.info("forgot %d participant(s) (%s): %s", len(ids), reason, removed)
-    return {**removed, "run_id": run_id}
+    return {**removed, "already": len(already), "run_id": run_id}
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -148,11 +162,12 @@ def expired_participants(
 
 def apply_retention(con: duckdb.DuckDBPyConnection, months: int | None) -> dict[str, Any]:
     """Forget every participant older than the retention period (none when it is not set)."""
+    nothing = {"participants": 0, "matches": 0, "rejects": 0, "already": 0, "run_id": None}
     if not months:
-        return {"participants": 0, "matches": 0, "rejects": 0, "run_id": None}
+        return nothing
     expired = expired_participants(con, months, utcnow())
     if not expired:
-        return {"participants": 0, "matches": 0, "rejects": 0, "run_id": None}
+        return nothing
     return forget_participants(con, expired, by="retention", reason="retention")
 
 

@@ -10,7 +10,9 @@ commit, so the copy is consistent by construction (a checkpoint plus a byte copy
 file would be consistent only as long as nothing touched the file meanwhile, and would
 carry free blocks and the raw payloads along). The copy is written under a temporary name
 and renamed over the old one, so a reader sees either the old or the new snapshot, never
-a half-written one; a reader that has the old file open keeps reading it.
+a half-written one; a reader that has the old file open keeps reading it. The scratch
+copies of a publish that was killed are removed by the next publish or writable open
+(`warehouse.db.remove_leftovers`, any process's: only one process can write the warehouse).
 
 What it holds is an allow-list, `SNAPSHOT_COLUMNS` (docs/schema.md, "What the snapshot
 holds"): tables about vacancies and runs whole; of the tables about participants only the
@@ -33,7 +35,7 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import ResqueError
-from warehouse.db import connect, sql, transaction
+from warehouse.db import connect, fault_point, remove_leftovers, sql, transaction
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -114,12 +116,17 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
     scratch_folder = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     details: dict[str, Any] = {"path": str(target), "parquet": str(folder)}
     try:
-        _remove(scratch, scratch_folder)
+        remove_leftovers(db_path)
+        fault_point("snapshot.copy")
         tables = _copy_tables(con, scratch)
         _recreate_views(con, scratch)
+        fault_point("snapshot.parquet")
         _write_parquet(scratch, scratch_folder, tables)
+        fault_point("snapshot.rename")
         os.replace(scratch, target)
+        fault_point("snapshot.swap")
         _swap_folder(scratch_folder, folder)
+        fault_point("snapshot.swapped")
     except (duckdb.Error, OSError) as exc:
         _remove(scratch, scratch_folder)
         message = f"{target}: snapshot failed ({str(exc).splitlines()[0]})"
@@ -131,6 +138,14 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
     _record(con, run_id, started, "succeeded", details)
     log.info("snapshot %s: %s tables, %s rows", target, len(tables), details["rows"])
     return {"run_id": run_id, **details}
+
+
+def scratch_leftovers(db_path: str | Path) -> list[Path]:
+    """Scratch copies and folders of publishes that did not finish, whatever their pid."""
+    target, folder = snapshot_path(db_path), parquet_dir(db_path)
+    patterns = (f".{target.name}.*.tmp", f".{target.name}.*.tmp.wal",
+                f".{folder.name}.*.tmp", f".{folder.name}.*.old")  # fmt: skip
+    return sorted({p for pattern in patterns for p in target.parent.glob(pattern)})
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> dict[str, int]:
