@@ -536,6 +536,7 @@ def page_route(api: FakeJobsucheApi, page: str, faults: list[Reply]):
     return route
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_timeout_is_retried(site, crawl, tmp_path):
     api = small_api(site)
     site.route("/pc/v4/", page_route(api, "2", [Reply("{}", delay=2.5)]))
@@ -548,6 +549,7 @@ def test_timeout_is_retried(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["details"]["retries"] == 1
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_429_waits_as_long_as_retry_after_says(site, crawl, tmp_path):
     api = small_api(site)
     throttled = Reply('{"code": 429}', status=429, headers={"Retry-After": "1"})
@@ -560,6 +562,7 @@ def test_429_waits_as_long_as_retry_after_says(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["status"] == "succeeded"
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_500s_then_success(site, crawl, tmp_path):
     api = small_api(site)
     errors = [Reply("Internal Server Error", status=500, content_type="text/plain")] * 2
@@ -571,6 +574,7 @@ def test_500s_then_success(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["status"] == "succeeded"
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_malformed_page_is_skipped_the_crawl_degraded_and_nothing_lost(site, crawl, tmp_path):
     api = small_api(site)
     db = tmp_path / "crawl.duckdb"
@@ -588,6 +592,7 @@ def test_malformed_page_is_skipped_the_crawl_degraded_and_nothing_lost(site, cra
     assert postings_in(db) == before  # page 2's postings stay active
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_search_the_api_cannot_split_below_the_cap_degrades_the_crawl(site, crawl, tmp_path):
     api = small_api(site, count=30)
     for posting in api.postings:  # one field, one town, one working time: nothing to split

@@ -271,6 +271,7 @@ def test_crawl_loads_every_company_once_and_a_second_crawl_changes_nothing(site,
     assert counts == [("succeeded", 13, 13, 0), ("succeeded", 13, 0, 0)]
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     failures = iter([Reply("Internal Server Error", status=500)] * 2)
     slow = iter([Reply((PAGES / "buchstabe-d.html").read_bytes(), delay=2.5)])
@@ -292,6 +293,7 @@ def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     assert run["details"]["retries"] >= 3
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
     redesigned = {"on": False}
     new_page = Reply((PAGES / "buchstabe-neues-layout.html").read_bytes())
@@ -309,6 +311,7 @@ def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_p
     assert active_employers(db) == before and len(before) == 13
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_robots_txt_disallow_of_letter_pages_is_obeyed(site, crawl, tmp_path):
     site.robots = "User-agent: *\nDisallow: /firmenverzeichnis/buchstabe-\n"
     serve_directory(site)

@@ -343,6 +343,7 @@ def test_crawl_loads_every_offer_once_and_a_second_crawl_changes_nothing(site, c
     assert counts == [("succeeded", 7, 7, 0), ("succeeded", 7, 0, 0)]
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     failures = iter([Reply("Bad Gateway", status=502), Reply("Fehler", status=500)])
     serve_board(site, results_page=lambda request: next(failures, None))
@@ -362,6 +363,7 @@ def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     assert run["details"]["retries"] >= 3
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
     redesigned = {"on": False}
     new_page = Reply((PAGES / "ergebnisse-neues-layout.html").read_bytes())
@@ -379,6 +381,7 @@ def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_p
     assert active_postings(db) == before and len(before) == 7
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_robots_txt_disallow_of_offer_pages_is_obeyed(site, crawl, tmp_path):
     site.robots = "User-agent: *\nDisallow: /lehrstellenboerse/lehrstelle/\n"
     serve_board(site)

@@ -355,6 +355,7 @@ def test_crawl_loads_every_offer_once_and_a_second_crawl_changes_nothing(site, c
     assert counts == [("succeeded", 7, 7, 0, 0), ("succeeded", 7, 0, 0, 0)]
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     failures = iter([Reply("Service Unavailable", status=500)] * 2)
     serve_board(site, list_page=lambda request: next(failures, None))
@@ -372,6 +373,7 @@ def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     assert run["details"]["retries"] >= 3
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
     redesigned = {"on": False}
     new_page = Reply((PAGES / "angebote/suche-neues-layout.html").read_bytes())
@@ -390,6 +392,7 @@ def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_p
     assert active_postings(db) == before and len(before) == 7
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_robots_txt_disallow_of_offer_pages_is_obeyed(site, crawl, tmp_path):
     site.robots = "User-agent: *\nDisallow: /angebote/detail/\n"
     serve_board(site)

@@ -500,6 +500,7 @@ def test_sitemap_crawl_obeys_robots_and_stays_on_its_host(site, crawl, tmp_path)
     ]
 
 
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
 def test_start_page_crawl_follows_links_below_it(site, crawl, tmp_path):
     serve_career_site(site)
     site.route("/karriere/index.html", Reply((SAVED / "karriere_index.html").read_bytes()))
