@@ -62,17 +62,20 @@ def fault_point(step: str) -> None:
     """A named step of a rewrite or a snapshot publish; does nothing (tests stop here)."""
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, *, read_only: bool = False, config: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the file; a missing, locked or corrupt file is a ResqueError, never a trace.
 
-    Takes no writer lock: writers use `open_warehouse` or `opened`.
+    Takes no writer lock: writers use `open_warehouse` or `opened`. `config`: DuckDB
+    settings applied as the connection opens (the query command's lock-down).
     """
     path = Path(path)
     if read_only and not path.exists():
         raise ResqueError(f"{path}: no such database; run 'resque init' or 'resque run' first")
     _refuse_folder(path)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():

@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.errors import ResqueError
-from warehouse.db import sql
+from warehouse.db import connect, sql
 
 ALLOWED = (
     "queries are read-only: one SELECT, WITH ... SELECT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN "
@@ -85,19 +85,7 @@ def run_query(path: str | Path, text: str) -> pd.DataFrame:
 
 def open_locked(path: str | Path) -> duckdb.DuckDBPyConnection:
     """The database opened read-only, without external access, its configuration locked."""
-    path = Path(path)
-    if not path.is_file():
-        raise ResqueError(f"{path}: no such database; run 'resque init' or 'resque run' first")
-    try:
-        return duckdb.connect(str(path), read_only=True, config=LOCKED_DOWN)
-    except duckdb.IOException as exc:
-        message = str(exc).splitlines()[0]
-        if "lock" in message.lower():
-            raise ResqueError(f"{path}: the database is in use by another process") from exc
-        raise ResqueError(f"{path}: cannot open the database ({message})") from exc
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        raise ResqueError(f"{path}: not a readable DuckDB database ({message})") from exc
+    return connect(path, read_only=True, config=LOCKED_DOWN)
 
 
 def checked_statement(con: duckdb.DuckDBPyConnection, text: str) -> duckdb.Statement:
