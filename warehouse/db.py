@@ -371,7 +371,7 @@ def rewrite(path: str | Path) -> None:
     path = Path(path)
     fresh = rewrite_scratch(path)
     with writer_lock(path):
-        _remove(fresh)
+        remove_files(fresh)
         try:
             _fold_wal(path)
             fault_point("rewrite.copy")
@@ -381,7 +381,7 @@ def rewrite(path: str | Path) -> None:
             _fsync(fresh)
             os.replace(fresh, path)
         except (duckdb.Error, OSError) as exc:
-            _remove(fresh)
+            remove_files(fresh)
             message = str(exc).splitlines()[0]
             raise ResqueError(
                 f"{path}: could not rewrite the database ({message}); {STILL_PENDING}"
@@ -435,8 +435,8 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _remove(*paths: Path) -> None:
-    """Files (with their WAL) or folders, if they are there."""
+def remove_files(*paths: Path) -> None:
+    """Files (with their WAL) or folders, if they are there: scratch copies of the warehouse."""
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -458,7 +458,7 @@ def remove_leftovers(path: str | Path) -> list[Path]:
     path = Path(path)
     found = [p for p in (rewrite_scratch(path), _wal(rewrite_scratch(path))) if p.exists()]
     found += scratch_leftovers(path)
-    _remove(*found)
+    remove_files(*found)
     if found:
         log.info("removed %d leftover(s) of interrupted steps beside %s", len(found), path)
     return found

@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import ResqueError
-from warehouse.db import connect, fault_point, remove_leftovers, sql, transaction
+from warehouse.db import connect, fault_point, remove_files, remove_leftovers, sql, transaction
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
         _swap_folder(scratch_folder, folder)
         fault_point("snapshot.swapped")
     except (duckdb.Error, OSError) as exc:
-        _remove(scratch, scratch_folder)
+        remove_files(scratch, scratch_folder)
         message = f"{target}: snapshot failed ({str(exc).splitlines()[0]})"
         _record(con, run_id, started, "failed", details, error=message)
         raise ResqueError(message) from exc
@@ -193,16 +193,6 @@ def _swap_folder(new: Path, folder: Path) -> None:
         os.replace(folder, old)
     os.replace(new, folder)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove(*paths: Path) -> None:
-    """Leftovers of an interrupted attempt."""
-    for path in paths:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-            Path(f"{path}.wal").unlink(missing_ok=True)
 
 
 def _record(con, run_id: int, started, status: str, details: dict, error: str | None = None):
