@@ -2,12 +2,18 @@
 
     python benchmarks/train_dedup.py [--check]
 
-Reads the labelled training set tests/data/dedup/train/ (made by gen_postings.py, see
-tests/data/dedup/README.md), imports it into a scratch warehouse with the real importer,
-builds candidate pairs with the real blocking and comparisons, fits the logistic
-regression and picks the F1-optimal threshold. Then it runs the whole dedup (clustering
-included) on the evaluation set tests/data/dedup/eval/, which the fit never sees, and
-prints pairwise and B-cubed scores. `--check` prints without writing the model.
+Three labelled sets, each used for one thing (see tests/data/dedup/README.md):
+
+1. fit: tests/data/dedup/train/ is imported into a scratch warehouse with the real
+   importer, candidate pairs come from the real blocking and comparisons, and the
+   sign-constrained logistic regression (matching.classifier) is fitted on them;
+2. calibrate: on the pairs of tests/data/dedup/eval/, which the fit never sees, the
+   threshold with the best pairwise F1 is chosen and the reliability curve (predicted
+   probability against observed match rate per bin) is printed;
+3. measure: the whole dedup (clustering included) runs on tests/data/dedup/unseen/, used
+   neither for fitting nor for calibrating, and its scores go into the model's `info`.
+
+`--check` prints without writing the model.
 
 It lives beside the benchmarks because, like them, it is a developer tool that runs the
 real stages on generated data; the fitting itself is matching.classifier.fit_model.
@@ -30,14 +36,18 @@ sys.path.insert(0, str(ROOT))
 
 from matching import blocking  # noqa: E402
 from matching import dedup as md  # noqa: E402
-from matching.classifier import MODEL_FILE, calibration_table, fit_model  # noqa: E402
+from matching.classifier import (  # noqa: E402
+    MODEL_FILE,
+    best_threshold,
+    calibration_table,
+    fit_model,
+    model_features,
+)
 from matching.evaluation import cluster_metrics, format_metrics  # noqa: E402
 from pipelines.importer import import_file  # noqa: E402
 from warehouse.db import open_warehouse, sql  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "dedup"
-# Features the model does not use: constant among scored pairs, or the same as another.
-UNUSED = {"employer_missing", "postcode_missing", "town_missing"}
 
 
 def load_labelled(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
@@ -84,25 +94,34 @@ def main() -> None:
     args = parser.parse_args()
     frame, truth = load_labelled(DATA / "train")
     features, labels = training_pairs(frame, truth)
-    names = [name for name in features.columns if name not in UNUSED]
-    model = fit_model(features, labels, names=names, regularisation=args.regularisation)
-    probability = model.probability(features)
-    print(calibration_table(probability, labels).round(3).to_string())
-    print(f"threshold {model.threshold}, training pairs {model.info}")
+    model = fit_model(
+        features, labels, names=model_features(features.columns),
+        regularisation=args.regularisation,
+    )  # fmt: skip
     for name, coef in sorted(
         zip(model.features, model.coefficients, strict=True), key=lambda x: -abs(x[1])
     ):
-        print(f"  {name:24s} {coef:+8.3f}")
-    eval_frame, eval_truth = load_labelled(DATA / "eval")
-    result = md.deduplicate(eval_frame, model)
-    metrics = cluster_metrics(result.clusters, eval_truth)
-    print("evaluation set (not used for fitting):\n" + format_metrics(metrics))
+        print(f"  {name:28s} {coef:+8.3f}")
+    calibrate_frame, calibrate_truth = load_labelled(DATA / "eval")
+    calibrate_features, calibrate_labels = training_pairs(calibrate_frame, calibrate_truth)
+    probability = model.probability(calibrate_features)
+    model.threshold = best_threshold(probability, calibrate_labels)
+    print("reliability on the calibration set (tests/data/dedup/eval, not used for fitting):")
+    print(calibration_table(probability, calibrate_labels).round(3).to_string())
+    print(f"threshold {model.threshold} (best pairwise F1 on the calibration pairs)")
+    unseen_frame, unseen_truth = load_labelled(DATA / "unseen")
+    result = md.deduplicate(unseen_frame, model)
+    metrics = cluster_metrics(result.clusters, unseen_truth)
+    print("unseen set (not used for fitting or calibrating):\n" + format_metrics(metrics))
     model.info.update(
         {
             "trained_on": "tests/data/dedup/train (gen_postings.py, see README.md there)",
+            "calibrated_on": "tests/data/dedup/eval",
+            "measured_on": "tests/data/dedup/unseen",
             "trained_at": dt.date.today().isoformat(),
-            "eval_pair_f1": round(metrics["pair_f1"], 4),
-            "eval_bcubed_f1": round(metrics["bcubed_f1"], 4),
+            "unseen_pair_precision": round(metrics["pair_precision"], 4),
+            "unseen_pair_f1": round(metrics["pair_f1"], 4),
+            "unseen_bcubed_f1": round(metrics["bcubed_f1"], 4),
         }
     )
     if not args.check:

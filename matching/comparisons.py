@@ -26,6 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
+from matching import titles
 from matching.codes import codes, derived
 
 # Working times that cannot describe the same opening.
@@ -232,6 +233,26 @@ class IdfComparison:
         return {self.name: score}
 
 
+@dataclass(frozen=True)
+class TitleWordsComparison:
+    """The words of two titles (matching.titles): `title_unshared`, the IDF-weighted share of
+    words the other title does not cover; `title_extra`, 1 where only one title holds a
+    distinctive word the other lacks; and `title_words_differ`, 1 where the titles name
+    different jobs (the hard rule 'different_title', not a model feature)."""
+
+    column: str = "title_key"
+
+    def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
+        found, keys = codes(frame, self.column)
+        words = derived(frame, ("title_words", self.column), lambda: titles.title_words(keys))
+        differ, unshared, extra = titles.compare_titles(words, found[left], found[right])
+        return {
+            "title_unshared": unshared,
+            "title_extra": extra,
+            "title_words_differ": differ.astype(np.float32),
+        }
+
+
 def _idf_vectors(texts: np.ndarray) -> sparse.csr_matrix:
     """L2-normalised TF-IDF word vectors of the texts, one row per text.
 
@@ -260,6 +281,7 @@ CHEAP_COMPARISONS: list[Any] = [
     FuzzyComparison("title", "title_key", "token_set_ratio", False, (1.0, 0.85, 0.7)),
     FuzzyComparison("title_chars", "title_compact", "ratio", False, (0.9, 0.75)),
     FuzzyComparison("title_partial", "title_compact", "partial_ratio", False, (0.9, 0.75)),
+    TitleWordsComparison(),
     FuzzyComparison("employer", "employer_key", "token_set_ratio", True, (1.0, 0.85)),
     IdfComparison("employer_idf", "employer_key"),
     CategoryComparison("occupation", "occupation_key"),
@@ -308,15 +330,23 @@ def add_levels(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_interactions(features: pd.DataFrame) -> pd.DataFrame:
-    """Products the linear model needs: evidence counts differently across employers."""
+    """The derived columns the model reads: `title_gate`, how far the titles agree (the
+    token-set similarity, or the IDF-weighted share of covered words where higher: 'helfer
+    lager' and 'lagerhelfer' agree fully); products that let evidence count differently
+    across employers; and each supporting agreement times `title_gate`
+    (matching.classifier.SUPPORT), so it counts only as far as the titles agree."""
+    from matching.classifier import SUPPORT
+
     out = features
     cross = 1.0 - out["employer"]
-    out["title_x_employer"] = out["title"] * out["employer"]
+    out["title_gate"] = title_gate(out)
     if "description" in out:
         out["description_x_cross"] = out["description"] * cross
-        out["description_x_title"] = out["description"] * out["title"]
     out["start_x_cross"] = out["start_same"] * cross
     out["conflict_x_cross"] = out["working_time_conflict"] * cross
+    for name in SUPPORT:
+        if name in out:
+            out[f"{name}_x_title"] = out[name] * out["title_gate"]
     return out
 
 
@@ -339,6 +369,7 @@ HARD_RULES = (
     "different_town",
     "different_hours",
     "different_kind",
+    "different_title",
     "different_employer",
     "agencies_without_shared_client",
 )
@@ -363,6 +394,28 @@ def _different_employers(features: pd.DataFrame) -> np.ndarray:
         # 'Muster Logistik Niederlassung Leipzig' (token set 1) are one employer
         unlike |= (features["employer_idf"] < SAME_EMPLOYER_IDF) & (features["employer"] < 1.0)
     return (unlike & (features["employer_missing"] == 0)).to_numpy()
+
+
+# Titles that agree less than this (title_gate) are different jobs, whatever else agrees.
+TITLE_FLOOR = 0.5
+
+
+def title_gate(features: pd.DataFrame) -> np.ndarray:
+    """How far two titles agree: the token-set similarity, or the IDF-weighted share of
+    words the other title covers where higher ('helfer lager' and 'lagerhelfer': 1)."""
+    gate = np.maximum(features["title"].to_numpy(), 1.0 - features["title_unshared"].to_numpy())
+    return gate.astype(np.float32)
+
+
+def title_rule(features: pd.DataFrame) -> np.ndarray:
+    """'different_title' where the titles name different jobs: a distinctive word on each
+    side that the other lacks ('Krankenpfleger Dermatologie' and '... Notaufnahme', see
+    matching.titles), or titles agreeing less than TITLE_FLOOR ('Mitarbeiter' and
+    'Reinigungskraft'). Same employer, same place and missing fields never outweigh that."""
+    fired = np.full(len(features), None, dtype=object)
+    differ = features["title_words_differ"].to_numpy() == 1
+    fired[differ | (title_gate(features) < TITLE_FLOOR)] = "different_title"
+    return fired
 
 
 def employer_rule(features: pd.DataFrame) -> np.ndarray:

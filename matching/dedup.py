@@ -18,7 +18,7 @@ import pandas as pd
 from matching import blocking, comparisons
 from matching.classifier import Model
 from matching.clustering import cluster
-from matching.codes import CodedFrame, codes
+from matching.codes import CodedFrame, codes, derived
 from matching.normalise import (
     city_key,
     client_keys,
@@ -33,6 +33,7 @@ from matching.normalise import (
 )
 from matching.occupations import occupation_group
 from matching.stable_ids import assign_ids
+from matching.titles import conflicts_within, title_words
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ def pair_features(frame: pd.DataFrame, pairs: pd.DataFrame) -> PairEvidence:
     passed = (features["title"].to_numpy() >= comparisons.TITLE_PREFILTER) | (
         features["title_partial"].to_numpy() >= comparisons.TITLE_PREFILTER + 0.25
     )
+    rule = np.where(pd.isna(rule), comparisons.title_rule(features), rule)
     rule = np.where(pd.isna(rule), comparisons.employer_rule(features), rule)
     costly_rows = passed & pd.isna(rule)
     costly = comparisons.compare(
@@ -289,23 +291,43 @@ class DedupResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+# Rounds of re-clustering with the title clashes found inside clusters (each round adds the
+# clashes of the last; in practice one round settles it).
+TITLE_ROUNDS = 5
+
+
 def cluster_pairs(
     frame: pd.DataFrame | CodedFrame,
     pairs: pd.DataFrame,
     threshold: float,
     groups: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Cluster labels per posting from scored pairs, with the chaining guards."""
-    return cluster(
-        len(frame),
-        pairs["left"].to_numpy(),
-        pairs["right"].to_numpy(),
-        pairs["probability"].to_numpy(),
-        threshold=threshold,
-        apart=pairs["rule"].notna().to_numpy(),
-        exclusive=exclusive_codes(frame),
-        groups=groups,
-    )
+    """Cluster labels per posting from scored pairs, with the chaining guards.
+
+    Besides the guards of matching.clustering, every two postings of a vacancy must be
+    compatible on title, compared or not: a vacancy holding two titles that name different
+    jobs (matching.titles) is clustered again with that pair kept apart.
+    """
+    left = pairs["left"].to_numpy(dtype=np.int64)
+    right = pairs["right"].to_numpy(dtype=np.int64)
+    probability = pairs["probability"].to_numpy(dtype=np.float64)
+    apart = pairs["rule"].notna().to_numpy()
+    exclusive = exclusive_codes(frame)
+    found, keys = codes(frame, "title_key")
+    words = derived(frame, ("title_words", "title_key"), lambda: title_words(keys))
+    for _ in range(TITLE_ROUNDS):
+        labels = cluster(
+            len(frame), left, right, probability,
+            threshold=threshold, apart=apart, exclusive=exclusive, groups=groups,
+        )  # fmt: skip
+        clash = conflicts_within(words, found, labels)
+        if len(clash) == 0:
+            break
+        left = np.concatenate([left, clash[:, 0]])
+        right = np.concatenate([right, clash[:, 1]])
+        probability = np.concatenate([probability, np.zeros(len(clash))])
+        apart = np.concatenate([apart, np.ones(len(clash), dtype=bool)])
+    return labels
 
 
 def deduplicate(

@@ -93,10 +93,23 @@ _PATTERNS = [(group, re.compile(pattern)) for group, pattern in _GROUPS]
 
 def occupation_group(title_key: object) -> str | None:
     """The occupation group of a normalised title ('gabelstaplerfahrer' -> 'staplerfahrer')."""
+    found = occupation_span(title_key)
+    return found[0] if found else None
+
+
+def occupation_span(title_key: object) -> tuple[str, list[tuple[int, int]]] | None:
+    """(group, [(start, end) of each text the group's pattern matches in the title without
+    spaces]), or None.
+
+    The spans tell which words name the occupation ('krankenpfleger' in 'gesundheits
+    krankenpfleger dermatologie'; 'maschinen' and 'anlagenfuehrer' in 'maschinen
+    anlagenfuehrer'), so the others can be compared (matching.titles).
+    """
     if not isinstance(title_key, str) or not title_key:
         return None
     compact = title_key.replace(" ", "")
     for group, pattern in _PATTERNS:
-        if pattern.search(compact):
-            return group
+        spans = [match.span() for match in pattern.finditer(compact)]
+        if spans:
+            return group, spans
     return None

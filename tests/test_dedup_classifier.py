@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from matching.classifier import Model, best_threshold, calibration_table, default_model, fit_model
+from matching.classifier import Model, best_threshold, calibration_table, fit_model
 
 
 def test_fit_recovers_the_parameters_the_data_was_drawn_from():
@@ -31,7 +32,7 @@ def test_threshold_maximises_f1():
 
 
 def test_model_round_trips_through_json_without_pickle():
-    model = Model(["a", "b"], [1.5, -2.0], 0.25, 0.5, {"pairs": 3})
+    model = Model(["a", "b"], [1.5, -2.0], 0.25, 0.5, {"pairs": 3}, [1, -1])
     again = Model.from_dict(json.loads(json.dumps(model.to_dict())))
     assert again == model
     frame = pd.DataFrame({"a": [1.0], "b": [0.0]})
@@ -39,12 +40,36 @@ def test_model_round_trips_through_json_without_pickle():
     assert again.contributions(frame.iloc[0])[0] == ("a", 1.0, 1.5)
 
 
-def test_bundled_model_is_trained_and_documented():
-    model = default_model()
-    assert len(model.features) == len(model.coefficients) > 10
-    assert 0.05 <= model.threshold <= 0.95
-    assert model.info["eval_pair_f1"] >= 0.95
+def test_sign_constraints_hold_against_the_data():
+    """A supporting agreement that the data would weigh negatively is held at zero, and
+    evidence against cannot turn into evidence for."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    features = pd.DataFrame(
+        {"title": rng.random(n), "postcode_x_title": rng.random(n), "posted_gap": rng.random(n)}
+    )
+    logit = 5 * features["title"] - 2 * features["postcode_x_title"] + 2 * features["posted_gap"]
+    labels = (rng.random(n) < 1 / (1 + np.exp(-(logit - 2.5)))).astype(int)
+    model = fit_model(features, labels, names=list(features.columns))
     weights = dict(zip(model.features, model.coefficients, strict=True))
-    # the domain's direction of evidence, learnt from the labelled pairs
-    assert weights["occupation_differ"] < 0 and weights["working_time_conflict"] < 0
-    assert weights["occupation_same"] > 0
+    assert weights["title"] > 3
+    assert weights["postcode_x_title"] == 0.0 and weights["posted_gap"] == 0.0
+    assert model.directions == [1, 1, -1]
+
+
+UNSEEN = Path(__file__).parent / "data" / "dedup" / "unseen"
+
+
+def test_bundled_model_on_a_set_it_never_saw(resque, tmp_path):
+    """The whole dedup, through the commands users run, on tests/data/dedup/unseen: a
+    generator seed used neither for fitting nor for calibrating the model."""
+    db = tmp_path / "unseen.duckdb"
+    for path in sorted(UNSEEN.glob("*.csv")):
+        if path.name != "labels.csv":
+            assert resque("--db", db, "import", "vacancies", path, "--source", path.stem).code == 0
+    assert resque("--db", db, "dedup", "--full").code == 0
+    result = resque("--db", db, "eval", "dedup", UNSEEN / "labels.csv")
+    assert result.code == 0, result.err
+    metrics = dict(line.rsplit(None, 1) for line in result.out.splitlines() if "  " in line)
+    assert float(metrics["pairwise precision"]) >= 0.97
+    assert float(metrics["pairwise F1"]) >= 0.95

@@ -40,6 +40,8 @@ PAIR_COLUMNS = [
     "title",
     "title_chars",
     "title_partial",
+    "title_unshared",
+    "title_extra",
     "employer",
     "employer_missing",
     "employer_idf",
@@ -574,7 +576,7 @@ def _explain_pair(row: pd.Series, model: Model) -> str:
     verdict = row["decision"] + (f" by rule {row['rule']}" if isinstance(row["rule"], str) else "")
     scores = ", ".join(
         f"{name} {row[name]:.2f}"
-        for name in ("title", "employer", "description", "street", "employer_idf")
+        for name in ("title", "employer", "description", "street", "employer_idf", "title_unshared")
         if not row.get(f"{name}_missing", 0) and pd.notna(row.get(name))
     )
     flags = [
