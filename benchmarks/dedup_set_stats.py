@@ -67,8 +67,7 @@ def stats(rows: list[tuple[str, str, str]], top: int = 8) -> list[str]:
         f"employer+postcode groups {len(groups)}; >= 20 postings: "
         f"{sum(len(v) >= 20 for v in groups.values())}, >= 50: "
         f"{sum(len(v) >= 50 for v in groups.values())}",
-        "largest (postings/openings): "
-        + ", ".join(f"{len(v)}/{len(set(v))}" for _, v in largest),
+        "largest (postings/openings): " + ", ".join(f"{len(v)}/{len(set(v))}" for _, v in largest),
         f"pairs within one employer+postcode: {pairs}, different openings: "
         f"{different / max(1, pairs):.3f}",
     ]

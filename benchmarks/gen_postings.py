@@ -6,9 +6,12 @@ data of benchmarks/bench_dedup.py. Deterministic for a seed.
     python benchmarks/gen_postings.py --openings 1500 --seed 11 --out DIR [--occupations odd]
 
 Writes DIR/<source>.csv (one file per source, ';'-separated, in the shape the importer reads)
-and DIR/labels.csv (source, source_ref, cluster). What varies between the postings of one
-opening, and which look-alikes are planted as different openings, is described in
-tests/data/dedup/README.md.
+and DIR/labels.csv (source, source_ref, cluster). About 30% of openings belong to large
+employers at one address (hospitals, universities, industrial sites, administrations,
+engineering and agency branches; Pareto sizes) whose jobs often differ only by a department
+or ward; occupation names come partly from the KldB 2010 vocabulary in benchmarks/vocabulary/.
+What varies between the postings of one opening, and which look-alikes are planted as
+different openings, is described in tests/data/dedup/README.md.
 """
 
 from __future__ import annotations
@@ -1253,6 +1256,9 @@ def generate(
     n_openings: int, seed: int, occupations: list[str] | None = None
 ) -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str, int]]]:
     """Postings per source and the truth (source, source_ref, opening id) for n real openings.
+
+    First about 30% of the openings go to large sites (add_sites: Pareto sizes, one address,
+    jobs told apart by department words); the rest are drawn as below.
 
     About 40% of openings are listed by temp agencies (a few hundred ads each, some openings
     listed by two or three agencies); chains have 8-40 branches. Planted look-alikes (each a
