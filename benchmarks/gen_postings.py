@@ -6,9 +6,12 @@ data of benchmarks/bench_dedup.py. Deterministic for a seed.
     python benchmarks/gen_postings.py --openings 1500 --seed 11 --out DIR [--occupations odd]
 
 Writes DIR/<source>.csv (one file per source, ';'-separated, in the shape the importer reads)
-and DIR/labels.csv (source, source_ref, cluster). What varies between the postings of one
-opening, and which look-alikes are planted as different openings, is described in
-tests/data/dedup/README.md.
+and DIR/labels.csv (source, source_ref, cluster). About 30% of openings belong to large
+employers at one address (hospitals, universities, industrial sites, administrations,
+engineering and agency branches; Pareto sizes) whose jobs often differ only by a department
+or ward; occupation names come partly from the KldB 2010 vocabulary in benchmarks/vocabulary/.
+What varies between the postings of one opening, and which look-alikes are planted as
+different openings, is described in tests/data/dedup/README.md.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -654,6 +658,69 @@ SECTOR_OCCS: dict[str, list[str]] = {}
 for _name, (_sector, *_rest) in OCCUPATIONS.items():
     SECTOR_OCCS.setdefault(_sector, []).append(_name)
 
+VOCABULARY = Path(__file__).resolve().parent / "vocabulary"
+
+
+def _gender_forms(name: str) -> list[str]:
+    """Ways ads write one BA occupation name: 'Kommissionierer/in' -> 'Kommissionierer', ..."""
+    forms = [name]
+    if "/in" in name:
+        stem = name.replace("/in", "")
+        forms += [stem, name.replace("/in", "*in"), name.replace("/in", "/-in")]
+    if " - " in name:
+        forms += [f.replace(" - ", " ") for f in forms]
+    return list(dict.fromkeys(forms))
+
+
+def load_kldb(path: Path = VOCABULARY / "kldb_berufe.csv") -> dict[str, tuple]:
+    """Occupations of the real vocabulary (see build_vocabulary.py), keyed 'kldb_<code>_<i>'.
+
+    The first two BA names of each occupation type become occupations of their own (two
+    names of one type are usually different jobs: Kommissionierer/in, Handelsfachpacker/in).
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    occupations = {}
+    for row in rows:
+        tasks = [t for t in row["tasks"].split("|") if t] or [row["kurztitel"]]
+        for i, name in enumerate(row["names"].split("|")[:2]):
+            wage = 13.9 + int(row["kldb"][4]) * 2.5  # the 5th digit is the skill level 1-4
+            occupations[f"kldb_{row['kldb']}_{i}"] = ("", _gender_forms(name), tasks, [], wage)
+    return occupations
+
+
+def load_sites(path: Path = VOCABULARY / "sites.json") -> dict[str, dict]:
+    """Kinds of large employers at one address, their jobs and department words."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {kind: spec for kind, spec in data.items() if not kind.startswith("_")}
+
+
+KLDB = load_kldb()
+SITES = load_sites()
+# Sizes of large sites (openings at one address): a Pareto tail, alpha and bounds in README.
+SITE_ALPHA, SITE_MIN, SITE_MAX = 0.9, 6, 200
+# Share of openings that belong to large sites; the rest are small employers and agencies.
+SITE_SHARE = 0.3
+# Share of ordinary openings whose occupation comes from the KldB vocabulary (long tail).
+KLDB_SHARE = 0.35
+DEPARTMENT_JOINS = [" ", " ", " - ", " – ", " | ", ", "]
+
+
+SITE_TASKS = [
+    "Mitarbeit in einem engagierten Team",
+    "Dokumentation der Arbeitsabläufe",
+    "enge Zusammenarbeit mit den anderen Bereichen",
+]
+
+
+def occupation_spec(name: str) -> tuple:
+    """(sector, forms, tasks, requirements, wage) of a hand-written, KldB or site occupation."""
+    if name.startswith("site_"):  # 'site_<kind>_<job index>'
+        kind, job = name[len("site_") :].rsplit("_", 1)
+        return ("", SITES[kind]["jobs"][int(job)]["forms"], SITE_TASKS, [], 17.0)
+    return OCCUPATIONS[name] if name in OCCUPATIONS else KLDB[name]
+
+
 CLIENTS = [
     "ein Logistikdienstleister",
     "ein Automobilzulieferer",
@@ -773,6 +840,9 @@ LEGAL_VARIANTS = {
     "gGmbH": ["gGmbH", "gemeinnützige GmbH"],
     "UG (haftungsbeschränkt)": ["UG (haftungsbeschränkt)", "UG"],
     "KG": ["KG"],
+    "AöR": ["AöR", "A.ö.R.", "Anstalt des öffentlichen Rechts"],
+    "SE": ["SE"],
+    "": [""],
 }
 AGENCY_PATTERNS = [
     "{stem} Personalservice {legal}",
@@ -852,6 +922,7 @@ class Employer:
     is_agency: bool
     branches: list[tuple[str, str, str]]  # (town, postcode, district)
     street: dict[str, str] = field(default_factory=dict)
+    kind: str = ""  # a large site's kind (hospital, university, ...), else ""
 
 
 @dataclass
@@ -873,6 +944,8 @@ class Opening:
     wage: float
     posted: dt.date
     agencies: list[Employer] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # wordings of a site job (else occupation's)
+    department: str = ""  # the ward or department that tells a site's jobs apart
 
 
 class Generator:
@@ -881,6 +954,8 @@ class Generator:
     def __init__(self, seed: int, occupations: list[str]):
         self.rng = random.Random(seed)
         self.occupations = occupations
+        self.hand = [o for o in occupations if o in OCCUPATIONS]
+        self.kldb = [o for o in occupations if o in KLDB]
         self.postcodes = {
             town: [f"{first + i * 2:05d}" for i in range(count)]
             for town, first, count, _, _ in TOWNS
@@ -922,7 +997,7 @@ class Generator:
             sector = "Personal"
             branches = [self._place() for _ in range(self.rng.randint(1, 6))]
         else:
-            sector = self.rng.choice(sorted({OCCUPATIONS[o][0] for o in self.occupations}))
+            sector = self.rng.choice(sorted({OCCUPATIONS[o][0] for o in self.hand}))
             name, legal = self._unique_name(
                 self.rng.choice(["{stem} {word} {legal}", "{word} {stem} {legal}"]), sector
             )
@@ -938,10 +1013,12 @@ class Generator:
 
     # openings ------------------------------------------------------------------------------
     def _occupation_for(self, employer: Employer) -> str:
+        if self.kldb and self.rng.random() < KLDB_SHARE:
+            return self.rng.choice(self.kldb)
         if employer.is_agency:
-            return self.rng.choice(self.occupations)
+            return self.rng.choice(self.hand)
         own = [o for o in SECTOR_OCCS.get(employer.sector, []) if o in self.occupations]
-        return self.rng.choice(own or self.occupations)
+        return self.rng.choice(own or self.hand)
 
     def opening(
         self,
@@ -966,7 +1043,7 @@ class Generator:
             return None
         self.used.add((employer.name, occupation, town))
         employer.street.setdefault(postcode, "Hauptstraße 1")
-        _, forms, tasks, reqs, wage = OCCUPATIONS[occupation]
+        _, forms, tasks, reqs, wage = occupation_spec(occupation)
         time = rng.choice(["VZ", "VZ", "VZ", "TZ", "VZTZ", "SCH"])
         values = dict(
             opening_id=opening_id,
@@ -989,12 +1066,46 @@ class Generator:
         values.update(overrides)
         return Opening(**values)
 
+    # large sites ---------------------------------------------------------------------------
+    def site(self, kind: str) -> tuple[Employer, list[tuple[int, str]]]:
+        """A large employer at one address and the (job, department) pairs it can post."""
+        spec = SITES[kind]
+        name, _ = self._unique_name(self.rng.choice(spec["names"]), "Logistik")
+        town, postcode, district = self._place()
+        employer = Employer(
+            name, self.rng.choice(spec["legal"]), kind, False, [(town, postcode, district)]
+        )
+        employer.kind = kind
+        employer.street[postcode] = f"{self.rng.choice(STREET_NAMES)} {self.rng.randint(1, 120)}"
+        jobs = [(i, d) for i, job in enumerate(spec["jobs"]) for d in job["departments"] or [""]]
+        self.rng.shuffle(jobs)
+        return employer, jobs
+
+    def site_opening(self, opening_id: int, site: Employer, job: int, department: str) -> Opening:
+        """One distinct job of a large site: its department is its only mark in many cases."""
+        forms = SITES[site.kind]["jobs"][job]["forms"]
+        op = self.opening(opening_id, site, f"site_{site.kind}_{job}", site.branches[0])
+        op.forms, op.form, op.department = forms, self.rng.choice(forms), department
+        if department:
+            op.tasks = [f"Einsatz im Bereich {department}", *op.tasks[:1]]
+        return op
+
+    def site_size(self) -> int:
+        """Openings of one large site: Pareto(SITE_ALPHA) from SITE_MIN, capped at SITE_MAX."""
+        return min(SITE_MAX, int(SITE_MIN * self.rng.paretovariate(SITE_ALPHA)))
+
     # postings ------------------------------------------------------------------------------
     def title(self, op: Opening, source: str) -> str:
         rng = self.rng
-        forms = OCCUPATIONS[op.occupation][1]
+        forms = op.forms or occupation_spec(op.occupation)[1]
         form = op.form if rng.random() < 0.7 else rng.choice(forms)
         marker = rng.choice(MARKERS) if rng.random() < 0.75 else ""
+        if op.department:  # a site job: the department is always named, the marker moves
+            join = rng.choice(DEPARTMENT_JOINS)
+            if marker and rng.random() < 0.5:
+                form, marker = f"{form} {marker}{join}{op.department}", ""
+            else:
+                form = f"{form}{join}{op.department}"
         tail = ""
         if rng.random() < 0.3:
             tails = [
@@ -1146,13 +1257,16 @@ def generate(
 ) -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str, int]]]:
     """Postings per source and the truth (source, source_ref, opening id) for n real openings.
 
+    First about 30% of the openings go to large sites (add_sites: Pareto sizes, one address,
+    jobs told apart by department words); the rest are drawn as below.
+
     About 40% of openings are listed by temp agencies (a few hundred ads each, some openings
     listed by two or three agencies); chains have 8-40 branches. Planted look-alikes (each a
     different opening): the same employer and title in another town or district, the same
     title at another employer in the same place, a related job at the same employer, another
     client of the same agency, and the same job with different weekly hours.
     """
-    gen = Generator(seed, occupations or sorted(OCCUPATIONS))
+    gen = Generator(seed, occupations or occupation_subset("all"))
     rng = gen.rng
     n_agencies = max(2, n_openings // 250)
     n_direct = max(4, n_openings // 4)
@@ -1164,6 +1278,8 @@ def generate(
         if op is not None:
             openings.append(op)
         return op
+
+    add_sites(gen, int(n_openings * SITE_SHARE), agencies, add, openings)
 
     def other_terms(op: Opening) -> dict:
         """A look-alike that differs where a reader could see it: working time and start."""
@@ -1243,12 +1359,29 @@ def generate(
     for op in openings[:n_openings]:
         listers = [op.employer] + op.agencies
         n = 1 + min(int(rng.expovariate(0.55)), 7)
+        if op.employer.kind:  # large sites: the reposting rate of their kind (README)
+            spec = SITES[op.employer.kind]
+            n = 1 + min(int(rng.expovariate(spec["reposts"])), spec.get("max_reposts", 7))
         for repost in range(n):
             source = rng.choice(SOURCES)
             row = gen.posting(op, source, listers[repost % len(listers)], repost)
             postings[source].append(row)
             truth.append((source, row["Referenznummer"], op.opening_id))
     return postings, truth
+
+
+def add_sites(gen: Generator, target: int, agencies: list[Employer], add, openings: list) -> None:
+    """Large employers at one address until they hold `target` openings (Pareto sizes)."""
+    rng = gen.rng
+    kinds = sorted(SITES)
+    weights = [SITES[k]["weight"] for k in kinds]
+    while len(openings) < target:
+        site, jobs = gen.site(rng.choices(kinds, weights)[0])
+        size = min(gen.site_size(), SITES[site.kind].get("max_jobs", len(jobs)))
+        for job, department in jobs[: min(size, target - len(openings))]:
+            op = add(gen.site_opening(len(openings), site, job, department))
+            if site.kind != "agency_branch" and rng.random() < 0.05:  # an agency lists it too
+                op.agencies = [rng.choice(agencies)]
 
 
 def write(
@@ -1271,12 +1404,12 @@ def write(
 
 def occupation_subset(which: str) -> list[str]:
     """'all', 'even' or 'odd' occupations (alphabetical), to test on titles never trained on."""
-    names = sorted(OCCUPATIONS)
+    hand, kldb = sorted(OCCUPATIONS), sorted(KLDB)
     if which == "even":
-        return names[::2]
+        return hand[::2] + kldb[::2]
     if which == "odd":
-        return names[1::2]
-    return names
+        return hand[1::2] + kldb[1::2]
+    return hand + kldb
 
 
 def main() -> None:
