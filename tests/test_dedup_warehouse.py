@@ -18,7 +18,6 @@ import samples_labels  # noqa: E402  (the answer key of samples/README.md as lab
 from warehouse.db import open_warehouse
 from warehouse.dedup import run_dedup
 
-DATA = Path(__file__).resolve().parent / "data" / "dedup"
 HEADER = [
     "Referenznummer",
     "Stellentitel",
