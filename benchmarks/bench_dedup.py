@@ -170,8 +170,11 @@ def calibrate(tmp: Path, folder: Path, cache: dict) -> dict[str, str]:
         db = str(tmp / f"calibration_{len(cache)}.duckdb")
         load_set(db, folder)
         cache[folder] = {}
+        model = str(tmp / f"splink_model_{len(cache)}.json")
+        cache[folder]["model"] = model
         for peer in PEER_NAMES:
-            _, _, fields = peer_line(peer, db, folder / "labels.csv", "--calibrate")
+            extra = ["--calibrate", "--model", model]
+            _, _, fields = peer_line(peer, db, folder / "labels.csv", *extra)
             cache[folder][peer] = fields["threshold"]
             print(
                 f"  calibrated {peer} on {folder}: threshold {fields['threshold']}"
@@ -208,7 +211,8 @@ def compare_set(tmp: Path, index: int, folder: Path, cache: dict, verbose: bool)
     print_row("resque dedup --full", seconds, peak, resque_fields(db, labels))
     for peer in PEER_NAMES:
         threshold = thresholds[peer]
-        extra = ["--threshold", threshold] + (["--verbose"] if verbose else [])
+        extra = ["--threshold", threshold, "--model", thresholds["model"]]
+        extra += ["--verbose"] if verbose else []
         seconds, peak, fields = peer_line(peer, db, labels, *extra)
         unit = "weight" if peer == "splink" else "ratio"
         print_row(f"{peer} ({unit} >= {threshold})", seconds, peak, fields)
@@ -246,9 +250,10 @@ def speed_run(args: argparse.Namespace) -> None:
         )
         print(f"  vacancies vs truth       {scores(db, folder / 'base' / 'labels.csv')}")
         if args.vs_splink:
-            threshold = calibrate(Path(tmp), CALIBRATION[0], {})["splink"]
+            calibrated = calibrate(Path(tmp), CALIBRATION[0], {})
             labels = folder / "base" / "labels.csv"
-            seconds, peak, fields = peer_line("splink", db, labels, "--threshold", threshold)
+            extra = ["--threshold", calibrated["splink"], "--model", calibrated["model"]]
+            seconds, peak, fields = peer_line("splink", db, labels, *extra)
             print(
                 f"splink 5 (duckdb)        {seconds:6.1f} s  peak {peak:6.0f} MB"
                 f" | train+predict+cluster {fields['seconds']} s (wall includes reading postings)"

@@ -1,7 +1,8 @@
 """The peers resque's dedup is measured against (issue 12), on a warehouse resque has loaded.
 
-    python benchmarks/dedup_peers.py {splink,rapidfuzz} DB LABELS --calibrate
-    python benchmarks/dedup_peers.py {splink,rapidfuzz} DB LABELS --threshold T [--verbose]
+    python benchmarks/dedup_peers.py {splink,rapidfuzz} DB LABELS --calibrate [--model M]
+    python benchmarks/dedup_peers.py {splink,rapidfuzz} DB LABELS --threshold T [--model M]
+        [--verbose]
 
 Both read the same normalised columns resque derives (postings.title_normalised,
 employer_normalised, postcode, city_normalised) from a warehouse after `resque dedup`.
@@ -13,7 +14,10 @@ employer_normalised, postcode, city_normalised) from a warehouse after `resque d
   by connected components at a match-probability threshold.
 
 The threshold is chosen by resque's rule: the one with the best pairwise F1 on a labelled
-calibration set that is not the set scored (`--calibrate` on that set prints it). Each run
+calibration set that is not the set scored (`--calibrate` on that set prints it). As
+resque's model, Splink's is trained once (on the calibration set, without its labels;
+`--calibrate` saves it to --model) and applied to the set scored (its term frequencies are
+those of the set scored), so that a match weight means the same on both. Each run
 is one child process of bench_dedup.py, so that its time and peak memory are its own; it
 prints one line `PEER key=value ...` that bench_dedup.py reads.
 """
@@ -107,10 +111,10 @@ def _text_comparison(column: str):
     )
 
 
-def splink_model(frame: pd.DataFrame):
-    """A Splink 5 linker trained on `frame` without labels, as its documentation advises."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+def splink_model(frame: pd.DataFrame, model: str | None = None):
+    """A Splink 5 linker over `frame`: the trained model saved at `model`, else one trained
+    on `frame` without labels, as Splink's documentation advises."""
+    from splink import DuckDBAPI, Linker
 
     con = duckdb.connect()
     con.create_function(
@@ -118,7 +122,19 @@ def splink_model(frame: pd.DataFrame):
     )
     data = frame[["unique_id", "title", "employer", "postcode", "town"]].copy()
     data["title_words"] = data["title"].fillna("").str.split()
-    settings = SettingsCreator(
+    if model is not None:
+        return Linker(DuckDBAPI(con).register(data), model, log_level="ERROR")
+    linker = Linker(DuckDBAPI(con).register(data), splink_settings(), log_level="ERROR")
+    train_splink(linker)
+    return linker
+
+
+def splink_settings():
+    """Comparisons and prediction blocking rules of the Splink peer."""
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
         link_type="dedupe_only",
         blocking_rules_to_generate_predictions=[
             block_on("employer", "postcode"),
@@ -132,7 +148,12 @@ def splink_model(frame: pd.DataFrame):
         ],
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(DuckDBAPI(con).register(data), settings, log_level="ERROR")
+
+
+def train_splink(linker) -> None:
+    """Prior from near-certain pairs, u by random sampling, m by EM over two blocking rules."""
+    from splink import block_on
+
     # the prior from pairs that are nearly certain matches; recall: many reposts reword
     linker.training.estimate_probability_two_random_records_match(
         [block_on("employer", "postcode", "title")], recall=0.6
@@ -141,7 +162,6 @@ def splink_model(frame: pd.DataFrame):
     # EM on two rules; each trains the comparisons the other holds fixed
     for rule in (block_on("postcode"), block_on("employer")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e7)
-    return linker
 
 
 def splink_pairs(linker) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,10 +210,11 @@ def run_rapidfuzz(frame: pd.DataFrame, threshold: float | None) -> str:
     return f"RAPIDFUZZ seconds={seconds:.1f} pairs={len(left)} {scored(frame, labels)}"
 
 
-def run_splink(frame: pd.DataFrame, threshold: float | None, verbose: bool) -> str:
-    """Calibrate (threshold None, a match weight) or score Splink: one result line."""
+def run_splink(frame: pd.DataFrame, threshold: float | None, model: str, verbose: bool) -> str:
+    """Calibrate (threshold None: train, save the model, choose a match weight) or score
+    Splink with that model and weight: one result line."""
     started = time.perf_counter()
-    linker = splink_model(frame)
+    linker = splink_model(frame, model if threshold is not None else None)
     predictions, pairs = splink_pairs(linker)
     row = pd.Series(np.arange(len(frame)), index=frame["unique_id"])
     left = row[pairs["unique_id_l"]].to_numpy()
@@ -202,6 +223,7 @@ def run_splink(frame: pd.DataFrame, threshold: float | None, verbose: bool) -> s
     if verbose:
         print_m_u(linker)
     if threshold is None:
+        linker.misc.save_model_to_json(model, overwrite=True)
         best, f1 = best_threshold(frame, left, right, weight, SPLINK_WEIGHTS)
         return f"SPLINK threshold={best} calibration_f1={f1:.4f}"
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -241,13 +263,14 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--calibrate", action="store_true", help="print the best-F1 threshold")
     group.add_argument("--threshold", type=float, help="score the set at this threshold")
+    parser.add_argument("--model", help="Splink: the trained model (written by --calibrate)")
     parser.add_argument("--verbose", action="store_true", help="print Splink's m and u")
     args = parser.parse_args()
     frame = read_postings(args.db, args.labels)
     if args.peer == "rapidfuzz":
         print(run_rapidfuzz(frame, args.threshold))
     else:
-        print(run_splink(frame, args.threshold, args.verbose))
+        print(run_splink(frame, args.threshold, args.model, args.verbose))
 
 
 if __name__ == "__main__":
