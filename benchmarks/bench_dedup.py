@@ -216,6 +216,10 @@ def compare_set(tmp: Path, index: int, folder: Path, cache: dict, verbose: bool)
         seconds, peak, fields = peer_line(peer, db, labels, *extra)
         unit = "weight" if peer == "splink" else "ratio"
         print_row(f"{peer} ({unit} >= {threshold})", seconds, peak, fields)
+        print(
+            f"    (best {unit} on this set itself, from its labels: {fields['oracle_threshold']},"
+            f" pairwise F1 {fields['oracle_f1']})"
+        )
 
 
 def default_sets(args: argparse.Namespace) -> list[Path]:

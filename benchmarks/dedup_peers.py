@@ -183,6 +183,13 @@ def best_threshold(frame: pd.DataFrame, left, right, score, candidates) -> tuple
     return threshold, f1
 
 
+def oracle(frame: pd.DataFrame, left, right, score, candidates) -> str:
+    """The threshold the scored set itself would choose (uses its labels: not a result, but
+    what calibrating on another set cost)."""
+    best, f1 = best_threshold(frame, left, right, score, candidates)
+    return f"oracle_threshold={best} oracle_f1={f1:.4f}"
+
+
 def scored(frame: pd.DataFrame, predicted: np.ndarray) -> str:
     """The key=value fields of the result line: pairwise, B-cubed, large employers, chains."""
     truth = frame["cluster"].to_numpy()
@@ -207,7 +214,8 @@ def run_rapidfuzz(frame: pd.DataFrame, threshold: float | None) -> str:
     keep = score >= threshold
     labels = components(len(frame), left[keep], right[keep])
     seconds = time.perf_counter() - started
-    return f"RAPIDFUZZ seconds={seconds:.1f} pairs={len(left)} {scored(frame, labels)}"
+    line = f"RAPIDFUZZ seconds={seconds:.1f} pairs={len(left)} {scored(frame, labels)}"
+    return f"{line} {oracle(frame, left, right, score, RAPIDFUZZ_THRESHOLDS)}"
 
 
 def run_splink(frame: pd.DataFrame, threshold: float | None, model: str, verbose: bool) -> str:
@@ -233,10 +241,7 @@ def run_splink(frame: pd.DataFrame, threshold: float | None, model: str, verbose
     labels = frame[["unique_id"]].merge(result, on="unique_id", how="left")["cluster_id"]
     seconds = time.perf_counter() - started
     line = f"SPLINK seconds={seconds:.1f} pairs={len(pairs)} {scored(frame, labels.to_numpy())}"
-    if verbose:  # the threshold this set itself would have chosen: what calibration cost
-        best, f1 = best_threshold(frame, left, right, weight, SPLINK_WEIGHTS)
-        print(f"splink: best weight on this set itself {best} (pairwise F1 {f1:.4f})")
-    return line
+    return f"{line} {oracle(frame, left, right, weight, SPLINK_WEIGHTS)}"
 
 
 def print_m_u(linker) -> None:
