@@ -377,12 +377,13 @@ def cmd_dedup_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_dedup(args: argparse.Namespace) -> int:
-    from matching.evaluation import format_metrics
+    from matching.evaluation import format_large_employer_metrics, format_metrics
     from warehouse.dedup import evaluate_labels
 
     with opened(_db(args), read_only=True) as con:
         metrics = evaluate_labels(con, args.labels)
     print(format_metrics(metrics))
+    print(format_large_employer_metrics(metrics["large_employers"]))
     if metrics["unmatched"]:
         missing, labels = metrics["unmatched"], metrics["labels"]
         print(f"({missing} of {labels} labelled postings not in the warehouse)")

@@ -1,7 +1,23 @@
-"""Dedup benchmark: generated postings with known truth through `resque dedup`, beside Splink.
+"""Dedup benchmark: resque beside its peers on every labelled set, and the 1M speed run.
 
-    python benchmarks/bench_dedup.py [--postings 1000000] [--incremental 10000] [--vs-splink]
+    python benchmarks/bench_dedup.py [--postings 10000] [--set FOLDER ...] [--real FOLDER]
+        [--verbose]
+    python benchmarks/bench_dedup.py --postings 1000000 --incremental 10000 [--vs-splink]
 
+Side by side (no --incremental): each labelled set (a folder with one ';'-CSV per source
+and labels.csv, as tests/data/dedup/eval) is imported with the real `resque import
+vacancies` into a scratch warehouse and deduplicated with `resque dedup --full`; then
+Splink 5 and the rapidfuzz baseline (benchmarks/dedup_peers.py, `pip install -e
+'.[bench]'`) run on the same normalised columns, each in a child process of its own. One
+block per set prints wall time, peak memory, pairwise precision / recall / F1, B-cubed F1,
+pairwise precision / recall within employers with >= 20 postings at one postcode, and the
+largest cluster (a chaining check). The sets: --set folders (repeatable), else the
+generator at the bench seed (`--postings`) and tests/data/dedup/unseen if present; plus the
+real-derived folder of --real or $RESQUE_REAL_DEDUP_SET. Each peer's threshold is the one
+with the best pairwise F1 on tests/data/dedup/eval (on tests/data/dedup/train when the eval
+set itself is scored), as resque's own. --verbose prints Splink's trained m and u.
+
+Speed run (--incremental M > 0), as before:
 1. Generates postings of about postings/2.3 real openings with gen_postings.py (a seed the
    model was never trained or tuned on), as one CSV per source, and holds back
    `--incremental` of them (random postings: reposts of known openings and new ones).
@@ -10,10 +26,8 @@
 3. Runs `resque dedup --full`, then imports the held-back postings and runs an incremental
    `resque dedup`; prints wall time and peak memory of each, and pairwise precision, recall
    and F1 (`resque eval dedup`) of the vacancies after each.
-4. With --vs-splink, runs Splink 5 (DuckDB backend, `pip install -e '.[bench]'`) on the same
-   postings, given the same normalised columns resque derives, in a child process of its
-   own: EM-trained Fellegi-Sunter model, the same kind of blocking, clustering at a 0.9
-   match probability; prints its time, memory and scores.
+4. With --vs-splink, runs Splink 5 configured as in the side-by-side run on the same
+   postings and prints its time, memory and scores.
 
 Targets (issue 4): --full on 1,000,000 postings <= 60 s and <= 4 GB, incremental +10,000
 <= 5 s, pairwise F1 >= 0.95. Each step prints wall time, CPU time (user + system of the
@@ -23,6 +37,7 @@ child: on a shared machine wall time also counts waiting for a core) and peak me
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -30,6 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 from _common import DATA, resque, run_measured
@@ -39,6 +55,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import gen_postings  # noqa: E402
 
 SEED = 4242  # not a seed of tests/data/dedup (101 train, 202 eval)
+PEERS = Path(__file__).resolve().parent / "dedup_peers.py"
+PEER_NAMES = ("splink", "rapidfuzz")
+DEDUP_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "dedup"
+# the peers' calibration set, and the one used when that set itself is scored
+CALIBRATION = (DEDUP_DATA / "eval", DEDUP_DATA / "train")
+UNSEEN = DEDUP_DATA / "unseen"
 
 
 _WRAPPER = (
@@ -91,7 +113,7 @@ def import_folder(db: str, folder: Path) -> None:
         if path.name != "labels.csv":
             command = resque("--db", db, "import", "vacancies", str(path), "--source", path.stem)
             run_measured(command)
-    print(f"imported {folder.name} in {time.perf_counter() - started:.0f} s")
+    print(f"imported {folder} in {time.perf_counter() - started:.0f} s")
 
 
 def scores(db: str, labels: Path) -> str:
@@ -104,74 +126,122 @@ def scores(db: str, labels: Path) -> str:
     )
 
 
-def splink_child(db: str, labels: str) -> None:
-    """Run in a child process: Splink 5 on the warehouse's postings; prints its scores."""
-    import duckdb
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+def peer_line(peer: str, db: str, labels: Path, *extra: str) -> tuple[float, float, dict]:
+    """One peer (dedup_peers.py) in a child process: wall seconds, peak MB, its result fields."""
+    command = [sys.executable, str(PEERS), peer, db, str(labels), *extra]
+    seconds, peak, _, out = run_timed(command)
+    for line in out.splitlines():
+        if line.startswith("splink:"):
+            print(f"    {line}")
+    result = next(x for x in out.splitlines() if x.startswith(peer.upper()))
+    return seconds, peak, dict(part.split("=") for part in result.split()[1:])
 
-    from matching.evaluation import cluster_metrics
 
+def load_set(db: str, folder: Path) -> tuple[float, float]:
+    """Import a labelled folder into a fresh warehouse and run `resque dedup --full`."""
+    import_folder(db, folder)
+    seconds, peak, _, _ = run_timed(resque("--db", db, "dedup", "--full"))
+    return seconds, peak
+
+
+def resque_fields(db: str, labels: Path) -> dict:
+    """resque's scores from `resque eval dedup`, and its largest vacancy, as peer fields."""
+    _, _, out = run_measured(resque("--db", db, "eval", "dedup", str(labels)))
+    metrics = dict(line.rsplit(None, 1) for line in out.splitlines() if "  " in line)
     con = duckdb.connect(db, read_only=True)
-    frame = con.sql(
-        "select posting_id as unique_id, source, source_ref, title_normalised as title,"
-        " employer_normalised as employer, postcode, city_normalised as town,"
-        " working_time, cast(start_date as varchar) as start_date, left(description, 400)"
-        " as description from postings"
-    ).df()
+    largest = con.execute(
+        "select max(n) from (select count(*) as n from postings group by vacancy_id)"
+    ).fetchone()[0]
     con.close()
-    started = time.perf_counter()
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("employer", "town"),
-            block_on("postcode", "title"),
-            block_on("employer", "title"),
-        ],
-        comparisons=[
-            cl.JaroWinklerAtThresholds("title", [0.95, 0.88, 0.8]),
-            cl.JaroWinklerAtThresholds("employer", [0.95, 0.88]),
-            cl.ExactMatch("postcode"),
-            cl.ExactMatch("town"),
-            cl.ExactMatch("working_time"),
-            cl.ExactMatch("start_date"),
-            cl.JaccardAtThresholds("description", [0.8, 0.5]),
-        ],
-        retain_intermediate_calculation_columns=False,
-    )
-    db_api = DuckDBAPI()
-    linker = Linker(db_api.register(frame), settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("employer", "town", "title")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    for rule in (block_on("employer", "town"), block_on("postcode", "title")):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
-    result = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
-    seconds = time.perf_counter() - started
-    truth = pd.read_csv(labels, dtype=str)
-    merged = frame[["unique_id", "source", "source_ref"]].merge(result, on="unique_id")
-    merged = merged.merge(truth, on=["source", "source_ref"])
-    metrics = cluster_metrics(merged["cluster_id"].to_numpy(), merged["cluster"].to_numpy())
+    names = {"P": "pairwise precision", "R": "pairwise recall", "F1": "pairwise F1"}
+    names |= {"B3": "B-cubed F1", "LP": "large employers pairwise precision"}
+    names |= {"LR": "large employers pairwise recall"}
+    return {key: metrics[name] for key, name in names.items()} | {"largest": largest}
+
+
+def calibration_for(folder: Path) -> Path:
+    """The labelled set the peers' thresholds come from: never the set scored."""
+    return CALIBRATION[1] if folder.resolve() == CALIBRATION[0].resolve() else CALIBRATION[0]
+
+
+def calibrate(tmp: Path, folder: Path, cache: dict) -> dict[str, str]:
+    """Each peer's best-F1 threshold on a calibration set (computed once per set)."""
+    if folder not in cache:
+        db = str(tmp / f"calibration_{len(cache)}.duckdb")
+        load_set(db, folder)
+        cache[folder] = {}
+        model = str(tmp / f"splink_model_{len(cache)}.json")
+        cache[folder]["model"] = model
+        for peer in PEER_NAMES:
+            extra = ["--calibrate", "--model", model]
+            _, _, fields = peer_line(peer, db, folder / "labels.csv", *extra)
+            cache[folder][peer] = fields["threshold"]
+            print(
+                f"  calibrated {peer} on {folder}: threshold {fields['threshold']}"
+                f" (pairwise F1 there {fields['calibration_f1']})"
+            )
+    return cache[folder]
+
+
+def print_row(name: str, seconds: float, peak: float, fields: dict) -> None:
+    """One line of a set's block."""
     print(
-        f"SPLINK seconds={seconds:.1f} P={metrics['pair_precision']:.4f} "
-        f"R={metrics['pair_recall']:.4f} F1={metrics['pair_f1']:.4f} "
-        f"B3={metrics['bcubed_f1']:.4f}"
+        f"  {name:26s} {seconds:7.1f} {peak:7.0f} | {float(fields['P']):.4f} "
+        f"{float(fields['R']):.4f} {float(fields['F1']):.4f} | {float(fields['B3']):.4f} |"
+        f" {float(fields['LP']):.4f} {float(fields['LR']):.4f} | {fields['largest']}"
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postings", type=int, default=1_000_000)
-    parser.add_argument("--incremental", type=int, default=10_000)
-    parser.add_argument("--vs-splink", action="store_true", help="also run Splink 5")
-    parser.add_argument("--splink-child", nargs=2, metavar=("DB", "LABELS"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.splink_child:
-        splink_child(*args.splink_child)
-        return
+def compare_set(tmp: Path, index: int, folder: Path, cache: dict, verbose: bool) -> None:
+    """One block: resque, Splink and rapidfuzz on one labelled set."""
+    db = str(tmp / f"set_{index}.duckdb")
+    labels = folder / "labels.csv"
+    seconds, peak = load_set(db, folder)
+    thresholds = calibrate(tmp, calibration_for(folder), cache)
+    truth = pd.read_csv(labels, dtype=str)["cluster"].value_counts()
+    print(
+        f"\nset {folder}: {truth.sum():,} postings, {int((truth * (truth - 1) // 2).sum()):,}"
+        f" true pairs, largest opening {truth.max()}; peers calibrated on"
+        f" {calibration_for(folder)}"
+    )
+    print(
+        "  peer                        wall s peak MB | pair P pair R pairF1 | B3 F1  |"
+        " >=20@place P  R   | largest cluster"
+    )
+    print_row("resque dedup --full", seconds, peak, resque_fields(db, labels))
+    for peer in PEER_NAMES:
+        threshold = thresholds[peer]
+        extra = ["--threshold", threshold, "--model", thresholds["model"]]
+        extra += ["--verbose"] if verbose else []
+        seconds, peak, fields = peer_line(peer, db, labels, *extra)
+        unit = "weight" if peer == "splink" else "ratio"
+        print_row(f"{peer} ({unit} >= {threshold})", seconds, peak, fields)
+        print(
+            f"    (best {unit} on this set itself, from its labels: {fields['oracle_threshold']},"
+            f" pairwise F1 {fields['oracle_f1']})"
+        )
+
+
+def default_sets(args: argparse.Namespace) -> list[Path]:
+    """--set folders, else the generator at the bench seed and the unseen set if present;
+    plus the real-derived set of --real or RESQUE_REAL_DEDUP_SET."""
+    sets = list(args.set or [])
+    if not sets:
+        folder = DATA / f"dedup_sets/generated_{SEED}_{args.postings}"
+        if not (folder / "labels.csv").exists():
+            rows, truth = gen_postings.generate(int(args.postings / 2.3), SEED)
+            gen_postings.write(folder, rows, truth)
+        sets.append(folder)
+        if UNSEEN.exists():
+            sets.append(UNSEEN)
+    real = args.real or os.environ.get("RESQUE_REAL_DEDUP_SET")
+    if real:
+        sets.append(Path(real))
+    return sets
+
+
+def speed_run(args: argparse.Namespace) -> None:
+    """The 1M speed run: --full, then an incremental run; Splink with --vs-splink."""
     folder = DATA / f"dedup_{args.postings}_{args.incremental}"
     generate(folder, args.postings, args.incremental)
     with tempfile.TemporaryDirectory() as tmp:
@@ -184,13 +254,12 @@ def main() -> None:
         )
         print(f"  vacancies vs truth       {scores(db, folder / 'base' / 'labels.csv')}")
         if args.vs_splink:
-            labels = str(folder / "base" / "labels.csv")
-            child = [sys.executable, __file__, "--splink-child", db, labels]
-            seconds, peak, cpu, out = run_timed(child)
-            line = next(x for x in out.splitlines() if x.startswith("SPLINK"))
-            fields = dict(part.split("=") for part in line.split()[1:])
+            calibrated = calibrate(Path(tmp), CALIBRATION[0], {})
+            labels = folder / "base" / "labels.csv"
+            extra = ["--threshold", calibrated["splink"], "--model", calibrated["model"]]
+            seconds, peak, fields = peer_line("splink", db, labels, *extra)
             print(
-                f"splink 5 (duckdb)        {seconds:6.1f} s  cpu {cpu:6.1f} s  peak {peak:6.0f} MB"
+                f"splink 5 (duckdb)        {seconds:6.1f} s  peak {peak:6.0f} MB"
                 f" | train+predict+cluster {fields['seconds']} s (wall includes reading postings)"
             )
             print(
@@ -206,6 +275,24 @@ def main() -> None:
                 f" | {out.strip()}"
             )
             print(f"  vacancies vs truth       {scores(db, folder / 'all' / 'labels.csv')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postings", type=int, default=10_000)
+    parser.add_argument("--incremental", type=int, default=0, help="> 0: the speed run")
+    parser.add_argument("--vs-splink", action="store_true", help="speed run: also Splink 5")
+    parser.add_argument("--set", type=Path, action="append", help="a labelled folder (repeat)")
+    parser.add_argument("--real", type=Path, help="a real-derived labelled folder")
+    parser.add_argument("--verbose", action="store_true", help="print Splink's trained m and u")
+    args = parser.parse_args()
+    if args.incremental:
+        speed_run(args)
+        return
+    cache: dict[Path, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, folder in enumerate(default_sets(args)):
+            compare_set(Path(tmp), index, folder, cache, args.verbose)
 
 
 if __name__ == "__main__":

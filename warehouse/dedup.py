@@ -24,7 +24,7 @@ import pyarrow as pa
 from matching import blocking, comparisons
 from matching import dedup as md
 from matching.classifier import Model, default_model
-from matching.evaluation import cluster_metrics
+from matching.evaluation import cluster_metrics, large_employer_metrics
 from matching.stable_ids import assign_ids
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
@@ -618,8 +618,9 @@ def evaluate_labels(con: duckdb.DuckDBPyConnection, labels_path: str | Path) -> 
         labels_path: CSV with the columns source, source_ref, cluster (one row per posting;
             postings with the same cluster value are one real opening).
     Returns:
-        The metrics of matching.evaluation.cluster_metrics, plus `labels` (rows read) and
-        `unmatched` (labelled postings not in the warehouse).
+        The metrics of matching.evaluation.cluster_metrics, plus `labels` (rows read),
+        `unmatched` (labelled postings not in the warehouse) and `large_employers` (the
+        same scores within employers with many postings at one postcode).
     """
     labels = _read_labels(Path(labels_path))
     con.register("dedup_labels", pa.Table.from_pandas(labels, preserve_index=False))
@@ -633,7 +634,15 @@ def evaluate_labels(con: duckdb.DuckDBPyConnection, labels_path: str | Path) -> 
             f"{labels_path}: none of the {len(labels)} labelled postings is in the warehouse"
         )
     metrics = cluster_metrics(found["vacancy_id"].to_numpy(), found["cluster"].to_numpy())
-    return {**metrics, "labels": len(labels), "unmatched": int(len(joined) - len(found))}
+    large = large_employer_metrics(
+        found["employer_normalised"], found["postcode"], found["vacancy_id"], found["cluster"]
+    )
+    return {
+        **metrics,
+        "labels": len(labels),
+        "unmatched": int(len(joined) - len(found)),
+        "large_employers": large,
+    }
 
 
 def _read_labels(path: Path) -> pd.DataFrame:
