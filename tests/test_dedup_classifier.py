@@ -73,3 +73,5 @@ def test_bundled_model_on_a_set_it_never_saw(resque, tmp_path):
     metrics = dict(line.rsplit(None, 1) for line in result.out.splitlines() if "  " in line)
     assert float(metrics["pairwise precision"]) >= 0.97
     assert float(metrics["pairwise F1"]) >= 0.95
+    # hospitals, universities, industrial sites: distinct jobs at one address stay apart
+    assert float(metrics["large employers pairwise precision"]) >= 0.95
