@@ -6,9 +6,11 @@ tells them apart: `Gesundheits- und Krankenpfleger Dermatologie` against `... No
 similarity calls such titles alike (token set 0.8 and more); here the words themselves
 are compared.
 
-- A word of one title is **covered** by the other title if the other has it, if it is a
-  part of the other's words run together (`lager` in `lagerhelfer`), or if it is made of
-  the other's words (`lagerhelfer` from `helfer lager`).
+- A word of one title is **covered** by the other title if the other has it, if one of
+  the other's words begins or ends with it (`buchhaltung` in `finanzbuchhaltung`), if it
+  is a compound of two of the other's words (`lagerhelfer` from `helfer lager`), or if it
+  is an abbreviation the other spells out (`galabau` / `garten landschaftsbau`). A compound
+  is not covered by its last part alone: `Facharzt` is not `Assistenzarzt`.
 - The **distinctive** words of a title are its words without generic ones (`mitarbeiter`,
   `helfer`, `fachkraft`, working time, function words). Where both titles fall in one
   occupation group (matching.occupations), the words that name it are synonyms by the
@@ -21,17 +23,19 @@ are compared.
   titles compared (a rare word such as `Kältetechnik` weighs much, `Mitarbeiter` little);
   and whether one side holds a distinctive word the other lacks.
 
-Pure functions over arrays of normalised title keys (matching.normalise.title_key).
+Pure functions over arrays of normalised title keys (matching.normalise.title_key). The
+words are sparse title x word matrices, so a million pairs are compared in scipy, not in
+a Python loop.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from matching.occupations import occupation_span
 
@@ -67,44 +71,58 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "bwl": ("betriebswirtschaft",),
     "hr": ("personal",),
 }
-# Shorter words cover only as whole words: 'bau' must not be covered by 'baumarkt'.
+# Shorter parts of a word cover nothing: 'bau' is not covered by 'baumarkt'.
 MIN_PART = 4
 
 
 @dataclass(frozen=True)
 class TitleWords:
-    """Per distinct title key: its words, its words run together, its distinctive words,
-    its occupation group; and the inverse document frequency of each word."""
+    """The words of distinct title keys as sparse title x word matrices (one row per title).
 
-    words: list[frozenset[str]]
-    compact: list[str]
-    distinctive: list[frozenset[str]]
-    naming: list[frozenset[str]]
-    group: list[str | None]
-    idf: dict[str, float]
+    `tokens`: its words, abbreviations beside what they stand for; `cover`: what it covers
+    (its tokens, the known words its words begin or end with: 'finanzbuchhaltung' covers
+    'buchhaltung'; and known compounds of two of its words: 'helfer lager' covers
+    'lagerhelfer'); `distinctive`: tokens without generic words;
+    `named`: distinctive tokens without those naming its occupation group; `weight`: tokens
+    with their IDF (all tokens, and without the naming ones: `weight_named`); `group`: the
+    occupation group's code per title (-1: none)."""
+
+    tokens: sparse.csr_matrix
+    cover: sparse.csr_matrix
+    distinctive: sparse.csr_matrix
+    named: sparse.csr_matrix
+    weight: sparse.csr_matrix
+    weight_named: sparse.csr_matrix
+    group: np.ndarray
 
 
 def title_words(keys: np.ndarray) -> TitleWords:
     """The words of distinct title keys (None or '' for a missing title)."""
-    words, compact, distinctive, naming_words, group = [], [], [], [], []
-    frequency: Counter[str] = Counter()
-    for key in keys:
-        text = key if isinstance(key, str) else ""
-        these = text.split()
-        found = occupation_span(text)
-        naming = _naming_words(these, found[1]) if found else frozenset()
-        words.append(_with_expansions(these))
-        compact.append("".join(these))
-        distinctive.append(frozenset(these) - GENERIC_WORDS)
-        naming_words.append(naming)
-        group.append(found[0] if found else None)
-        frequency.update(words[-1])
-    total = len(keys)
-    idf = {w: math.log((1 + total) / (1 + n)) + 1.0 for w, n in frequency.items()}
-    return TitleWords(words, compact, distinctive, naming_words, group, idf)
+    texts = [key if isinstance(key, str) else "" for key in keys]
+    spans = [occupation_span(text) for text in texts]
+    words = [_with_expansions(text.split()) for text in texts]
+    vocabulary = set().union(*words) if words else set()
+    cover, naming = [], []
+    for text, these, found in zip(texts, words, spans, strict=True):
+        cover.append(these | _affixes(these, vocabulary) | _compounds(text.split(), vocabulary))
+        naming.append(_naming_words(text.split(), found[1]) if found else set())
+    tokens = words
+    index = {word: i for i, word in enumerate(sorted(set().union(*cover)))}
+    token_matrix = _matrix(tokens, index)
+    frequency = np.bincount(token_matrix.indices, minlength=len(index))
+    idf = np.log((1 + len(texts)) / (1 + frequency)) + 1.0
+    generic = [index[w] for w in GENERIC_WORDS if w in index]
+    distinctive = _without(token_matrix, generic)
+    named = _without(distinctive, None, _matrix(naming, index))
+    weight = token_matrix.multiply(idf[np.newaxis, :]).tocsr()
+    weight_named = _without(weight, None, _matrix(naming, index))
+    groups = pd.factorize(np.array([f[0] if f else None for f in spans], dtype=object))[0]
+    return TitleWords(
+        token_matrix, _matrix(cover, index), distinctive, named, weight, weight_named, groups
+    )
 
 
-def _with_expansions(words: list[str]) -> frozenset[str]:
+def _with_expansions(words: list[str]) -> set[str]:
     """The words, plus what their abbreviations stand for and the abbreviations of any
     spelt-out words: either spelling covers the other."""
     out = set(words)
@@ -113,10 +131,32 @@ def _with_expansions(words: list[str]) -> frozenset[str]:
             out.update(long)
         elif all(word in out for word in long):
             out.add(short)
-    return frozenset(out)
+    return out
 
 
-def _naming_words(words: list[str], spans: list[tuple[int, int]]) -> frozenset[str]:
+def _compounds(words: list[str], vocabulary: set[str]) -> set[str]:
+    """Known words made of two of the words, either way round, with or without a linking
+    's' ('helfer lager' covers 'lagerhelfer', 'helfer produktion' 'produktionshelfer')."""
+    out = set()
+    for first, second in itertools.permutations(words, 2):
+        for joint in (first + second, first + "s" + second):
+            if joint in vocabulary:
+                out.add(joint)
+    return out
+
+
+def _affixes(words: set[str], vocabulary: set[str]) -> set[str]:
+    """Known words the words begin or end with ('buchhaltung' in 'finanzbuchhaltung')."""
+    out = set()
+    for word in words:
+        for cut in range(MIN_PART, len(word)):
+            for part in (word[:cut], word[-cut:]):
+                if part in vocabulary:
+                    out.add(part)
+    return out
+
+
+def _naming_words(words: list[str], spans: list[tuple[int, int]]) -> set[str]:
     """The words that overlap a match of the occupation pattern in the compacted title."""
     start, out = 0, set()
     for word in words:
@@ -124,56 +164,51 @@ def _naming_words(words: list[str], spans: list[tuple[int, int]]) -> frozenset[s
         if any(a < end and start < b for a, b in spans):
             out.add(word)
         start = end
-    return frozenset(out)
+    return out
 
 
-def _covered(word: str, words: frozenset[str], compact: str) -> bool:
-    """Whether the other title (its words, run together) covers this word."""
-    if word in words or (word in ABBREVIATIONS and all(w in words for w in ABBREVIATIONS[word])):
-        return True
-    if len(word) < MIN_PART:
-        return False
-    if word in compact:
-        return True
-    rest = word
-    for other in sorted(words, key=len, reverse=True):  # made of the other's words?
-        if len(other) >= 3:
-            rest = rest.replace(other, "")
-    return len(rest) <= 1  # a linking 's' may remain: 'produktions' + 'helfer'
+def _matrix(rows: list[set[str]], index: dict[str, int]) -> sparse.csr_matrix:
+    """A binary title x word matrix."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    columns = np.fromiter(
+        (index[w] for row in rows for w in row), dtype=np.int64, count=int(lengths.sum())
+    )
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.ones(len(columns), dtype=np.float64)
+    matrix = sparse.csr_matrix((data, columns, indptr), shape=(len(rows), len(index)))
+    matrix.sort_indices()
+    return matrix
 
 
-def _uncovered(words: frozenset[str], other: frozenset[str], compact: str) -> list[str]:
-    return [w for w in words if not _covered(w, other, compact)]
+def _without(
+    matrix: sparse.csr_matrix, columns: list[int] | None, mask: sparse.csr_matrix | None = None
+) -> sparse.csr_matrix:
+    """The matrix without some columns, or without the entries of a binary mask."""
+    out = matrix
+    if columns:
+        keep = np.ones(matrix.shape[1])
+        keep[columns] = 0.0
+        out = out.multiply(keep[np.newaxis, :])
+    if mask is not None:
+        out = out - out.multiply(mask)
+    out = sparse.csr_matrix(out)
+    out.eliminate_zeros()
+    return out
 
 
-def compare_pair(t: TitleWords, a: int, b: int) -> tuple[bool, float, float]:
-    """(different titles, IDF-weighted unshared share, distinctive extra on one side)."""
-    if a == b:
-        return False, 0.0, 0.0
-    # words naming one occupation group are synonyms by the table, not unshared words
-    same_group = t.group[a] is not None and t.group[a] == t.group[b]
-    synonyms = (t.naming[a] | t.naming[b]) if same_group else frozenset()
-    extra_a = _uncovered(t.distinctive[a] - synonyms, t.words[b], t.compact[b])
-    extra_b = _uncovered(t.distinctive[b] - synonyms, t.words[a], t.compact[a])
-    differ = bool(extra_a and extra_b)
-    idf = t.idf
-    total = sum(idf[w] for w in t.words[a]) + sum(idf[w] for w in t.words[b])
-    unshared = sum(
-        idf[w] for w in _uncovered(t.words[a], t.words[b], t.compact[b]) if w not in synonyms
-    ) + sum(idf[w] for w in _uncovered(t.words[b], t.words[a], t.compact[a]) if w not in synonyms)
-    share = unshared / total if total else 0.0
-    return differ, share, float(bool(extra_a) != bool(extra_b))
+def _uncovered(matrix: sparse.csr_matrix, cover: sparse.csr_matrix, a, b) -> np.ndarray:
+    """Per pair: the sum of row a of `matrix` over the words row b of `cover` lacks."""
+    rows = matrix[a]
+    covered = rows.multiply(cover[b])
+    return np.asarray(rows.sum(axis=1)).ravel() - np.asarray(covered.sum(axis=1)).ravel()
 
 
 def compare_titles(
     t: TitleWords, a: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """compare_pair for pairs of title codes (-1: no title), computed once per distinct pair.
-
-    Returns:
-        (different: bool, unshared: float32, extra: float32) per pair; a pair with a
-        missing title is never 'different' and has no unshared words.
-    """
+    """Per pair of title codes (-1: no title), computed once per distinct pair:
+    (different titles: bool, IDF-weighted unshared share: float32, distinctive extra on one
+    side only: float32). A pair with a missing title is never 'different'."""
     n = len(a)
     differ = np.zeros(n, dtype=bool)
     unshared = np.zeros(n, dtype=np.float32)
@@ -181,14 +216,34 @@ def compare_titles(
     todo = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
     if len(todo) == 0:
         return differ, unshared, extra
-    size = len(t.words)
+    size = t.tokens.shape[0]
     inverse, distinct = pd.factorize(a[todo].astype(np.int64) * size + b[todo])
-    results = [compare_pair(t, int(x // size), int(x % size)) for x in distinct]
-    columns = np.array(results, dtype=np.float64).reshape(-1, 3)
-    differ[todo] = columns[inverse, 0].astype(bool)
-    unshared[todo] = columns[inverse, 1]
-    extra[todo] = columns[inverse, 2]
+    x, y = distinct // size, distinct % size
+    # words naming one occupation group are synonyms by the table, not distinctive
+    same = (t.group[x] >= 0) & (t.group[x] == t.group[y])
+    rest_x = np.where(
+        same, _uncovered(t.named, t.cover, x, y), _uncovered(t.distinctive, t.cover, x, y)
+    )
+    rest_y = np.where(
+        same, _uncovered(t.named, t.cover, y, x), _uncovered(t.distinctive, t.cover, y, x)
+    )
+    total = np.asarray(t.weight[x].sum(axis=1) + t.weight[y].sum(axis=1)).ravel()
+    lost = np.where(
+        same,
+        _uncovered(t.weight_named, t.cover, x, y) + _uncovered(t.weight_named, t.cover, y, x),
+        _uncovered(t.weight, t.cover, x, y) + _uncovered(t.weight, t.cover, y, x),
+    )
+    share = np.divide(lost, total, out=np.zeros_like(total), where=total > 0)
+    differ[todo] = ((rest_x > 0) & (rest_y > 0))[inverse]
+    unshared[todo] = share[inverse]
+    extra[todo] = ((rest_x > 0) != (rest_y > 0))[inverse]
     return differ, unshared, extra
+
+
+def compare_pair(t: TitleWords, a: int, b: int) -> tuple[bool, float, float]:
+    """compare_titles for one pair: (different titles, unshared share, extra on one side)."""
+    differ, unshared, extra = compare_titles(t, np.array([a]), np.array([b]))
+    return bool(differ[0]), float(unshared[0]), float(extra[0])
 
 
 def conflicts_within(t: TitleWords, title_codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
