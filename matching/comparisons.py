@@ -372,6 +372,7 @@ HARD_RULES = (
     "different_title",
     "different_employer",
     "agencies_without_shared_client",
+    "agencies_without_shared_evidence",
 )
 # Employer names less alike than this are different employers (legal forms, case and
 # spacing are already folded away; 'Müller Logistik' and 'Müller Logistik Leipzig' stay alike).
@@ -453,18 +454,25 @@ def crowd_offset(
 
 
 def evidence_rules(features: pd.DataFrame) -> np.ndarray:
-    """'agencies_without_shared_client' where two agencies' ads name different clients.
+    """Rules on who offers the job, for two differently named agencies.
 
-    Two agencies may list the same client job; if their ads say what the client is and it
-    differs, and the descriptions do not share most of their text, they are two jobs. (How
-    crowded the job is in its place is not a rule but a graded adjustment, `crowd_offset`.)
+    Two agencies may list the same client job, and many agencies list the same kind of job
+    in the same place as different openings. Their ads are one opening only on evidence
+    beyond title and place:
+    - 'agencies_without_shared_client': the ads name different kinds of client and the
+      descriptions do not share most of their text;
+    - 'agencies_without_shared_evidence': nothing specific is shared: no client named in
+      both, no common start date, no description in common. Title, place and working time
+      alone are what every agency posting that job there shares. (How crowded the job is in
+      its place still weighs on the pairs that pass, `crowd_offset`.)
     """
-    shared = (features["client_same"] == 1) | (features["description"] >= AGENCY_DESCRIPTION)
-    clash = (features["both_agency"] == 1).to_numpy() & (
-        ~shared & (features["client_differ"] == 1)
-    ).to_numpy()
+    shared_text = (features["client_same"] == 1) | (features["description"] >= AGENCY_DESCRIPTION)
+    agencies = (features["both_agency"] == 1).to_numpy() & _different_employers(features)
+    clash = agencies & (~shared_text & (features["client_differ"] == 1)).to_numpy()
+    nothing = agencies & (~shared_text & (features["start_same"] == 0)).to_numpy()
     fired = np.full(len(features), None, dtype=object)
-    fired[_different_employers(features) & clash] = "agencies_without_shared_client"
+    fired[nothing] = "agencies_without_shared_evidence"
+    fired[clash] = "agencies_without_shared_client"
     return fired
 
 

@@ -165,12 +165,21 @@ def _two_agencies_among(agencies: int, **change) -> pd.Series:
 
 
 def test_across_agencies_the_odds_fall_with_how_many_agencies_post_the_job():
-    pairs = [_two_agencies_among(n) for n in (2, 3, 5)]
+    # the two ads share a start date, something more specific than title and place
+    pairs = [_two_agencies_among(n, start_date=dt.date(2027, 1, 1)) for n in (2, 3, 5)]
     offsets = [pair["crowd_offset"] for pair in pairs]
     assert offsets == pytest.approx([-np.log(2), -np.log(3), -np.log(5)], abs=1e-6)
     probabilities = [pair["probability"] for pair in pairs]
     assert probabilities[0] > probabilities[1] > probabilities[2]
     assert all(pair["rule"] is None for pair in pairs)  # graded evidence, not a hard rule
+
+
+def test_two_agencies_sharing_only_title_and_place_are_two_openings():
+    pair = _two_agencies_among(2)
+    assert pair["rule"] == "agencies_without_shared_evidence"
+    assert pair["decision"] == "non-match"
+    same_client = _two_agencies_among(2, description="Einsatz bei einem Paketdienst in Leipzig.")
+    assert same_client["rule"] is None and same_client["client_same"] == 1
 
 
 def test_the_crowd_adjustment_only_weighs_on_pairs_of_two_different_agencies():
