@@ -291,8 +291,8 @@ class DedupResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-# Rounds of re-clustering with the title clashes found inside clusters (each round adds the
-# clashes of the last; in practice one round settles it).
+# Rounds of splitting vacancies that hold a title clash (each round adds the clashes of the
+# last; in practice one round settles it).
 TITLE_ROUNDS = 5
 
 
@@ -306,28 +306,46 @@ def cluster_pairs(
 
     Besides the guards of matching.clustering, every two postings of a vacancy must be
     compatible on title, compared or not: a vacancy holding two titles that name different
-    jobs (matching.titles) is clustered again with that pair kept apart.
+    jobs (matching.titles) is clustered again on its own, with those pairs kept apart.
     """
     left = pairs["left"].to_numpy(dtype=np.int64)
     right = pairs["right"].to_numpy(dtype=np.int64)
     probability = pairs["probability"].to_numpy(dtype=np.float64)
     apart = pairs["rule"].notna().to_numpy()
     exclusive = exclusive_codes(frame)
+    options = {"threshold": threshold, "exclusive": exclusive}
+    labels = cluster(len(frame), left, right, probability, apart=apart, groups=groups, **options)
     found, keys = codes(frame, "title_key")
     words = derived(frame, ("title_words", "title_key"), lambda: title_words(keys))
     for _ in range(TITLE_ROUNDS):
-        labels = cluster(
-            len(frame), left, right, probability,
-            threshold=threshold, apart=apart, exclusive=exclusive, groups=groups,
-        )  # fmt: skip
         clash = conflicts_within(words, found, labels)
         if len(clash) == 0:
             break
-        left = np.concatenate([left, clash[:, 0]])
-        right = np.concatenate([right, clash[:, 1]])
-        probability = np.concatenate([probability, np.zeros(len(clash))])
-        apart = np.concatenate([apart, np.ones(len(clash), dtype=bool)])
+        labels = _split_clashes(labels, clash, left, right, probability, apart, groups, options)
     return labels
+
+
+def _split_clashes(labels, clash, left, right, probability, apart, groups, options) -> np.ndarray:
+    """The vacancies holding a clash clustered again on their own pairs, plus the clashing
+    pairs as known different; every other vacancy keeps its label."""
+    bad = np.isin(labels, labels[clash[:, 0]])
+    nodes = np.flatnonzero(bad)
+    local = np.full(len(labels), -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    inside = bad[left] & bad[right] & (labels[left] == labels[right])
+    sub = cluster(
+        len(nodes),
+        np.concatenate([local[left[inside]], local[clash[:, 0]]]),
+        np.concatenate([local[right[inside]], local[clash[:, 1]]]),
+        np.concatenate([probability[inside], np.zeros(len(clash))]),
+        apart=np.concatenate([apart[inside], np.ones(len(clash), dtype=bool)]),
+        groups=None if groups is None else np.asarray(groups)[nodes],
+        exclusive=[values[nodes] for values in options["exclusive"]],
+        threshold=options["threshold"],
+    )
+    out = labels.astype(np.int64).copy()
+    out[nodes] = labels.max() + 1 + sub
+    return pd.factorize(out)[0]
 
 
 def deduplicate(

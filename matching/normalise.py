@@ -152,7 +152,7 @@ _PREFIXES = re.compile(
 )
 # Working-time and start words that say nothing about which job it is.
 _TAIL_WORDS = (
-    r"vollzeit|teilzeit|vz|tz|minijob|aushilfe auf minijobbasis|festanstellung|unbefristet"
+    r"vollzeit|teilzeit|\bvz\b|\btz\b|minijob|aushilfe auf minijobbasis|festanstellung|unbefristet"
     r"|befristet|ab\s+sofort|sofort|zum\s+naechstmoeglichen\s+zeitpunkt|quereinstieg\s+moeglich"
     r"|quereinsteiger\s+willkommen|auch\s+fuer\s+quereinsteiger|schichtarbeit|schichtdienst"
     r"|im\s+[0-9]+\s*-?\s*schicht\s*-?\s*(?:system|betrieb)|[0-9]+\s*-?\s*schicht(?:system)?"
@@ -168,7 +168,10 @@ _TAIL_SEGMENT = re.compile(
 # 'in Leipzig', 'in 04109 Leipzig-Plagwitz', 'in Halle (Saale)', 'Raum Leipzig' at the end.
 _PLACE_TAIL = re.compile(
     r"\s*[-–,]?\s*(?:\bin\b|\bim\s+raum\b|\braum\b|\bstandort\b|\bbei\b)\s+"
-    r"(?!der\b|die\b|das\b|dem\b|den\b|einem\b|einer\b|unserem\b|unserer\b)"
+    r"(?!der\b|die\b|das\b|dem\b|den\b|einem\b|einer\b|unserem\b|unserer\b"
+    # not a place: 'Arzt in Weiterbildung Neurologie', 'Pflegefachkraft in Leitungsfunktion'
+    r"|weiterbildung|ausbildung|anstellung|festanstellung|vertretung|elternzeit|leitung"
+    r"|leitungsfunktion|kooperation|kombination|zusammenarbeit)"
     r"(?:[0-9]{5}\s+)?[a-z][a-z.]*(?:[-/ ][a-z][a-z.]*){0,2}(?:\s*\([a-z ]+\))?\s*$"
 )
 _PUNCT = re.compile(r"[^a-z0-9]+")
@@ -234,7 +237,7 @@ def title_key(title: object) -> str | None:
     if not isinstance(title, str) or not title.strip():
         return None
     text = fold(_BINNEN_I.sub("", title))
-    text = _strip_gender(text)
+    text = " ".join(_strip_gender(text).split())  # one space, as pre_clean_titles leaves it
     text = _PREFIXES.sub("", text.strip())
     # 'Müller GmbH: Lagerhelfer', 'Ausbildung 2027: Koch': the job is after the colon
     head, colon, rest = text.rpartition(": ")
@@ -445,12 +448,28 @@ _PRE_CLEAN = [
 ]
 
 
+# What title_key cuts off anyway, cut over the whole column too: an employer's name or a
+# recruiting phrase before the last ': ', and working-time tails at the end ('- Vollzeit',
+# ', unbefristet', '(20 Std./Woche)'; a few passes, as title_key repeats it). Generated and
+# real titles vary mostly there, so far fewer distinct titles reach the Python rules.
+_HEAD = r"^.*:\s+(\S)"
+_TAIL_PASSES = 3
+
+
 def pre_clean_titles(titles: pd.Series) -> np.ndarray:
-    """Titles lower-cased, without Binnen-I and the common gender markers (see title_key)."""
+    """Titles lower-cased, without Binnen-I, the common gender markers, a head before the
+    last ': ' and working-time tails (see title_key); a title that would be left empty is
+    kept as it was, as title_key keeps it."""
     array = _arrow_texts(titles)
     for pattern, replacement in _PRE_CLEAN:
         if pattern is None:
             array = pc.utf8_lower(array)
         else:
             array = pc.replace_substring_regex(array, pattern, replacement)
-    return np.asarray(pc.utf8_trim_whitespace(array).to_pandas(), dtype=object)
+    array = pc.utf8_trim_whitespace(array)
+    cut = pc.replace_substring_regex(array, _HEAD, r"\1")
+    for _ in range(_TAIL_PASSES):
+        cut = pc.replace_substring_regex(cut, _TAIL_SEGMENT.pattern, "")
+    empty = pc.equal(pc.utf8_length(pc.utf8_trim(cut, " -–,")), 0)
+    array = pc.if_else(pc.fill_null(empty, False), array, pc.utf8_trim_whitespace(cut))
+    return np.asarray(array.to_pandas(), dtype=object)
