@@ -16,8 +16,10 @@ are compared.
   occupation group (matching.occupations), the words that name it are synonyms by the
   table and not distinctive: `Staplerfahrer` and `Gabelstaplerfahrer` are one occupation.
 - **Different titles** (a hard rule): both titles hold a distinctive word the other does
-  not cover. (Different occupation groups alone are strong evidence, `occupation_differ`,
-  not a rule: `Verkäufer` may be the short form of `Bäckereifachverkäufer`.)
+  not cover, or they name different levels (`Senior`, `Junior`, `Lead`, `Werkstudent`,
+  `Praktikant`, ...: LEVEL_WORDS; a level on one side only is a different level).
+  Different occupation groups alone are strong evidence, `occupation_differ`, not a rule:
+  `Verkäufer` may be the short form of `Bäckereifachverkäufer`.
 - **Unshared words** (evidence, not a rule): the IDF-weighted share of the two titles'
   words the other does not cover, where document frequencies are those of the distinct
   titles compared (a rare word such as `Kältetechnik` weighs much, `Mitarbeiter` little);
@@ -54,6 +56,12 @@ GENERIC_WORDS = frozenset(
     gesucht dringend neu top klasse und oder fuer im in am an der die das des den dem mit bei
     zur zum als von vom auf ohne m w d x gn innen
     """.split()  # noqa: SIM905 (a word list reads better as words)
+)
+# Words that say the level of a job: 'Senior Data Engineer' and 'Data Engineer' posted by one
+# employer on one day are two openings, as are 'Werkstudent' and 'Praktikant' of one team.
+LEVEL_WORDS = frozenset(
+    ("senior", "junior", "lead", "principal", "head", "chief")
+    + ("werkstudent", "praktikant", "praktikum", "trainee", "volontaer")
 )
 # Abbreviations common in German job titles, and the words they stand for (folded, as in
 # title keys): 'Gärtner GaLaBau' is 'Gärtner Garten- und Landschaftsbau'.
@@ -94,6 +102,7 @@ class TitleWords:
     weight: sparse.csr_matrix
     weight_named: sparse.csr_matrix
     group: np.ndarray
+    level: np.ndarray
 
 
 def title_words(keys: np.ndarray) -> TitleWords:
@@ -117,8 +126,16 @@ def title_words(keys: np.ndarray) -> TitleWords:
     weight = token_matrix.multiply(idf[np.newaxis, :]).tocsr()
     weight_named = _without(weight, None, _matrix(naming, index))
     groups = pd.factorize(np.array([f[0] if f else None for f in spans], dtype=object))[0]
+    levels = pd.factorize(np.array([" ".join(sorted(w & LEVEL_WORDS)) for w in words]))[0]
     return TitleWords(
-        token_matrix, _matrix(cover, index), distinctive, named, weight, weight_named, groups
+        token_matrix,
+        _matrix(cover, index),
+        distinctive,
+        named,
+        weight,
+        weight_named,
+        groups,
+        levels,
     )
 
 
@@ -234,7 +251,8 @@ def compare_titles(
         _uncovered(t.weight, t.cover, x, y) + _uncovered(t.weight, t.cover, y, x),
     )
     share = np.divide(lost, total, out=np.zeros_like(total), where=total > 0)
-    differ[todo] = ((rest_x > 0) & (rest_y > 0))[inverse]
+    other_level = t.level[x] != t.level[y]
+    differ[todo] = (((rest_x > 0) & (rest_y > 0)) | other_level)[inverse]
     unshared[todo] = share[inverse]
     extra[todo] = ((rest_x > 0) != (rest_y > 0))[inverse]
     return differ, unshared, extra

@@ -145,3 +145,16 @@ def test_conflicts_are_found_inside_clusters_whether_compared_or_not():
     codes, distinct = pd.factorize(keys)
     clash = conflicts_within(title_words(distinct), codes, np.zeros(4, dtype=int))
     assert sorted(tuple(sorted(pair)) for pair in clash.tolist()) == [(0, 2), (2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Senior Data Engineer (m/w/d)", "Data Engineer (m/w/d)"),
+        ("Junior Controller", "Senior Controller"),
+        ("Werkstudent Marketing", "Praktikant Marketing"),
+    ],
+)
+def test_a_different_level_is_a_different_job(a, b):
+    """Found on real postings: one employer posts 'Senior X' and 'X' on one day."""
+    assert compare_pair(_words(a, b), 0, 1)[0] is True
