@@ -402,9 +402,11 @@ TITLE_FLOOR = 0.5
 
 
 def title_gate(features: pd.DataFrame) -> np.ndarray:
-    """How far two titles agree: the token-set similarity, or the IDF-weighted share of
-    words the other title covers where higher ('helfer lager' and 'lagerhelfer': 1)."""
-    gate = np.maximum(features["title"].to_numpy(), 1.0 - features["title_unshared"].to_numpy())
+    """How far two titles agree: the IDF-weighted share of their words the other title
+    covers ('helfer lager' and 'lagerhelfer': 1; 'software engineer' and 'software engineer
+    typescript': about 0.65). Not the token-set similarity, which is 1 for any title whose
+    words are a subset of the other's ('Data Engineer' / 'Senior Data Engineer')."""
+    gate = 1.0 - features["title_unshared"].to_numpy()
     return gate.astype(np.float32)
 
 

@@ -175,6 +175,8 @@ _PLACE_TAIL = re.compile(
     r"(?:[0-9]{5}\s+)?[a-z][a-z.]*(?:[-/ ][a-z][a-z.]*){0,2}(?:\s*\([a-z ]+\))?\s*$"
 )
 _PUNCT = re.compile(r"[^a-z0-9]+")
+# A postcode left in a title ('Data Engineer, 71282 Hemmingen') says where, not which job.
+_POSTCODE_WORD = re.compile(r"[0-9]{5}")
 # Words that are filler in titles, never what tells two jobs apart: gender letters left
 # over, conjunctions, articles and prepositions ('Kaufmann im Einzelhandel').
 # fmt: off
@@ -246,7 +248,7 @@ def title_key(title: object) -> str | None:
     text = _strip_tails(text)
     words: list[str] = []
     for raw in _PUNCT.split(text):
-        if not raw or raw in _FILLER:
+        if not raw or raw in _FILLER or _POSTCODE_WORD.fullmatch(raw):
             continue
         word = _base_word(raw)
         if word not in words:
