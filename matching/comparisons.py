@@ -402,11 +402,14 @@ TITLE_FLOOR = 0.5
 
 
 def title_gate(features: pd.DataFrame) -> np.ndarray:
-    """How far two titles agree: the IDF-weighted share of their words the other title
-    covers ('helfer lager' and 'lagerhelfer': 1; 'software engineer' and 'software engineer
-    typescript': about 0.65). Not the token-set similarity, which is 1 for any title whose
-    words are a subset of the other's ('Data Engineer' / 'Senior Data Engineer')."""
-    gate = 1.0 - features["title_unshared"].to_numpy()
+    """How far two titles agree: the token-set similarity, or the IDF-weighted share of
+    their words the other title covers where higher ('helfer lager' / 'lagerhelfer': 1).
+    Where only one title holds a distinctive word the other lacks, only the covered share
+    counts: the token-set similarity is 1 for any title whose words are a subset of the
+    other's ('Software Engineer' / 'Software Engineer Typescript': about 0.65, not 1)."""
+    subset = features["title_extra"].to_numpy() == 1
+    token_set = np.where(subset, 0.0, features["title"].to_numpy())
+    gate = np.maximum(token_set, 1.0 - features["title_unshared"].to_numpy())
     return gate.astype(np.float32)
 
 
