@@ -23,8 +23,10 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector, SelectorList
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
+from pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
 from pipelines.record import Posting
 
 # --- privacy -------------------------------------------------------------------------------
@@ -250,6 +252,21 @@ class SourceSpider(scrapy.Spider):
         """
         self.crawler.stats.inc_value("resque/layout_changed")
         self.logger.error("layout changed? %s has no %s", response.url, missing)
+
+    def results_missing(self, where: str, expected: Any, received: int, why: str) -> None:
+        """A page that should have results has none: the source changed shape, the crawl fails.
+
+        Raises CloseSpider: the crawl stops, `resque crawl` records a failed run naming the
+        expected and received counts, loads nothing and deactivates nothing. Call it for a
+        search answer whose hits key or id field is missing while its total is above zero,
+        and for a first result page without its result list (and without the site's
+        "no results" message).
+        """
+        message = f"{where}: {why} (expected {expected} results, received {received})"
+        self.crawler.stats.inc_value(RESULTS_MISSING)
+        self.crawler.stats.set_value(RESULTS_MISSING_REASON, message[:500])
+        self.logger.error("source changed shape? %s", message)
+        raise CloseSpider(RESULTS_MISSING_FINISH)
 
     def next_page(self, response: Response, callback: Any = None) -> scrapy.Request | None:
         """The request for the page the 'Weiter'/'»' link points to, if there is one."""
