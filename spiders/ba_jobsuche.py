@@ -503,8 +503,9 @@ class BaJobsucheSpider(SourceSpider):
     def _parse_occupation(self, hit: dict[str, Any], main: Any) -> str | None:
         """The main occupation first, then the posting's other occupations (`alleBerufe`)."""
         names = [_text(main)]
-        if self.shape.occupations:
-            names += [_text(n) for n in _get(hit, self.shape.occupations) or [] if _text(n)]
+        more = _get(hit, self.shape.occupations) if self.shape.occupations else None
+        if isinstance(more, list):
+            names += [_text(n) for n in more]
         unique = list(dict.fromkeys(n for n in names if n))
         return OCCUPATION_SEPARATOR.join(unique) or None
 
