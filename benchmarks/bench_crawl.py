@@ -32,7 +32,7 @@ MOCK_SETTINGS = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8, "RETRY_TIMES": 2, "DOWNLOA
 def serve(api: FakeJobsucheApi) -> LocalSite:
     """The fake API on a free port of 127.0.0.1, in a background thread."""
     site = LocalSite()
-    site.route("/pc/v4/", api.route)
+    site.route("/pc/", api.route)
     threading.Thread(target=site.server.serve_forever, daemon=True).start()
     return site
 
