@@ -113,7 +113,9 @@ def normalise_sector(text: str | None) -> WZ | None:
     if key in table:
         return table[key]
     bare = _key(_PARENTHESES.sub(" ", key))  # 'Zeitarbeit (Logistik)' -> 'zeitarbeit'
-    return table.get(bare) or _from_parts(bare)
+    # 'Handwerk (SHK)': the bracket names the trade when the rest names none
+    opened = _key(key.replace("(", "/").replace(")", ""))
+    return table.get(bare) or _from_parts(bare) or _from_parts(opened)
 
 
 def wz_section(text: str | None) -> str | None:

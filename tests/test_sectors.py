@@ -58,6 +58,10 @@ def test_parts_that_disagree_give_nothing():
     assert normalise_sector("Zeitarbeit, Logistik") is None
 
 
+def test_a_trade_in_brackets_names_the_sector_when_the_rest_does_not():
+    assert normalise_sector("Handwerk (SHK)") == WZ("F", "43")
+
+
 def test_a_label_before_the_text_is_ignored():
     assert normalise_sector("Gewerk: Dachdecker") == WZ("F", "43")
 
