@@ -116,7 +116,7 @@ class HwkLehrstellenSpider(SourceSpider):
     def _parse_entry(self, entry: Selector, response: Response) -> Posting:
         """One list entry merged with its inline detail block."""
         ref = self.sel(entry, "id").get()
-        detail = response.xpath(f"//div[@id=$id]", id=f"detail_{ref}")
+        detail = response.xpath("//div[@id=$id]", id=f"detail_{ref}")
         company = self._parse_company(detail)
         postcode, city = split_place(self._parse_place(entry))
         street, address_postcode, address_city = postal_address(company[1:])

@@ -5,7 +5,8 @@ cites each assumption; no saved page of the board was found, so the fixtures are
 reconstructions):
 
 - search: `joboffers/search.html?location=<PLZ>&distance=<code>`, the radius as a code
-  (1 = 20 km, 2 = 50, 3 = 100, 4 = 150) (digitalfabrik/integreat-cms; Ashkan-TBZ/IHK-Lehrstellen-Caller);
+  (1 = 20 km, 2 = 50, 3 = 100, 4 = 150) (digitalfabrik/integreat-cms;
+  Ashkan-TBZ/IHK-Lehrstellen-Caller);
 - results: rows of `table tbody tr`, the offer link in the first cell, columns Beruf, Ort,
   Entfernung, Unternehmen, Freie Plätze; ten rows a page, further pages by `page=N`
   (quocvietphung/ihk-scraper and its variants);

@@ -29,7 +29,7 @@ PAGES = FIXTURES / NAME / "joboffers"
 BASE = "https://www.ihk-lehrstellenboerse.de/"
 SEARCH = BASE + "joboffers/search.html?location=04109&distance=1"
 PERSONAL = ["Sabine", "Krüger", "Becker", "Lindner", "Seidel", "Hoffmann", "Krause", "Vogel",
-            "Schulz", "Richter", "Lange", "Brandt", "Katrin", "mailto", "Bewerbung freut"]  # fmt: skip
+            "Schulz", "Richter", "Lange", "Brandt", "Katrin", "mailto", "freut sich"]  # fmt: skip
 EMAIL_OR_PHONE = re.compile(r"@|\(at\)|(?<![\w-])0\d{2,5}[ /-]*\d{3,}|\+49")
 
 
