@@ -1,5 +1,10 @@
 """Company directories of the chambers (IHK Firmenverzeichnis, HWK Betriebsverzeichnis).
 
+A reconstruction: the chambers opened their company databases to the partners, but no public
+page, code or capture of such a directory was found, so its address (base_url and
+index_path) comes from the config and the structure below is this project's assumption,
+to be checked against the real directory before production use (docs/sources.md).
+
 The index page links one page per initial letter (A–Z, letters without companies are not
 links); each letter page lists companies with their sector ('Branche', or 'Gewerk' for
 crafts), postal address and website, split over pages linked by 'Weiter »'. Everything is
@@ -25,8 +30,9 @@ class ChamberCompaniesSpider(SourceSpider):
     """A–Z index -> letter pages (paginated) -> one Employer per directory entry."""
 
     name = "chamber_companies"
-    default_base_url = "https://www.ihk.de/leipzig/"
-    index_path = "firmenverzeichnis/index.html"
+    # No public default: the chambers gave the partners the directory's address, and no
+    # public evidence of it was found (docs/sources.md). Both come from the config.
+    default_base_url = ""
 
     SELECTORS: ClassVar[dict[str, str]] = {
         # index page
@@ -54,6 +60,15 @@ class ChamberCompaniesSpider(SourceSpider):
         "homepage": "website",
         "website": "website",
     }
+
+    def __init__(self, *args: Any, index_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.start_urls and (self.base_url == "/" or not index_path):
+            raise ValueError(
+                f"{self.name} needs base_url and the spider argument index_path"
+                " (the directory's A-Z page, as the chambers gave it to the partners)"
+            )
+        self.index_path = index_path
 
     async def start(self):
         """The directory's index page (or the configured start URLs)."""
