@@ -87,28 +87,29 @@ def test_german_excel_csv_of_the_postings_imports_with_the_same_ids(resque, impo
     assert copied == query(imported, rows + "source in ('ags', 'ihk', 'messe') order by 1")
 
 
+def import_text(resque, db: Path, path: Path, text: str, *command: str) -> None:
+    """Write `text` to `path` and import it with `resque import COMMAND...`; it must succeed."""
+    path.write_text(text, encoding="utf-8")
+    result = resque("--db", db, "import", command[0], path, *command[1:])
+    assert result.code == 0, result.err
+
+
 def test_record_field_names_as_headers_keep_the_source_ids(resque, db, tmp_path):
-    path = tmp_path / "own_names.csv"
-    path.write_text(
+    own_names = (
         "source_ref,title,employer,postcode,city,posted_at\n"
         "A-1,Lagerhelfer (m/w/d),Elster Logistik GmbH,04435,Schkeuditz,2026-11-02\n"
-        "A-2,Lagerhelfer (m/w/d),Elster Logistik GmbH,04435,Schkeuditz,2026-11-09\n",
-        encoding="utf-8",
+        "A-2,Lagerhelfer (m/w/d),Elster Logistik GmbH,04435,Schkeuditz,2026-11-09\n"
     )
-    result = resque("--db", db, "import", "vacancies", path, "--source", "own")
-    assert result.code == 0, result.err
+    import_text(resque, db, tmp_path / "own.csv", own_names, "vacancies", "--source", "own")
     assert refs(db, "own") == ["A-1", "A-2"]  # not content hashes, and no "duplicate of row 2"
     assert last_run(db)[3] == 0
 
 
 def test_participant_file_with_english_headers_is_read_whole(resque, db, tmp_path):
-    path = tmp_path / "participants.csv"
-    path.write_text(
+    english = (
         "participant_id,desired_occupations,zip,town,mobility_km,available_from\n"
-        "TN-1,Fachkraft Lagerlogistik,04109,Leipzig,25,2026-12-01\n",
-        encoding="utf-8",
+        "TN-1,Fachkraft Lagerlogistik,04109,Leipzig,25,2026-12-01\n"
     )
-    result = resque("--db", db, "import", "participants", path)
-    assert result.code == 0, result.err
+    import_text(resque, db, tmp_path / "participants.csv", english, "participants")
     assert query(db, "select postcode, city, radius_km, available_from::varchar "
                      "from participants") == [("04109", "Leipzig", 25.0, "2026-12-01")]  # fmt: skip
