@@ -24,23 +24,38 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import html_text
 from extruct import extract
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
-from w3lib.html import remove_tags
 
 from pipelines.record import Posting
 from spiders.base import SourceSpider, arg_list, scrub_personal_data, split_place
 
-# schema.org employmentType values: working time, or the kind of employment
-WORKING_TIMES = {"FULL_TIME", "PART_TIME", "PER_DIEM"}
-EMPLOYMENT_KINDS = {"APPRENTICESHIP", "INTERN", "TEMPORARY", "CONTRACTOR", "VOLUNTEER", "OTHER"}
-_BLOCK_END = re.compile(r"<\s*(?:br|/p|/ul|/ol|/h[1-6]|/div|/tr)\b[^>]*>", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+# schema.org employmentType values: working time, or the kind of employment (PER_DIEM, paid
+# by the day, says how the job is paid, not how long one works)
+WORKING_TIMES = {"FULL_TIME", "PART_TIME"}
+EMPLOYMENT_KINDS = {
+    "APPRENTICESHIP",
+    "INTERN",
+    "TEMPORARY",
+    "CONTRACTOR",
+    "VOLUNTEER",
+    "PER_DIEM",
+    "OTHER",
+}
 _LINE_SPACE = re.compile(r"[ \t\xa0]+")
+# What a page template writes for a missing value: XING's descriptions start "null\nnull\n".
+# Only a line (or block) holding nothing else is junk: 'für null Euro' is German text.
+JUNK_WORDS = ("null", "undefined", "none", "nan", "[object object]")
+_JUNK_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(map(re.escape, JUNK_WORDS)) + r")[ \t]*(?:\r?\n|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+BULLET = "- "
 # Properties that name or reach a person (a recruiter, an author): never kept, not even in raw.
 CONTACT_PROPERTIES = {
     "applicationContact",
@@ -367,16 +382,39 @@ def _words(values: list[str]) -> str | None:
 
 
 def _plain_text(value: str | None) -> str | None:
-    """Description HTML (often entity-encoded) as text, one line per paragraph or item."""
+    """Description HTML (often entity-encoded) as text: one line per block, junk lines dropped.
+
+    html-text (Zyte) ends a line at every block element, so text running into a <p>
+    ('Minijob Ingolstadt<p>Unsere') stays two lines; list items keep a '- ' bullet.
+    """
     if not value:
         return value
-    text = html.unescape(value)
+    # junk lines go before parsing: HTML whitespace rules would join them to the next line
+    text = _JUNK_LINE.sub("", html.unescape(value))
     if "<" not in text:
         return text.strip() or None
-    text = _LIST_ITEM.sub("\n- ", _BLOCK_END.sub("\n", text))
-    text = html.unescape(remove_tags(text))
+    text = html_text.extract_text(_bulleted(html_text.parse_html(text)))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line) or None
+    kept = [line for line in lines if line and line.casefold() not in JUNK_WORDS]
+    return "\n".join(_join_bullets(kept)) or None
+
+
+def _bulleted(tree: Any) -> Any:
+    """The parsed HTML with a bullet before each list item's text."""
+    for item in tree.iter("li"):
+        item.text = BULLET + (item.text or "")
+    return tree
+
+
+def _join_bullets(lines: list[str]) -> list[str]:
+    """A bullet alone on its line (the item's text sat in a <p>) joined to the next line."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] == BULLET.strip():
+            out[-1] = BULLET + line
+        else:
+            out.append(line)
+    return out
 
 
 def _text_address(text: str | None) -> dict[str, str | None]:
