@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector, SelectorList
@@ -198,6 +198,12 @@ def arg_list(value: Any) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def page_number(url: str, param: str) -> int:
+    """The result page a URL asks for by its `param` query parameter; 1 without one."""
+    value = parse_qs(urlsplit(url).query).get(param, ["1"])[0]
+    return int(value) if value.strip().isdigit() else 1
+
+
 # --- spiders -------------------------------------------------------------------------------
 
 
@@ -268,10 +274,26 @@ class SourceSpider(scrapy.Spider):
         self.logger.error("source changed shape? %s", message)
         raise CloseSpider(RESULTS_MISSING_FINISH)
 
-    def next_page(self, response: Response, callback: Any = None) -> scrapy.Request | None:
+    def no_results(self, response: Response, missing: str, first_page: bool) -> None:
+        """A result page with neither its results nor the site's "no results" message.
+
+        On the first page of a search the source changed shape: the crawl fails
+        (`results_missing`). On a later page only that page is lost: it is logged as a
+        layout change and the crawl is degraded.
+        """
+        if first_page:
+            why = f"the first result page has no {missing} and no 'no results' message"
+            self.results_missing(response.url, "some", 0, why)
+        self.layout_changed(response, missing)
+
+    def next_page(
+        self, response: Response, callback: Any = None, cb_kwargs: dict[str, Any] | None = None
+    ) -> scrapy.Request | None:
         """The request for the page the 'Weiter'/'»' link points to, if there is one."""
         href = self.sel(response, "next_page").get()
-        return response.follow(href.strip(), callback or self.parse) if href else None
+        if not href:
+            return None
+        return response.follow(href.strip(), callback or self.parse, cb_kwargs=cb_kwargs)
 
 
 class ChamberBoardSpider(SourceSpider):

@@ -38,7 +38,6 @@ class ChamberCompaniesSpider(SourceSpider):
         # index page
         "letters": "ul.az-navigation li a::attr(href)",
         # letter pages
-        "results": "div.firmenliste",
         "entries": "div.firmenliste div.firma",
         "ref": "./@data-firmen-id",
         "name": ".firmenname",
@@ -79,22 +78,27 @@ class ChamberCompaniesSpider(SourceSpider):
         """The index: one request per initial letter that has companies."""
         letters = self.sel(response, "letters").getall()
         if not letters:
-            self.layout_changed(response, "A–Z navigation")
-            return
+            # the index is the directory's first page: without its letters nothing is read
+            self.results_missing(response.url, "some", 0, "the index links no letter page")
         for href in letters:
             yield response.follow(href.strip(), self.parse_letter)
 
-    def parse_letter(self, response: Response):
-        """A letter page: one Employer per entry, then the letter's next page."""
-        if not self.sel(response, "results"):
+    def parse_letter(self, response: Response, page: int = 1):
+        """A letter page: one Employer per entry, then the letter's next page.
+
+        The index links only letters with companies, so a letter's first page without
+        entries and without the directory's "keine Einträge" message fails the crawl.
+        """
+        entries = self.sel(response, "entries")
+        if not entries:
             if not self.sel(response, "no_results"):
-                self.layout_changed(response, "company list")
+                self.no_results(response, "company list", page == 1)
             return
-        for entry in self.sel(response, "entries"):
+        for entry in entries:
             employer = self._parse_entry(entry, response)
             if employer is not None:
                 yield employer
-        following = self.next_page(response, self.parse_letter)
+        following = self.next_page(response, self.parse_letter, {"page": page + 1})
         if following is not None:
             yield following
 

@@ -28,7 +28,14 @@ from parsel import Selector
 from scrapy.http import Response
 
 from pipelines.record import Posting
-from spiders.base import SourceSpider, label_key, postal_address, split_place, text_of
+from spiders.base import (
+    SourceSpider,
+    label_key,
+    page_number,
+    postal_address,
+    split_place,
+    text_of,
+)
 
 _PAGES = re.compile(r"Seite\s*(\d+)\s*von\s*(\d+)", re.IGNORECASE)
 
@@ -93,8 +100,12 @@ class HwkLehrstellenSpider(SourceSpider):
         """A list page: one Posting per entry, then the next page while there is one."""
         entries = self.sel(response, "entries")
         if not entries:
-            if not self.sel(response, "results"):
-                self.layout_changed(response, "result list")
+            # an empty list is an empty search; a missing list, or one whose entries are no
+            # longer recognised, is a changed site (the crawl fails on the first page)
+            results = self.sel(response, "results")
+            if not results or results.xpath("./*"):
+                missing = "entries in its result list" if results else "result list"
+                self.no_results(response, missing, page_number(response.url, "page") <= 1)
             return
         for entry in entries:
             yield self._parse_entry(entry, response)

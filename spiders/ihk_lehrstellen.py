@@ -26,7 +26,14 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from spiders.base import Address, ChamberBoardSpider, label_key, split_place, text_of
+from spiders.base import (
+    Address,
+    ChamberBoardSpider,
+    label_key,
+    page_number,
+    split_place,
+    text_of,
+)
 
 # Radius in km -> the board's distance code (Ashkan-TBZ/IHK-Lehrstellen-Caller, main.py).
 DISTANCE_CODES = {20: 1, 50: 2, 100: 3, 150: 4}
@@ -99,13 +106,22 @@ class IhkLehrstellenSpider(ChamberBoardSpider):
             yield scrapy.Request(url, callback=self.parse)
 
     def _parse_entries(self, response: Response) -> list[dict[str, Any]] | None:
-        """One dict per result row; an empty result table is an empty search."""
+        """One dict per result row; an empty result table is an empty search.
+
+        A first page without the result table, or whose rows link no offer, means the board
+        changed shape: the crawl fails (a later page only degrades it).
+        """
+        first = page_number(response.url, "page") <= 1
         if not self.sel(response, "results"):
-            self.layout_changed(response, "result table")
+            self.no_results(response, "result table", first)
             return None
         header = [self.COLUMNS.get(label_key(text_of(th))) for th in self.sel(response, "header")]
         columns = header if any(header) else self.COLUMN_ORDER
-        return [self._parse_row(row, columns) for row in self.sel(response, "rows")]
+        entries = [self._parse_row(row, columns) for row in self.sel(response, "rows")]
+        if first and entries and not any(entry["link"] for entry in entries):
+            why = f"none of its {len(entries)} result rows links an offer"
+            self.results_missing(response.url, len(entries), 0, why)
+        return entries
 
     def _parse_row(self, row: Selector, columns: list[str | None]) -> dict[str, Any]:
         """A result row's cell texts under their column keys, plus the offer link."""

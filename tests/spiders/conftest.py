@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -215,3 +216,22 @@ def crawl_runs(db_path: Path) -> list[dict[str, Any]]:
         {**dict(zip(keys, row[:6], strict=True)), "details": json.loads(row[6] or "{}")}
         for row in rows
     ]
+
+
+class Stats(Counter):
+    """A stand-in for a crawler's stats collector: counters and set values, as a dict."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] += count
+
+    def set_value(self, key: str, value: Any) -> None:
+        self[key] = value
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)
+
+
+def with_stats(spider: Any) -> Any:
+    """The spider with a stand-in crawler whose `stats` is a fresh `Stats`."""
+    spider.crawler = type("Crawler", (), {"stats": Stats()})()
+    return spider

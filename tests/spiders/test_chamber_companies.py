@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from scrapy.exceptions import CloseSpider
 
 from pipelines.record import Employer
 from spiders.chamber_companies import ChamberCompaniesSpider
@@ -23,6 +24,7 @@ from tests.spiders.conftest import (
     crawl_runs,
     saved_response,
     walk_saved,
+    with_stats,
 )
 
 NAME = "chamber_companies"
@@ -71,15 +73,8 @@ def letter_page(name: str, url: str | None = None) -> list:
     return list(SPIDER.parse_letter(saved_response(PAGES / name, url or BASE + name)))
 
 
-class Stats(Counter):
-    def inc_value(self, key):
-        self[key] += 1
-
-
 def spider_with_stats() -> ChamberCompaniesSpider:
-    spider = ChamberCompaniesSpider(source=NAME, base_url=BASE, index_path=INDEX_PATH)
-    spider.crawler = type("Crawler", (), {"stats": Stats()})()
-    return spider
+    return with_stats(ChamberCompaniesSpider(source=NAME, base_url=BASE, index_path=INDEX_PATH))
 
 
 def test_no_default_address_is_presented_as_real():
@@ -127,20 +122,46 @@ def test_letter_without_companies_is_not_a_layout_change(caplog):
     assert spider.crawler.stats == {}
 
 
-def test_letter_page_without_company_list_is_logged_as_layout_change(caplog):
+def test_first_letter_page_without_company_list_fails_the_crawl():
     spider = spider_with_stats()
     response = saved_response(PAGES / "buchstabe-neues-layout.html", BASE + "buchstabe-d.html")
-    assert list(spider.parse_letter(response)) == []
+    with pytest.raises(CloseSpider):
+        list(spider.parse_letter(response))
+    assert spider.crawler.stats["resque/results_missing"] == 1
+    assert "no company list" in spider.crawler.stats["resque/results_missing_reason"]
+
+
+def test_first_letter_page_whose_entries_changed_fails_the_crawl():
+    spider = spider_with_stats()
+    response = saved_response(PAGES / "buchstabe-d.html", BASE + "buchstabe-d.html")
+    changed = response.replace(body=response.body.replace(b'class="firma"', b'class="eintrag"'))
+    with pytest.raises(CloseSpider):
+        list(spider.parse_letter(changed))
+
+
+def test_later_letter_page_without_company_list_only_degrades_the_crawl(caplog):
+    spider = spider_with_stats()
+    response = saved_response(PAGES / "buchstabe-neues-layout.html", BASE + "buchstabe-d.html")
+    assert list(spider.parse_letter(response, page=2)) == []
     assert spider.crawler.stats == {"resque/layout_changed": 1}
     assert "layout changed" in caplog.text
 
 
-def test_index_without_letter_navigation_is_logged_as_layout_change():
+def test_next_letter_page_is_asked_as_a_later_page():
+    spider = spider_with_stats()
+    response = saved_response(
+        PAGES / "buchstabe-b.html", BASE + "firmenverzeichnis/buchstabe-b.html"
+    )
+    assert list(spider.parse_letter(response))[-1].cb_kwargs == {"page": 2}
+
+
+def test_index_without_letter_navigation_fails_the_crawl():
     spider = spider_with_stats()
     response = saved_response(PAGES / "buchstabe-neues-layout.html", INDEX)
     page = response.replace(body=response.body.replace(b"az-navigation", b"alphabet"))
-    assert list(spider.parse(page)) == []
-    assert spider.crawler.stats == {"resque/layout_changed": 1}
+    with pytest.raises(CloseSpider):
+        list(spider.parse(page))
+    assert "the index links no letter page" in spider.crawler.stats["resque/results_missing_reason"]
 
 
 # --- one company, field by field ------------------------------------------------------------
@@ -310,7 +331,7 @@ def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
 
 
 @pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
-def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
+def test_changed_layout_fails_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
     redesigned = {"on": False}
     new_page = Reply((PAGES / "buchstabe-neues-layout.html").read_bytes())
     serve_directory(site, letter_page=lambda r: new_page if redesigned["on"] else None)
@@ -320,10 +341,10 @@ def test_changed_layout_degrades_the_crawl_and_keeps_the_data(site, crawl, tmp_p
     redesigned["on"] = True
     result = crawl(NAME, directory_source(site))
 
-    assert "DEGRADED" in result.out
-    good, degraded = crawl_runs(db)
-    assert (good["status"], degraded["status"]) == ("succeeded", "degraded")
-    assert (degraded["rows_in"], degraded["rows_deactivated"]) == (0, 0)
+    assert result.code != 0 and "no company list" in result.err
+    good, failed = crawl_runs(db)
+    assert (good["status"], failed["status"]) == ("succeeded", "failed")
+    assert not failed["rows_in"] and not failed["rows_deactivated"]
     assert active_employers(db) == before and len(before) == 13
 
 

@@ -1,7 +1,8 @@
 """Hostile pages: no HTML or JSON a site could send crashes a spider's parsing.
 
-A broken page may yield nothing and log an error (the crawl is then degraded); it must never
-raise, and whatever it does yield is a well-formed record.
+A broken page may yield nothing and log an error (the crawl is then degraded), or, as a first
+result page without its results, fail the crawl (CloseSpider, results_missing); it must never
+raise anything else, and whatever it does yield is a well-formed record.
 """
 
 from __future__ import annotations
@@ -107,6 +108,15 @@ def drain(results) -> list[Any]:
     return out
 
 
+def drain_or_fail(spider: Any, results) -> None:
+    """`drain`, where failing the crawl (results_missing: no results on a first page) is
+    the other intended outcome."""
+    try:
+        drain(results)
+    except CloseSpider:
+        assert spider.crawler.stats.get_value("resque/results_missing")
+
+
 def html(body: str, url: str = BASE + "page.html") -> HtmlResponse:
     return HtmlResponse(
         url,
@@ -120,7 +130,7 @@ def html(body: str, url: str = BASE + "page.html") -> HtmlResponse:
 @given(body=HTML)
 def test_ihk_pages(body):
     ihk = spider(IhkLehrstellenSpider, plz="04109")
-    drain(ihk.parse(html(body)))
+    drain_or_fail(ihk, ihk.parse(html(body)))
     drain(ihk.parse_detail(html(body), listing={}))
 
 
@@ -129,15 +139,15 @@ def test_ihk_pages(body):
 def test_hwk_pages(body):
     hwk = spider(HwkLehrstellenSpider, plz="04109")
     drain(hwk.parse_search(html(body)))
-    drain(hwk.parse(html(body)))
+    drain_or_fail(hwk, hwk.parse(html(body)))
 
 
 @SETTINGS
 @given(body=HTML)
 def test_company_directory_pages(body):
     directory = spider(ChamberCompaniesSpider, index_path="firmenverzeichnis/index.html")
-    drain(directory.parse(html(body)))
-    drain(directory.parse_letter(html(body)))
+    drain_or_fail(directory, directory.parse(html(body)))
+    drain_or_fail(directory, directory.parse_letter(html(body)))
 
 
 @SETTINGS
@@ -146,10 +156,7 @@ def test_jobsuche_answers(data, as_text, raw):
     api = spider(BaJobsucheSpider, wo="Leipzig")
     body = json.dumps(data).encode() if as_text else raw
     response = TextResponse(BASE + "pc/v4/jobs", body=body, encoding="utf-8", request=Request(BASE))
-    try:
-        drain(api.parse(response, query=api.root, page=1))
-    except CloseSpider:  # an answer without its results fails the crawl: the intended outcome
-        assert api.crawler.stats.get_value("resque/results_missing") == 1
+    drain_or_fail(api, api.parse(response, query=api.root, page=1))
     drain(api.parse_details(response, hit=data if isinstance(data, dict) else {}))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from scrapy.exceptions import CloseSpider
 
 from pipelines.normalise import normalise_employment_type
 from spiders.hwk_lehrstellen import HwkLehrstellenSpider
@@ -22,6 +23,7 @@ from tests.spiders.conftest import (
     crawl_runs,
     saved_response,
     walk_saved,
+    with_stats,
 )
 
 NAME = "hwk_lehrstellen"
@@ -99,22 +101,34 @@ def test_last_page_asks_for_no_further_page():
     assert len(out) == 2 and not [x for x in out if hasattr(x, "callback")]
 
 
-def test_empty_list_is_no_layout_change(caplog):
-    assert list(make_spider().parse(saved_response(PAGES / "lsrlist-no-results.html", LIST))) == []
-    assert "layout changed" not in caplog.text
+def test_empty_list_is_an_empty_search(caplog):
+    spider = with_stats(make_spider())
+    assert list(spider.parse(saved_response(PAGES / "lsrlist-no-results.html", LIST))) == []
+    assert spider.crawler.stats == {} and "layout changed" not in caplog.text
 
 
-def test_page_without_list_is_logged_as_layout_change(caplog):
-    class Stats:
-        values: dict = {}
+def test_first_page_without_list_fails_the_crawl():
+    spider = with_stats(make_spider())
+    with pytest.raises(CloseSpider):
+        list(spider.parse(saved_response(PAGES / "lsrlist-new-layout.html", LIST)))
+    assert spider.crawler.stats["resque/results_missing"] == 1
+    assert "no result list" in spider.crawler.stats["resque/results_missing_reason"]
 
-        def inc_value(self, key):
-            self.values[key] = self.values.get(key, 0) + 1
 
-    spider = make_spider()
-    spider.crawler = type("Crawler", (), {"stats": Stats()})()
-    assert list(spider.parse(saved_response(PAGES / "lsrlist-new-layout.html", LIST))) == []
-    assert spider.crawler.stats.values == {"resque/layout_changed": 1}
+def test_first_page_whose_entries_lost_their_id_fails_the_crawl():
+    spider = with_stats(make_spider())
+    page = saved_response(PAGES / "lsrlist-page-1.html", LIST)
+    page = page.replace(body=page.body.replace(b"data-resultid=", b"data-id="))
+    with pytest.raises(CloseSpider):
+        list(spider.parse(page))
+    assert "no entries in its result list" in spider.crawler.stats["resque/results_missing_reason"]
+
+
+def test_later_page_without_list_only_degrades_the_crawl():
+    spider = with_stats(make_spider())
+    page = saved_response(PAGES / "lsrlist-new-layout.html", LIST.replace("page=1", "page=2"))
+    assert list(spider.parse(page)) == []
+    assert spider.crawler.stats == {"resque/layout_changed": 1}
 
 
 # --- one place, field by field --------------------------------------------------------------
@@ -169,8 +183,9 @@ def test_no_personal_data_in_any_field_or_raw(item):
 # --- a crawl of a fake site on 127.0.0.1 ----------------------------------------------------
 
 
-def serve_radar(site) -> None:
-    """The saved pages; the list answers 403 without the search page's session cookie."""
+def serve_radar(site, first_page: str = "lsrlist-page-1.html") -> None:
+    """The saved pages, the first list page as `first_page`; the list answers 403 without
+    the search page's session cookie."""
     cookie = {"Set-Cookie": "JSESSIONID=abc123; Path=/"}
     site.route(
         "/5100,90,lsrsearch.html",
@@ -180,7 +195,10 @@ def serve_radar(site) -> None:
     def results(request):
         if "JSESSIONID=abc123" not in request.headers.get("Cookie", ""):
             return Reply("Forbidden", status=403)
-        return Reply((PAGES / f"lsrlist-page-{request.query['page'][0]}.html").read_bytes())
+        page = request.query["page"][0]
+        return Reply(
+            (PAGES / (first_page if page == "1" else f"lsrlist-page-{page}.html")).read_bytes()
+        )
 
     site.route("/5100,90,lsrlist.html", results)
 
@@ -196,6 +214,23 @@ def test_crawl_loads_every_place_with_the_session_cookie(site, crawl, tmp_path):
         "apprenticeship"
     }
     assert [(r["status"], r["rows_in"]) for r in crawl_runs(db)] == [("succeeded", 17)]
+
+
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+def test_changed_radar_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_path):
+    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
+              "args": {"plz": "04109", "umkreis": 25}}  # fmt: skip
+    serve_radar(site)
+    assert crawl(NAME, source).code == 0
+    serve_radar(site, first_page="lsrlist-new-layout.html")
+    result = crawl(NAME, source)
+
+    assert result.code != 0 and "no result list" in result.err
+    db = tmp_path / "crawl.duckdb"
+    good, failed = crawl_runs(db)
+    assert (good["status"], failed["status"]) == ("succeeded", "failed")
+    assert not failed["rows_in"] and not failed["rows_deactivated"]
+    assert query(db, "select count(*) from postings where is_active") == [(17,)]
 
 
 @pytest.mark.live

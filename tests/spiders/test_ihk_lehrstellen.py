@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from scrapy.exceptions import CloseSpider
 
 from pipelines.normalise import normalise_employment_type, parse_places
 from spiders.ihk_lehrstellen import IhkLehrstellenSpider
@@ -22,6 +23,7 @@ from tests.spiders.conftest import (
     crawl_runs,
     saved_response,
     walk_saved,
+    with_stats,
 )
 
 NAME = "ihk_lehrstellen"
@@ -103,24 +105,37 @@ def test_a_short_page_is_the_last():
     assert all("/detail/" in r.url for r in requests) and len(requests) == 3
 
 
-def test_empty_result_table_is_no_layout_change(caplog):
-    response = saved_response(PAGES / "search-no-results.html", SEARCH)
-    assert list(make_spider().parse(response)) == []
-    assert "layout changed" not in caplog.text
+def test_empty_result_table_is_an_empty_search(caplog):
+    spider = with_stats(make_spider())
+    assert list(spider.parse(saved_response(PAGES / "search-no-results.html", SEARCH))) == []
+    assert spider.crawler.stats == {} and "layout changed" not in caplog.text
 
 
-def test_page_without_result_table_is_logged_as_layout_change(caplog):
-    class Stats:
-        values: dict = {}
+def test_first_page_without_result_table_fails_the_crawl():
+    spider = with_stats(make_spider())
+    with pytest.raises(CloseSpider):
+        list(spider.parse(saved_response(PAGES / "search-new-layout.html", SEARCH)))
+    assert spider.crawler.stats["resque/results_missing"] == 1
+    assert "no result table" in spider.crawler.stats["resque/results_missing_reason"]
 
-        def inc_value(self, key):
-            self.values[key] = self.values.get(key, 0) + 1
 
-    spider = make_spider()
-    spider.crawler = type("Crawler", (), {"stats": Stats()})()
-    response = saved_response(PAGES / "search-new-layout.html", SEARCH)
-    assert list(spider.parse(response)) == []
-    assert spider.crawler.stats.values == {"resque/layout_changed": 1}
+def test_first_page_whose_rows_link_no_offer_fails_the_crawl():
+    spider = with_stats(make_spider())
+    page = saved_response(PAGES / "search.html", SEARCH)
+    page = page.replace(body=page.body.replace(b'<a href="/joboffers/detail/', b'<a data-x="'))
+    with pytest.raises(CloseSpider):
+        list(spider.parse(page))
+    assert (
+        "none of its 10 result rows links an offer"
+        in spider.crawler.stats["resque/results_missing_reason"]
+    )
+
+
+def test_later_page_without_result_table_only_degrades_the_crawl():
+    spider = with_stats(make_spider())
+    page = saved_response(PAGES / "search-new-layout.html", SEARCH + "&page=2")
+    assert list(spider.parse(page)) == []
+    assert spider.crawler.stats == {"resque/layout_changed": 1}
 
 
 # --- one offer, field by field --------------------------------------------------------------
@@ -192,13 +207,13 @@ def test_no_personal_data_in_any_field_or_raw(item):
 # --- a crawl of a fake board on 127.0.0.1 ---------------------------------------------------
 
 
-def serve_board(site) -> None:
-    """The saved board on the local server."""
+def serve_board(site, first_page: str = "search.html") -> None:
+    """The saved board on the local server, the search answered with `first_page`."""
 
     def results(request):
         page = request.query.get("page", ["1"])[0]
         return Reply(
-            (PAGES / ("search.html" if page == "1" else f"search-page-{page}.html")).read_bytes()
+            (PAGES / (first_page if page == "1" else f"search-page-{page}.html")).read_bytes()
         )
 
     def offer(request):
@@ -224,6 +239,23 @@ def test_crawl_loads_every_offer_once(site, crawl, tmp_path):
         "location": ["04109"],
         "distance": ["1"],
     }
+
+
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+def test_changed_board_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_path):
+    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
+              "args": {"plz": "04109", "umkreis": 20}}  # fmt: skip
+    serve_board(site)
+    assert crawl(NAME, source).code == 0
+    serve_board(site, first_page="search-new-layout.html")
+    result = crawl(NAME, source)
+
+    assert result.code != 0 and "no result table" in result.err
+    db = tmp_path / "crawl.duckdb"
+    good, failed = crawl_runs(db)
+    assert (good["status"], failed["status"]) == ("succeeded", "failed")
+    assert not failed["rows_in"] and not failed["rows_deactivated"]
+    assert query(db, "select count(*) from postings where is_active") == [(12,)]
 
 
 @pytest.mark.live
