@@ -11,6 +11,10 @@ JobPostings are found in JSON-LD blocks (also inside `@graph`, lists and nested 
 such as a WebPage's `mainEntity`) and in microdata, both read with extruct. A broken JSON-LD
 block is skipped with a warning; the page's other blocks still count.
 
+A crawl that read pages but found no JobPosting on any of them fails
+(`SourceSpider.results_missing`): the site changed its markup, or every configured page
+moved. A single page without one (an imprint, a filled position) is only counted.
+
 One posting per work place: a JobPosting with several `jobLocation`s becomes one item per
 location (source_ref `<id>#1`, `#2`, ... in the order the page lists them), because
 matching works per place; each keeps the page's `totalJobOpenings`, as the site stated it.
@@ -28,7 +32,8 @@ import html_text
 from extruct import extract
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 
@@ -130,6 +135,21 @@ class JobpostingJsonldSpider(SourceSpider, SitemapSpider):
         self.max_depth = int(max_depth)
         self.seen: set[str] = set()
         self._sitemap_url = ""
+        # pages read and JobPostings found on them: a crawl with pages but none fails
+        self.pages_read = 0
+        self.postings_found = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JobpostingJsonldSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.check_found, signal=signals.spider_idle)
+        return spider
+
+    def check_found(self) -> None:
+        """When the crawl runs dry: pages were read but none held a JobPosting -> it fails."""
+        if self.pages_read and not self.postings_found:
+            why = f"none of the {self.pages_read} pages read holds a JobPosting"
+            self.results_missing(f"crawl of {self.source}", "some", 0, why)
 
     async def start(self) -> Any:
         for url in self.sitemap_urls:
@@ -186,6 +206,8 @@ class JobpostingJsonldSpider(SourceSpider, SitemapSpider):
         if not hasattr(response, "text"):
             return  # an image or PDF the sitemap listed
         found = self._parse_job_postings(response)
+        self.pages_read += 1
+        self.postings_found += len(found)
         if not found:
             self.crawler.stats.inc_value("jobposting_jsonld/pages_without_jobposting")
         for index, (syntax, posting) in enumerate(found, 1):

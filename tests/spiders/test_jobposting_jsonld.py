@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
@@ -267,6 +268,27 @@ def test_page_without_jobposting_is_counted(parsed):
     assert parsed[0].crawler.stats.get_value("jobposting_jsonld/pages_without_jobposting") == 1
 
 
+def test_crawl_whose_pages_hold_no_jobposting_fails_when_it_runs_dry():
+    spider = make_spider()
+    assert postings(spider.parse_listed(page("impressum.html"))) == []
+    [(_, outcome)] = spider.crawler.signals.send_catch_log(signals.spider_idle, spider=spider)
+    assert isinstance(outcome.value, CloseSpider) and outcome.value.reason == "results_missing"
+    assert "none of the 1 pages read holds a JobPosting" in spider.crawler.stats.get_value(
+        "resque/results_missing_reason"
+    )
+
+
+def test_one_page_without_jobposting_beside_others_is_no_failure(parsed):
+    spider = parsed[0]
+    assert spider.pages_read == len(PAGES) and spider.postings_found > 0
+    spider.check_found()
+    assert spider.crawler.stats.get_value("resque/results_missing") is None
+
+
+def test_crawl_that_read_no_page_is_left_to_the_item_count_monitor():
+    make_spider().check_found()  # nothing read (robots, errors): no shape to judge
+
+
 def test_broken_block_is_skipped_and_counted(parsed):
     assert parsed[0].crawler.stats.get_value("jobposting_jsonld/broken_jsonld_blocks") == 1
 
@@ -500,6 +522,17 @@ def test_sitemap_crawl_obeys_robots_and_stays_on_its_host(site, crawl, tmp_path)
     assert query(db, "select rows_new, rows_updated from runs order by run_id desc limit 1") == [
         (0, 0)
     ]
+
+
+@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+def test_site_without_any_jobposting_fails_the_crawl(site, crawl, tmp_path):
+    site.route("/karriere/index.html", Reply((SAVED / "impressum.html").read_bytes()))
+    source = jsonld_source(site)
+    source["start_urls"] = [f"{site.url}/karriere/index.html"]
+    result = crawl("karriere", source)
+    assert result.code != 0 and "holds a JobPosting" in result.err
+    status = query(tmp_path / "crawl.duckdb", "select status from runs where kind = 'crawl'")
+    assert status == [("failed",)]
 
 
 @pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
