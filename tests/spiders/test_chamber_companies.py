@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from scrapy.exceptions import CloseSpider
 
 from pipelines.record import Employer
 from spiders.chamber_companies import ChamberCompaniesSpider
@@ -21,7 +20,9 @@ from tests.spiders.conftest import (
     FIXTURES,
     LIVE_SETTINGS,
     Reply,
+    assert_good_then_failed,
     crawl_runs,
+    results_missing_reason,
     saved_response,
     walk_saved,
     with_stats,
@@ -123,20 +124,15 @@ def test_letter_without_companies_is_not_a_layout_change(caplog):
 
 
 def test_first_letter_page_without_company_list_fails_the_crawl():
-    spider = spider_with_stats()
     response = saved_response(PAGES / "buchstabe-neues-layout.html", BASE + "buchstabe-d.html")
-    with pytest.raises(CloseSpider):
-        list(spider.parse_letter(response))
-    assert spider.crawler.stats["resque/results_missing"] == 1
-    assert "no company list" in spider.crawler.stats["resque/results_missing_reason"]
+    reason = results_missing_reason(spider_with_stats().parse_letter, response)
+    assert "no company list" in reason
 
 
 def test_first_letter_page_whose_entries_changed_fails_the_crawl():
-    spider = spider_with_stats()
     response = saved_response(PAGES / "buchstabe-d.html", BASE + "buchstabe-d.html")
     changed = response.replace(body=response.body.replace(b'class="firma"', b'class="eintrag"'))
-    with pytest.raises(CloseSpider):
-        list(spider.parse_letter(changed))
+    assert "no company list" in results_missing_reason(spider_with_stats().parse_letter, changed)
 
 
 def test_later_letter_page_without_company_list_only_degrades_the_crawl(caplog):
@@ -156,12 +152,10 @@ def test_next_letter_page_is_asked_as_a_later_page():
 
 
 def test_index_without_letter_navigation_fails_the_crawl():
-    spider = spider_with_stats()
     response = saved_response(PAGES / "buchstabe-neues-layout.html", INDEX)
     page = response.replace(body=response.body.replace(b"az-navigation", b"alphabet"))
-    with pytest.raises(CloseSpider):
-        list(spider.parse(page))
-    assert "the index links no letter page" in spider.crawler.stats["resque/results_missing_reason"]
+    reason = results_missing_reason(spider_with_stats().parse, page)
+    assert "the index links no letter page" in reason
 
 
 # --- one company, field by field ------------------------------------------------------------
@@ -339,12 +333,7 @@ def test_changed_layout_fails_the_crawl_and_keeps_the_data(site, crawl, tmp_path
     assert crawl(NAME, directory_source(site)).code == 0
     before = active_employers(db)
     redesigned["on"] = True
-    result = crawl(NAME, directory_source(site))
-
-    assert result.code != 0 and "no company list" in result.err
-    good, failed = crawl_runs(db)
-    assert (good["status"], failed["status"]) == ("succeeded", "failed")
-    assert not failed["rows_in"] and not failed["rows_deactivated"]
+    assert_good_then_failed(crawl(NAME, directory_source(site)), db, "no company list")
     assert active_employers(db) == before and len(before) == 13
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from scrapy.exceptions import CloseSpider
 
 from pipelines.normalise import normalise_employment_type
 from spiders.hwk_lehrstellen import HwkLehrstellenSpider
@@ -20,7 +19,9 @@ from tests.spiders.conftest import (
     FIXTURES,
     LIVE_SETTINGS,
     Reply,
+    assert_good_then_failed,
     crawl_runs,
+    results_missing_reason,
     saved_response,
     walk_saved,
     with_stats,
@@ -108,20 +109,15 @@ def test_empty_list_is_an_empty_search(caplog):
 
 
 def test_first_page_without_list_fails_the_crawl():
-    spider = with_stats(make_spider())
-    with pytest.raises(CloseSpider):
-        list(spider.parse(saved_response(PAGES / "lsrlist-new-layout.html", LIST)))
-    assert spider.crawler.stats["resque/results_missing"] == 1
-    assert "no result list" in spider.crawler.stats["resque/results_missing_reason"]
+    page = saved_response(PAGES / "lsrlist-new-layout.html", LIST)
+    assert "no result list" in results_missing_reason(with_stats(make_spider()).parse, page)
 
 
 def test_first_page_whose_entries_lost_their_id_fails_the_crawl():
-    spider = with_stats(make_spider())
     page = saved_response(PAGES / "lsrlist-page-1.html", LIST)
     page = page.replace(body=page.body.replace(b"data-resultid=", b"data-id="))
-    with pytest.raises(CloseSpider):
-        list(spider.parse(page))
-    assert "no entries in its result list" in spider.crawler.stats["resque/results_missing_reason"]
+    reason = results_missing_reason(with_stats(make_spider()).parse, page)
+    assert "no entries in its result list" in reason
 
 
 def test_later_page_without_list_only_degrades_the_crawl():
@@ -223,13 +219,8 @@ def test_changed_radar_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_
     serve_radar(site)
     assert crawl(NAME, source).code == 0
     serve_radar(site, first_page="lsrlist-new-layout.html")
-    result = crawl(NAME, source)
-
-    assert result.code != 0 and "no result list" in result.err
     db = tmp_path / "crawl.duckdb"
-    good, failed = crawl_runs(db)
-    assert (good["status"], failed["status"]) == ("succeeded", "failed")
-    assert not failed["rows_in"] and not failed["rows_deactivated"]
+    assert_good_then_failed(crawl(NAME, source), db, "no result list")
     assert query(db, "select count(*) from postings where is_active") == [(17,)]
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from scrapy.exceptions import CloseSpider
 
 from pipelines.normalise import normalise_employment_type, parse_places
 from spiders.ihk_lehrstellen import IhkLehrstellenSpider
@@ -20,7 +19,9 @@ from tests.spiders.conftest import (
     FIXTURES,
     LIVE_SETTINGS,
     Reply,
+    assert_good_then_failed,
     crawl_runs,
+    results_missing_reason,
     saved_response,
     walk_saved,
     with_stats,
@@ -112,23 +113,15 @@ def test_empty_result_table_is_an_empty_search(caplog):
 
 
 def test_first_page_without_result_table_fails_the_crawl():
-    spider = with_stats(make_spider())
-    with pytest.raises(CloseSpider):
-        list(spider.parse(saved_response(PAGES / "search-new-layout.html", SEARCH)))
-    assert spider.crawler.stats["resque/results_missing"] == 1
-    assert "no result table" in spider.crawler.stats["resque/results_missing_reason"]
+    page = saved_response(PAGES / "search-new-layout.html", SEARCH)
+    assert "no result table" in results_missing_reason(with_stats(make_spider()).parse, page)
 
 
 def test_first_page_whose_rows_link_no_offer_fails_the_crawl():
-    spider = with_stats(make_spider())
     page = saved_response(PAGES / "search.html", SEARCH)
     page = page.replace(body=page.body.replace(b'<a href="/joboffers/detail/', b'<a data-x="'))
-    with pytest.raises(CloseSpider):
-        list(spider.parse(page))
-    assert (
-        "none of its 10 result rows links an offer"
-        in spider.crawler.stats["resque/results_missing_reason"]
-    )
+    reason = results_missing_reason(with_stats(make_spider()).parse, page)
+    assert "none of its 10 result rows links an offer" in reason
 
 
 def test_later_page_without_result_table_only_degrades_the_crawl():
@@ -248,13 +241,8 @@ def test_changed_board_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_
     serve_board(site)
     assert crawl(NAME, source).code == 0
     serve_board(site, first_page="search-new-layout.html")
-    result = crawl(NAME, source)
-
-    assert result.code != 0 and "no result table" in result.err
     db = tmp_path / "crawl.duckdb"
-    good, failed = crawl_runs(db)
-    assert (good["status"], failed["status"]) == ("succeeded", "failed")
-    assert not failed["rows_in"] and not failed["rows_deactivated"]
+    assert_good_then_failed(crawl(NAME, source), db, "no result table")
     assert query(db, "select count(*) from postings where is_active") == [(12,)]
 
 
