@@ -274,6 +274,10 @@ class SourceSpider(scrapy.Spider):
         self.logger.error("source changed shape? %s", message)
         raise CloseSpider(RESULTS_MISSING_FINISH)
 
+    def says_no_results(self, response: Response) -> bool:
+        """True if the page shows the site's "no results" message (SELECTORS 'no_results')."""
+        return "no_results" in self.SELECTORS and bool(self.sel(response, "no_results"))
+
     def no_results(self, response: Response, missing: str, first_page: bool) -> None:
         """A result page with neither its results nor the site's "no results" message.
 
@@ -326,10 +330,6 @@ class ChamberBoardSpider(SourceSpider):
     def _parse_entries(self, response: Response) -> list[dict[str, Any]] | None:
         """The offers of a result page; None (after logging) if the page has no result list."""
         raise NotImplementedError
-
-    def _has_no_results(self, response: Response) -> bool:
-        """True if the page says the search found nothing (an empty list is not a failure)."""
-        return "no_results" in self.SELECTORS and bool(self.sel(response, "no_results"))
 
     def parse_detail(self, response: Response, listing: dict[str, Any]) -> Iterator[Posting]:
         """One offer's page merged with what its result row said, as a Posting."""

@@ -91,7 +91,7 @@ class ChamberCompaniesSpider(SourceSpider):
         """
         entries = self.sel(response, "entries")
         if not entries:
-            if not self.sel(response, "no_results"):
+            if not self.says_no_results(response):
                 self.no_results(response, "company list", page == 1)
             return
         for entry in entries:

@@ -100,18 +100,23 @@ class HwkLehrstellenSpider(SourceSpider):
         """A list page: one Posting per entry, then the next page while there is one."""
         entries = self.sel(response, "entries")
         if not entries:
-            # an empty list is an empty search; a missing list, or one whose entries are no
-            # longer recognised, is a changed site (the crawl fails on the first page)
-            results = self.sel(response, "results")
-            if not results or results.xpath("./*"):
-                missing = "entries in its result list" if results else "result list"
-                self.no_results(response, missing, page_number(response.url, "page") <= 1)
+            self._check_empty(response)
             return
         for entry in entries:
             yield self._parse_entry(entry, response)
         following = self._next_page(response, len(entries))
         if following is not None:
             yield following
+
+    def _check_empty(self, response: Response) -> None:
+        """A page without entries: an empty search if its list is empty (or it says so);
+        a missing list, or one whose entries are no longer recognised, is a changed site
+        (the crawl fails on the first page and is degraded by a later one)."""
+        results = self.sel(response, "results")
+        if self.says_no_results(response) or (results and not results.xpath("./*")):
+            return
+        missing = "entries in its result list" if results else "result list"
+        self.no_results(response, missing, page_number(response.url, "page") <= 1)
 
     def _next_page(self, response: Response, count: int) -> scrapy.Request | None:
         """Page n+1 if the page says 'Seite n von m' with n < m, or (no such line) was full."""

@@ -109,8 +109,11 @@ class IhkLehrstellenSpider(ChamberBoardSpider):
         """One dict per result row; an empty result table is an empty search.
 
         A first page without the result table, or whose rows link no offer, means the board
-        changed shape: the crawl fails (a later page only degrades it).
+        changed shape: the crawl fails (a later page only degrades it). No saved page shows
+        the board's empty result, so SELECTORS has no 'no_results' until one does.
         """
+        if self.says_no_results(response):
+            return []
         first = page_number(response.url, "page") <= 1
         if not self.sel(response, "results"):
             self.no_results(response, "result table", first)

@@ -124,6 +124,17 @@ def test_first_page_whose_rows_link_no_offer_fails_the_crawl():
     assert "none of its 10 result rows links an offer" in reason
 
 
+def test_a_no_results_message_configured_in_selectors_is_an_empty_search():
+    class WithMessage(IhkLehrstellenSpider):
+        SELECTORS = IhkLehrstellenSpider.SELECTORS | {"no_results": "td.keine-treffer"}
+
+    spider = with_stats(WithMessage(source=NAME, base_url=BASE, plz="04109"))
+    page = saved_response(PAGES / "search-no-results.html", SEARCH)
+    row = b'<tr><td class="keine-treffer" colspan="5">Keine Angebote gefunden</td></tr>'
+    page = page.replace(body=page.body.replace(b"<tbody>", b"<tbody>" + row))
+    assert list(spider.parse(page)) == [] and spider.crawler.stats == {}
+
+
 def test_later_page_without_result_table_only_degrades_the_crawl():
     spider = with_stats(make_spider())
     page = saved_response(PAGES / "search-new-layout.html", SEARCH + "&page=2")
