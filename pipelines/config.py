@@ -231,9 +231,11 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
     where = f"[sources.{name}]"
     if not isinstance(section, dict):
         raise ResqueError(f"{path}: {where} must be a table")
-    kind = section.get("type", "file")
+    # a source naming its spider is a spider source: `type` may be left out
+    kind = section.get("type", "spider" if "spider" in section else "file")
     if kind not in SOURCE_KEYS:
         raise ResqueError(f"{path}: {where}: type must be 'file' or 'spider', not {kind!r}")
+    _reject_other_kinds_keys(path, where, section, kind)
     _reject_unknown(path, where, section, SOURCE_KEYS[kind])
     entity = section.get("entity", "vacancies")
     if entity not in ENTITIES:
@@ -273,6 +275,18 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         source.base_url = _local_or_url(base, source.base_url)
         source.start_urls = [_local_or_url(base, url) for url in source.start_urls]
     return source
+
+
+def _reject_other_kinds_keys(path: Path, where: str, section: dict, kind: str) -> None:
+    """A key of the other source type: say which type it belongs to, not just 'unknown'."""
+    other = "file" if kind == "spider" else "spider"
+    strays = sorted(set(section) - SOURCE_KEYS[kind] & SOURCE_KEYS[other])
+    if strays:
+        needs = f"type = {other!r}" + ("" if other == "file" else " and spider = '...'")
+        raise ResqueError(
+            f"{path}: {where}: key {strays[0]!r} belongs to a {other} source, but this is "
+            f"a {kind} source; a {other} source needs {needs}"
+        )
 
 
 def _schedule(path: Path, section: Any) -> ScheduleConfig:

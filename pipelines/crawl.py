@@ -4,7 +4,8 @@ The crawl process (spiders/crawl.py) writes items and stats to a scratch folder;
 judges the crawl's health and loads the items through the same store stage as a file
 import, as one transaction. A crawl that finds far fewer items than the source's last
 good crawl is loaded as 'degraded': its items are upserted but nothing is deactivated, so
-a changed site never wipes the previous data.
+a changed site never wipes the previous data. A crawl whose spider found the source's
+answers without their results (`SourceSpider.results_missing`) fails: nothing is loaded.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.config import SourceConfig
-from pipelines.errors import ResqueError
+from pipelines.errors import RESULTS_MISSING_REASON, ResqueError
 from pipelines.importer import StepResult, check_source_name, record_failure, store
 from pipelines.record import record_fields
 from warehouse.load import RawRows
@@ -215,8 +216,12 @@ def crawl_source(con: duckdb.DuckDBPyConnection, source: SourceConfig) -> StepRe
         output = run_spider_process(crawl_spec(source, Path(tmp), min_items))
     health = crawl_health(output, source.entity)
     health.update(spider=source.spider, previous_items=previous, min_items=min_items)
-    if output.returncode not in (0, 3) and not output.items:
-        message = f"crawl {source.name} failed: {(output.log_tail or ['no output'])[-1][:300]}"
+    changed = output.stats.get(RESULTS_MISSING_REASON)
+    if changed or (output.returncode not in (0, 3) and not output.items):
+        # a changed shape loads nothing: a snapshot of what could be read would deactivate
+        # every posting the spider could no longer see
+        reason = changed or (output.log_tail or ["no output"])[-1][:300]
+        message = f"crawl {source.name} failed: {reason}"
         record_failure(
             con,
             next_run_id(con),

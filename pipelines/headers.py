@@ -9,9 +9,12 @@ from pipelines.errors import ResqueError
 from pipelines.record import record_fields
 
 # Per field, the header spellings people use, best first. Headers are compared after
-# header_key(): case-folded, umlauts spelled out, punctuation and spaces removed.
+# header_key(): case-folded, umlauts spelled out, punctuation and spaces removed. Every
+# record field's own name ('source_ref') is one of its synonyms, so that a file written
+# from the warehouse (`resque query --csv`) imports back with its ids.
 POSTING_SYNONYMS: dict[str, list[str]] = {
     "source_ref": [
+        "sourceref",
         "referenznummer",
         "refnr",
         "angebotsnr",
@@ -28,6 +31,8 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "ref",
         "id",
         "identifier",
+        "externalid",
+        "sourceid",
     ],
     "title": [
         "stellenbezeichnung",
@@ -61,9 +66,11 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "ausbildungsbetrieb",
         "einrichtung",
         "company",
+        "companyname",
         "employer",
         "hiringorganization",
         "organisation",
+        "organization",
     ],
     "sector": ["branche", "wirtschaftszweig", "sektor", "sector", "industry"],
     "postcode": ["plz", "postleitzahl", "zip", "zipcode", "postcode", "postalcode"],
@@ -75,6 +82,7 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "standort",
         "gemeinde",
         "city",
+        "town",
         "location",
         "place",
     ],
@@ -109,6 +117,8 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "stellenart",
         "art",
         "employmenttype",
+        "contracttype",
+        "jobtype",
     ],
     "working_time": [
         "arbeitszeit",
@@ -119,6 +129,9 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "workingtime",
     ],
     "start_date": [
+        # the start as the source wrote it ('ab sofort'), which a warehouse export carries
+        # beside the parsed start_date: read first, it loses nothing
+        "starttext",
         "beginn",
         "eintrittsdatum",
         "eintritt",
@@ -141,6 +154,8 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "places",
         "openings",
         "totaljobopenings",
+        "positions",
+        "numberofpositions",
     ],
     "url": ["link", "url", "weblink", "stellenlink", "internetadresse", "externeurl"],
     "posted_at": [
@@ -153,12 +168,25 @@ POSTING_SYNONYMS: dict[str, list[str]] = {
         "datum",
         "dateposted",
         "postedat",
+        "datepublished",
+        "publishedat",
+        "published",
     ],
-    "valid_through": ["gueltigbis", "bewerbungsfrist", "bewerbungsschluss", "validthrough"],
+    "valid_through": [
+        "gueltigbis",
+        "bewerbungsfrist",
+        "bewerbungsschluss",
+        "validthrough",
+        "closingdate",
+        "deadline",
+        "expiresat",
+        "expires",
+    ],
 }
 
 EMPLOYER_SYNONYMS: dict[str, list[str]] = {
     "source_ref": [
+        "sourceref",
         "betriebsnummer",
         "mitgliedsnummer",
         "kundennummer",
@@ -174,12 +202,14 @@ EMPLOYER_SYNONYMS: dict[str, list[str]] = {
         "betrieb",
         "arbeitgeber",
         "company",
+        "companyname",
         "employer",
         "organisation",
+        "organization",
     ],
     "sector": POSTING_SYNONYMS["sector"],
     "postcode": POSTING_SYNONYMS["postcode"],
-    "city": ["ort", "stadt", "gemeinde", "city", "sitz"],
+    "city": ["ort", "stadt", "gemeinde", "city", "town", "sitz"],
     "street": POSTING_SYNONYMS["street"],
     "url": ["internet", "website", "webseite", "homepage", "url", "link", "www"],
 }
@@ -213,6 +243,10 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "desiredoccupations",
         "wishedoccupation",
         "wishedoccupations",
+        "targetoccupation",
+        "targetoccupations",
+        "desiredjob",
+        "desiredjobs",
         "beruf",
     ],
     "skills": [
@@ -258,7 +292,7 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "workingtime",
     ],
     "postcode": ["plz", "postleitzahl", "wohnortplz", "postcode", "zip", "zipcode"],
-    "city": ["ort", "wohnort", "plzort", "stadt", "gemeinde", "city", "place"],
+    "city": ["ort", "wohnort", "plzort", "stadt", "gemeinde", "city", "town", "place"],
     "radius_km": [
         "umkreis",
         "umkreiskm",
@@ -274,6 +308,13 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "maxentfernungkm",
         "mobility",
         "mobilitykm",
+        "mobilityradius",
+        "mobilityradiuskm",
+        "travelradius",
+        "travelradiuskm",
+        "maxdistance",
+        "maxdistancekm",
+        "maxcommutekm",
     ],
     "available_from": [
         "verfuegbarab",
@@ -284,8 +325,10 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "abwann",
         "availablefrom",
         "available",
+        "availability",
     ],
 }
+
 
 SYNONYMS = {
     "vacancies": POSTING_SYNONYMS,

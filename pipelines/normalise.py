@@ -426,7 +426,7 @@ _EMPLOYMENT_CODES = {1: "work", 2: "self_employed", 4: "apprenticeship", 34: "in
 # fmt: off
 _EMPLOYMENT_TYPES = frozenset(
     ("apprenticeship", "dual_study", "internship", "temporary_agency", "minijob",
-     "self_employed", "work")
+     "volunteer", "self_employed", "work")
 )
 # fmt: on
 # First match wins, so more specific kinds come before the catch-all 'work'
@@ -444,11 +444,23 @@ _EMPLOYMENT_RULES = tuple(
             r"|\ban?ue\b|personaldienstleist|temp(?:orary)? agency",
         ),
         ("minijob", _MINIJOB.pattern),
-        ("self_employed", r"freiberuf|selbst(?:st)?aendig|honorar|freelance|freie[rn]? mitarbeit"),
+        # Freiwilligendienste (FSJ, FÖJ, BFD) and honorary posts: not employment, but offers
+        (
+            "volunteer",
+            r"ehrenamt|freiwilligendienst|freiwillige[sn]? (?:soziale|oekologische)s? jahr"
+            r"|\bfsj\b|\bfoej\b|\bbfd\b|volunteer",
+        ),
+        (
+            "self_employed",
+            r"freiberuf|selbst(?:st)?aendig|honorar|freelance|freie[rn]? mitarbeit|contractor",
+        ),
+        # 'Aushilfe', 'Werkstudent' and schema.org's TEMPORARY, PER_DIEM and OTHER (spelt as
+        # words by the JSON-LD spider) are jobs of no more specific kind
         (
             "work",
             r"arbeit|anstellung|angestellt|befristet|job|stelle|sozialversicherungspflichtig"
-            r"|beschaeftigung|employment|\bwork\b",
+            r"|beschaeftigung|employment|\bwork\b|aushilf|werkstudent|\btemporary\b"
+            r"|\bper diem\b|\bother\b",
         ),
     )
 )

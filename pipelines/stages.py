@@ -20,6 +20,7 @@ from matching.normalise import employer_key
 from pipelines import normalise as nz
 from pipelines.readers import RawTable
 from pipelines.record import record_fields
+from pipelines.sectors import wz_division, wz_section
 
 MAX_TITLE_LENGTH = 300
 FAST_PATH_MIN_ROWS = 5_000  # below this the Arrow round trip costs more than it saves
@@ -148,6 +149,7 @@ def normalise(
     for name, rule in rules.items():
         columns[name] = map_unique(frame[name], rule, FIELD_TYPES.get(name, TEXT))
     columns.update(_normalised_place(frame))
+    columns.update(_normalised_sector(columns["sector"]))
     if entity == "vacancies":
         columns.update(_normalised_posting_extras(frame))
     else:
@@ -169,6 +171,15 @@ def _normalised_place(frame: pd.DataFrame) -> dict[str, pa.Array]:
         "postcode_text": map_unique(frame["postcode"], nz.clean_line),
         "postcode": pc.coalesce(postcode, from_city),
         "city": pa.array([pair[1] for pair in split], type=pa.string()),
+    }
+
+
+def _normalised_sector(sector: pa.Array) -> dict[str, pa.Array]:
+    """The WZ 2008 section and division beside the sector text they came from."""
+    text = sector.to_pandas(types_mapper=pd.ArrowDtype)
+    return {
+        "sector_wz_section": map_unique(text, wz_section),
+        "sector_wz_division": map_unique(text, wz_division),
     }
 
 

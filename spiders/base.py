@@ -19,12 +19,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector, SelectorList
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
+from pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
 from pipelines.record import Posting
 
 # --- privacy -------------------------------------------------------------------------------
@@ -196,6 +198,12 @@ def arg_list(value: Any) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def page_number(url: str, param: str) -> int:
+    """The result page a URL asks for by its `param` query parameter; 1 without one."""
+    value = parse_qs(urlsplit(url).query).get(param, ["1"])[0]
+    return int(value) if value.strip().isdigit() else 1
+
+
 # --- spiders -------------------------------------------------------------------------------
 
 
@@ -251,10 +259,45 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value("resque/layout_changed")
         self.logger.error("layout changed? %s has no %s", response.url, missing)
 
-    def next_page(self, response: Response, callback: Any = None) -> scrapy.Request | None:
+    def results_missing(self, where: str, expected: Any, received: int, why: str) -> None:
+        """A page that should have results has none: the source changed shape, the crawl fails.
+
+        Raises CloseSpider: the crawl stops, `resque crawl` records a failed run naming the
+        expected and received counts, loads nothing and deactivates nothing. Call it for a
+        search answer whose hits key or id field is missing while its total is above zero,
+        and for a first result page without its result list (and without the site's
+        "no results" message).
+        """
+        message = f"{where}: {why} (expected {expected} results, received {received})"
+        self.crawler.stats.inc_value(RESULTS_MISSING)
+        self.crawler.stats.set_value(RESULTS_MISSING_REASON, message[:500])
+        self.logger.error("source changed shape? %s", message)
+        raise CloseSpider(RESULTS_MISSING_FINISH)
+
+    def says_no_results(self, response: Response) -> bool:
+        """True if the page shows the site's "no results" message (SELECTORS 'no_results')."""
+        return "no_results" in self.SELECTORS and bool(self.sel(response, "no_results"))
+
+    def no_results(self, response: Response, missing: str, first_page: bool) -> None:
+        """A result page with neither its results nor the site's "no results" message.
+
+        On the first page of a search the source changed shape: the crawl fails
+        (`results_missing`). On a later page only that page is lost: it is logged as a
+        layout change and the crawl is degraded.
+        """
+        if first_page:
+            why = f"the first result page has no {missing} and no 'no results' message"
+            self.results_missing(response.url, "some", 0, why)
+        self.layout_changed(response, missing)
+
+    def next_page(
+        self, response: Response, callback: Any = None, cb_kwargs: dict[str, Any] | None = None
+    ) -> scrapy.Request | None:
         """The request for the page the 'Weiter'/'»' link points to, if there is one."""
         href = self.sel(response, "next_page").get()
-        return response.follow(href.strip(), callback or self.parse) if href else None
+        if not href:
+            return None
+        return response.follow(href.strip(), callback or self.parse, cb_kwargs=cb_kwargs)
 
 
 class ChamberBoardSpider(SourceSpider):
@@ -287,10 +330,6 @@ class ChamberBoardSpider(SourceSpider):
     def _parse_entries(self, response: Response) -> list[dict[str, Any]] | None:
         """The offers of a result page; None (after logging) if the page has no result list."""
         raise NotImplementedError
-
-    def _has_no_results(self, response: Response) -> bool:
-        """True if the page says the search found nothing (an empty list is not a failure)."""
-        return "no_results" in self.SELECTORS and bool(self.sel(response, "no_results"))
 
     def parse_detail(self, response: Response, listing: dict[str, Any]) -> Iterator[Posting]:
         """One offer's page merged with what its result row said, as a Posting."""

@@ -1,5 +1,10 @@
 """Company directories of the chambers (IHK Firmenverzeichnis, HWK Betriebsverzeichnis).
 
+A reconstruction: the chambers opened their company databases to the partners, but no public
+page, code or capture of such a directory was found, so its address (base_url and
+index_path) comes from the config and the structure below is this project's assumption,
+to be checked against the real directory before production use (docs/sources.md).
+
 The index page links one page per initial letter (A–Z, letters without companies are not
 links); each letter page lists companies with their sector ('Branche', or 'Gewerk' for
 crafts), postal address and website, split over pages linked by 'Weiter »'. Everything is
@@ -25,14 +30,14 @@ class ChamberCompaniesSpider(SourceSpider):
     """A–Z index -> letter pages (paginated) -> one Employer per directory entry."""
 
     name = "chamber_companies"
-    default_base_url = "https://www.ihk.de/leipzig/"
-    index_path = "firmenverzeichnis/index.html"
+    # No public default: the chambers gave the partners the directory's address, and no
+    # public evidence of it was found (docs/sources.md). Both come from the config.
+    default_base_url = ""
 
     SELECTORS: ClassVar[dict[str, str]] = {
         # index page
         "letters": "ul.az-navigation li a::attr(href)",
         # letter pages
-        "results": "div.firmenliste",
         "entries": "div.firmenliste div.firma",
         "ref": "./@data-firmen-id",
         "name": ".firmenname",
@@ -55,6 +60,15 @@ class ChamberCompaniesSpider(SourceSpider):
         "website": "website",
     }
 
+    def __init__(self, *args: Any, index_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.start_urls and (self.base_url == "/" or not index_path):
+            raise ValueError(
+                f"{self.name} needs base_url and the spider argument index_path"
+                " (the directory's A-Z page, as the chambers gave it to the partners)"
+            )
+        self.index_path = index_path
+
     async def start(self):
         """The directory's index page (or the configured start URLs)."""
         for url in self.start_urls or [self.url(self.index_path)]:
@@ -64,22 +78,27 @@ class ChamberCompaniesSpider(SourceSpider):
         """The index: one request per initial letter that has companies."""
         letters = self.sel(response, "letters").getall()
         if not letters:
-            self.layout_changed(response, "A–Z navigation")
-            return
+            # the index is the directory's first page: without its letters nothing is read
+            self.results_missing(response.url, "some", 0, "the index links no letter page")
         for href in letters:
             yield response.follow(href.strip(), self.parse_letter)
 
-    def parse_letter(self, response: Response):
-        """A letter page: one Employer per entry, then the letter's next page."""
-        if not self.sel(response, "results"):
-            if not self.sel(response, "no_results"):
-                self.layout_changed(response, "company list")
+    def parse_letter(self, response: Response, page: int = 1):
+        """A letter page: one Employer per entry, then the letter's next page.
+
+        The index links only letters with companies, so a letter's first page without
+        entries and without the directory's "keine Einträge" message fails the crawl.
+        """
+        entries = self.sel(response, "entries")
+        if not entries:
+            if not self.says_no_results(response):
+                self.no_results(response, "company list", page == 1)
             return
-        for entry in self.sel(response, "entries"):
+        for entry in entries:
             employer = self._parse_entry(entry, response)
             if employer is not None:
                 yield employer
-        following = self.next_page(response, self.parse_letter)
+        following = self.next_page(response, self.parse_letter, {"page": page + 1})
         if following is not None:
             yield following
 

@@ -11,6 +11,10 @@ JobPostings are found in JSON-LD blocks (also inside `@graph`, lists and nested 
 such as a WebPage's `mainEntity`) and in microdata, both read with extruct. A broken JSON-LD
 block is skipped with a warning; the page's other blocks still count.
 
+A crawl that read pages but found no JobPosting on any of them fails
+(`SourceSpider.results_missing`): the site changed its markup, or every configured page
+moved. A single page without one (an imprint, a filled position) is only counted.
+
 One posting per work place: a JobPosting with several `jobLocation`s becomes one item per
 location (source_ref `<id>#1`, `#2`, ... in the order the page lists them), because
 matching works per place; each keeps the page's `totalJobOpenings`, as the site stated it.
@@ -24,23 +28,39 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import html_text
 from extruct import extract
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
-from w3lib.html import remove_tags
 
 from pipelines.record import Posting
 from spiders.base import SourceSpider, arg_list, scrub_personal_data, split_place
 
-# schema.org employmentType values: working time, or the kind of employment
-WORKING_TIMES = {"FULL_TIME", "PART_TIME", "PER_DIEM"}
-EMPLOYMENT_KINDS = {"APPRENTICESHIP", "INTERN", "TEMPORARY", "CONTRACTOR", "VOLUNTEER", "OTHER"}
-_BLOCK_END = re.compile(r"<\s*(?:br|/p|/ul|/ol|/h[1-6]|/div|/tr)\b[^>]*>", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+# schema.org employmentType values: working time, or the kind of employment (PER_DIEM, paid
+# by the day, says how the job is paid, not how long one works)
+WORKING_TIMES = {"FULL_TIME", "PART_TIME"}
+EMPLOYMENT_KINDS = {
+    "APPRENTICESHIP",
+    "INTERN",
+    "TEMPORARY",
+    "CONTRACTOR",
+    "VOLUNTEER",
+    "PER_DIEM",
+    "OTHER",
+}
 _LINE_SPACE = re.compile(r"[ \t\xa0]+")
+# What a page template writes for a missing value: XING's descriptions start "null\nnull\n".
+# Only a line (or block) holding nothing else is junk: 'für null Euro' is German text.
+JUNK_WORDS = ("null", "undefined", "none", "nan", "[object object]")
+_JUNK_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(map(re.escape, JUNK_WORDS)) + r")[ \t]*(?:\r?\n|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+BULLET = "- "
 # Properties that name or reach a person (a recruiter, an author): never kept, not even in raw.
 CONTACT_PROPERTIES = {
     "applicationContact",
@@ -115,6 +135,21 @@ class JobpostingJsonldSpider(SourceSpider, SitemapSpider):
         self.max_depth = int(max_depth)
         self.seen: set[str] = set()
         self._sitemap_url = ""
+        # pages read and JobPostings found on them: a crawl with pages but none fails
+        self.pages_read = 0
+        self.postings_found = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JobpostingJsonldSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.check_found, signal=signals.spider_idle)
+        return spider
+
+    def check_found(self) -> None:
+        """When the crawl runs dry: pages were read but none held a JobPosting -> it fails."""
+        if self.pages_read and not self.postings_found:
+            why = f"none of the {self.pages_read} pages read holds a JobPosting"
+            self.results_missing(f"crawl of {self.source}", "some", 0, why)
 
     async def start(self) -> Any:
         for url in self.sitemap_urls:
@@ -171,6 +206,8 @@ class JobpostingJsonldSpider(SourceSpider, SitemapSpider):
         if not hasattr(response, "text"):
             return  # an image or PDF the sitemap listed
         found = self._parse_job_postings(response)
+        self.pages_read += 1
+        self.postings_found += len(found)
         if not found:
             self.crawler.stats.inc_value("jobposting_jsonld/pages_without_jobposting")
         for index, (syntax, posting) in enumerate(found, 1):
@@ -367,16 +404,39 @@ def _words(values: list[str]) -> str | None:
 
 
 def _plain_text(value: str | None) -> str | None:
-    """Description HTML (often entity-encoded) as text, one line per paragraph or item."""
+    """Description HTML (often entity-encoded) as text: one line per block, junk lines dropped.
+
+    html-text (Zyte) ends a line at every block element, so text running into a <p>
+    ('Minijob Ingolstadt<p>Unsere') stays two lines; list items keep a '- ' bullet.
+    """
     if not value:
         return value
-    text = html.unescape(value)
+    # junk lines go before parsing: HTML whitespace rules would join them to the next line
+    text = _JUNK_LINE.sub("", html.unescape(value))
     if "<" not in text:
         return text.strip() or None
-    text = _LIST_ITEM.sub("\n- ", _BLOCK_END.sub("\n", text))
-    text = html.unescape(remove_tags(text))
+    text = html_text.extract_text(_bulleted(html_text.parse_html(text)))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line) or None
+    kept = [line for line in lines if line and line.casefold() not in JUNK_WORDS]
+    return "\n".join(_join_bullets(kept)) or None
+
+
+def _bulleted(tree: Any) -> Any:
+    """The parsed HTML with a bullet before each list item's text."""
+    for item in tree.iter("li"):
+        item.text = BULLET + (item.text or "")
+    return tree
+
+
+def _join_bullets(lines: list[str]) -> list[str]:
+    """A bullet alone on its line (the item's text sat in a <p>) joined to the next line."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] == BULLET.strip():
+            out[-1] = BULLET + line
+        else:
+            out.append(line)
+    return out
 
 
 def _text_address(text: str | None) -> dict[str, str | None]:

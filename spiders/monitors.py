@@ -7,13 +7,26 @@ and the load is marked degraded.
 
 from __future__ import annotations
 
-from spidermon import MonitorSuite
+from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import (
+    BaseScrapyMonitor,
     ErrorCountMonitor,
     FinishReasonMonitor,
     ItemCountMonitor,
 )
 from spidermon.core.actions import Action
+
+from pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_REASON
+
+
+@monitors.name("Results Missing Monitor")
+class ResultsMissingMonitor(BaseScrapyMonitor):
+    """No answer or first page lost its results (SourceSpider.results_missing)."""
+
+    @monitors.name("test_results_arrived")
+    def test_results_arrived(self) -> None:
+        reason = self.stats.get(RESULTS_MISSING_REASON, "")
+        self.assertFalse(self.stats.get(RESULTS_MISSING, 0), msg=reason)
 
 
 class RecordMonitorResults(Action):
@@ -26,7 +39,7 @@ class RecordMonitorResults(Action):
 
 
 class CrawlHealthSuite(MonitorSuite):
-    """Enough items, a normal finish, no errors in the log."""
+    """Enough items, a normal finish, no errors in the log, no answer without its results."""
 
-    monitors = [ItemCountMonitor, FinishReasonMonitor, ErrorCountMonitor]
+    monitors = [ItemCountMonitor, FinishReasonMonitor, ErrorCountMonitor, ResultsMissingMonitor]
     monitors_finished_actions = [RecordMonitorResults]

@@ -122,3 +122,71 @@ def test_employer_headers():
         "city": "Ort",
         "url": "Internet",
     }
+
+
+# --- the record's own field names and common English headers (issue 13, item 7) --------------
+
+
+def _own_fields() -> list[tuple[str, str]]:
+    from pipelines.record import record_fields
+
+    return [
+        (entity, name)
+        for entity in ("vacancies", "employers", "participants")
+        for name in record_fields(entity)
+        if name != "source"  # set by the importer, never read from a file
+    ]
+
+
+@pytest.mark.parametrize(("entity", "field"), _own_fields())
+def test_record_field_name_is_its_own_header(entity, field):
+    assert map_columns([field], entity).get(field) == field
+
+
+def test_a_file_of_every_record_field_maps_each_to_itself():
+    from pipelines.record import record_fields
+
+    fields = [f for f in record_fields("vacancies") if f != "source"]
+    mapping = map_columns(fields, "vacancies")
+    assert mapping == {field: field for field in fields}
+
+
+def test_start_text_beats_the_parsed_start_date():
+    # a warehouse export carries both; the text as written ('ab sofort') loses nothing
+    mapping = map_columns(["title", "start_date", "start_text"], "vacancies")
+    assert mapping["start_date"] == "start_text"
+
+
+@pytest.mark.parametrize(
+    ("entity", "header", "field"),
+    [
+        ("participants", "mobility", "radius_km"),
+        ("participants", "mobility_km", "radius_km"),
+        ("participants", "Mobility (km)", "radius_km"),
+        ("participants", "radius", "radius_km"),
+        ("participants", "max_distance_km", "radius_km"),
+        ("participants", "zip", "postcode"),
+        ("participants", "town", "city"),
+        ("participants", "desired_jobs", "desired_occupations"),
+        ("participants", "availability", "available_from"),
+        ("vacancies", "zip", "postcode"),
+        ("vacancies", "ZIP code", "postcode"),
+        ("vacancies", "company", "employer"),
+        ("vacancies", "Company name", "employer"),
+        ("vacancies", "town", "city"),
+        ("vacancies", "job_id", "source_ref"),
+        ("vacancies", "external_id", "source_ref"),
+        ("vacancies", "contract type", "employment_type"),
+        ("vacancies", "date_published", "posted_at"),
+        ("vacancies", "closing date", "valid_through"),
+        ("vacancies", "positions", "places"),
+        ("employers", "company", "name"),
+        ("employers", "company_name", "name"),
+        ("employers", "source_ref", "source_ref"),
+        ("employers", "town", "city"),
+    ],
+)
+def test_common_english_header_is_recognised(entity, header, field):
+    required = {"vacancies": "title", "employers": "name", "participants": "participant_id"}
+    columns = [header] if field == required[entity] else [required[entity], header]
+    assert map_columns(columns, entity)[field] == header

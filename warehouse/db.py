@@ -106,6 +106,17 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
 REWRITE_MARKER = "-- resque: rewrite the file after this migration"
 
 
+def _fill_sectors(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 0009's data step: WZ names and the WZ columns of stored rows (in Python)."""
+    from warehouse.sectors import fill  # imports pipelines, which a plain open does not need
+
+    fill(con)
+
+
+# Data steps a migration's SQL cannot do, run in the migration's own transaction.
+AFTER_MIGRATION: dict[int, Any] = {9: _fill_sectors}
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply every pending migration, each in its own transaction; return their names.
 
@@ -121,6 +132,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             if REWRITE_MARKER in text:  # 0006 comes before the table: create it here
                 con.execute(dict((v, t) for v, _, t in files)[PENDING_REWRITE_MIGRATION])
             con.execute(text)
+            if version in AFTER_MIGRATION:
+                AFTER_MIGRATION[version](con)
             if REWRITE_MARKER in text:
                 request_rewrite(con, name)
             con.execute(

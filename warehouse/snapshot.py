@@ -51,6 +51,7 @@ SNAPSHOT_COLUMNS: dict[str, tuple[str, ...]] = {
     "runs": ALL,
     "exports": ALL,
     "schema_migrations": ALL,
+    "wz2008": ALL,  # the official WZ 2008 names (public reference data), for sector labels
     "rejects": ("run_id", "source", "row_number", "source_ref", "reason"),
     # Pseudonym, wish, the coded conditions of a match, and how much the profile says:
     # counts, never the free text (skills, qualifications and languages as written can

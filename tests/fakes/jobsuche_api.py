@@ -1,15 +1,22 @@
 """A fake Jobsuche API (Bundesagentur für Arbeit) for spider tests and the crawl benchmark.
 
-It answers `GET /pc/v4/jobs` and `GET /pc/v4/jobdetails/{base64(refnr)}` like the real
-service as far as the spider relies on it: the `X-API-Key` header, the search parameters
-(`was`, `wo` + `umkreis` in km, `angebotsart`, `arbeitszeit`, `veroeffentlichtseit`,
-`berufsfeld`), paging from 1 with `size` <= 100, the total as text in `maxErgebnisse`,
-facet counts in `facetten`, and HTTP 400 when `page * size` passes the result cap (10,000
-on the real API, a constructor argument here so tests stay small). Postings are generated
-deterministically around Leipzig; a test may change `postings` between crawls by assigning
-a new list (results are cached per list and search, as a benchmark needs thousands).
+It answers like the real service as it answers since August 2026, in the real v6 shape
+(the key set, nesting and types of tests/fixtures/ba_jobsuche/v6_shape.json, which a test
+checks): `GET /pc/v6/jobs` with hits in `ergebnisliste`, `GET /pc/v4/jobdetails/{base64(id)}`
+with the v6 field names, and 404 for the switched-off `pc/v4/jobs` (unless `v4_search` is
+set) and 403 for `pc/v6/jobdetails`. As far as the spider relies on it: the `X-API-Key`
+header, the search parameters (`was`, `wo` + `umkreis` in km, `angebotsart`, `arbeitszeit`,
+`veroeffentlichtseit`, `berufsfeld`), `wo` only in its canonical spelling (umlauts; the
+BA's suffixed names such as "Borna, Stadt" too), exactly one `arbeitszeit` code (several
+answer 0 results, silently, as the real API does), paging from 1 with `size` <= 100, the
+total as a number in `maxErgebnisse`, facet counts in `facetten`, the no-match answer
+without `ergebnisliste` and `facetten`, and HTTP 400 when `page * size` passes the result
+cap (10,000 on the real API, a constructor argument here so tests stay small). Postings are
+generated deterministically around Leipzig; every thirteenth has a second place of work.
+A test may change `postings` between crawls by assigning a new list (results are cached
+per list and search, as a benchmark needs thousands).
 
-Plug it into the spider harness's `site` fixture with `site.route("/pc/v4/", api.route)`.
+Plug it into the spider harness's `site` fixture with `site.route("/pc/", api.route)`.
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ API_KEY = "jobboerse-jobsuche"
 TODAY = dt.date(2026, 11, 27)
 JSON = "application/json;charset=UTF-8"
 
-# (postcode, town, street, lat, lon); Halle lies outside a 25 km radius around Leipzig.
+# (postcode, town as the BA writes it, street, lat, lon); Halle lies outside a 25 km radius
+# around Leipzig. The BA's place names carry a suffix now and then ("Ingolstadt, Donau").
 TOWNS = [
     ("04109", "Leipzig", "Grimmaische Straße", 51.3397, 12.3731),
     ("04315", "Leipzig", "Eisenbahnstraße", 51.3455, 12.4102),
@@ -42,7 +50,8 @@ TOWNS = [
     ("04668", "Grimma", "Lange Straße", 51.2386, 12.7253),
     ("04808", "Wurzen", "Bahnhofstraße", 51.3707, 12.7395),
     ("04838", "Eilenburg", "Torgauer Straße", 51.4595, 12.6336),
-    ("04552", "Borna", "Am Gewerbepark", 51.1244, 12.4962),
+    ("04552", "Borna, Stadt", "Am Gewerbepark", 51.1244, 12.4962),
+    ("04420", "Markranstädt", "Leipziger Straße", 51.3017, 12.2211),
     ("06108", "Halle (Saale)", "Große Ulrichstraße", 51.4828, 11.9697),
 ]
 # Berufsfeld -> (Beruf, title as employers write it, Branche)
@@ -81,8 +90,21 @@ EMPLOYER_WORDS = (
     ["Logistik", "Personalservice", "Metallbau", "Pflegedienst", "Gastro", "Dienstleistungen"],
     ["GmbH", "GmbH & Co. KG", "AG", "e.K."],
 )
-ARBEITSZEIT = {"vz": "VOLLZEIT", "tz": "TEILZEIT", "snw": "SCHICHT_NACHTARBEIT_WOCHENENDE"}
+# The working-time flag each arbeitszeit code sets in a v6 hit.
+FLAGS = {
+    "vz": "arbeitszeitVollzeit",
+    "tz": "arbeitszeitTeilzeitFlexibel",
+    "snw": "arbeitszeitSchichtNachtWochenende",
+}
 ANGEBOTSART = {1: "ARBEIT", 4: "AUSBILDUNG"}
+# The facets of a real v6 answer the fake does not compute (their counts are placeholders).
+OTHER_FACETS = (
+    "arbeitgeber", "arbeitsort_plz", "befristung", "behinderung", "beruf", "branche",
+    "eintrittsdatum", "externestellenboersen", "homeoffice", "pav", "quereinstieg",
+    "schulbildung", "topberuf", "topberufsfeld", "veroeffentlichtseit", "zeitarbeit",
+)  # fmt: skip
+# Keys of a search hit the details answer lacks, and keys only the details have.
+SEARCH_ONLY = ("alleBerufe", "entfernung", "befristungInMonaten", "arbeitgeberKundennummerHash")
 
 
 @dataclass
@@ -99,7 +121,11 @@ class FakePosting:
 
     @property
     def refnr(self) -> str:
-        return self.hit["refnr"]
+        return self.hit["referenznummer"]
+
+    @property
+    def places(self) -> list[dict[str, Any]]:
+        return self.hit["stellenlokationen"]
 
 
 def make_postings(
@@ -118,58 +144,91 @@ def make_postings(
 def _posting(
     rng: random.Random, i: int, ref: int, field_name: str | None, today: dt.date
 ) -> FakePosting:
-    """One generated posting; every few have the quirks of the real API (see below)."""
+    """One generated posting in the v6 shape; every few have the quirks of the real API."""
     field_name = field_name or rng.choice(list(FIELDS)[1:])
-    beruf, title, branche = rng.choice(FIELDS[field_name])
+    beruf, title, _branche = rng.choice(FIELDS[field_name])
     town = rng.choice(TOWNS)
-    postcode, ort, street, lat, lon = town
     days_ago = rng.randrange(0, 60)
     employer = " ".join(rng.choice(words) for words in EMPLOYER_WORDS)
     refnr = f"{rng.choice(['10000', '10001', '12265'])}-{ref}-S"
-    arbeitsort: dict[str, Any] = {
-        # the API sends plz as a number now and then, which drops the leading zero
-        "plz": int(postcode) if i % 10 == 3 else postcode,
-        "ort": ort,
-        "strasse": f"{street} {rng.randrange(1, 140)}",
-        "region": "Sachsen-Anhalt" if postcode.startswith("06") else "Sachsen",
-        "land": "Deutschland",
-    }
-    if i % 15 != 7:
-        arbeitsort["koordinaten"] = {"lat": lat, "lon": lon}
-    hit: dict[str, Any] = {
-        "beruf": beruf,
-        "titel": title,
-        "refnr": refnr,
-        "arbeitsort": arbeitsort,
-        "arbeitgeber": employer,
-        "aktuelleVeroeffentlichungsdatum": (today - dt.timedelta(days=days_ago)).isoformat(),
-        "modifikationsTimestamp": f"{today - dt.timedelta(days=days_ago)}T08:{i % 60:02d}:00.000",
-        "kundennummerHash": base64.urlsafe_b64encode(rng.randbytes(24)).decode(),
-    }
-    if i % 7 != 2:
-        start = today + dt.timedelta(days=rng.choice([0, 5, 14, 35, 66]))
-        hit["eintrittsdatum"] = start.isoformat()
-    if i % 9 == 4:
-        hit["externeUrl"] = f"https://karriere.{employer.split()[0].lower()}-example.de/jobs/{ref}"
+    places = [_place(rng, town)]
+    if i % 13 == 6:  # a posting for two towns
+        places.append(_place(rng, rng.choice([t for t in TOWNS if t != town])))
     arbeitszeit = rng.choice([["vz"], ["vz"], ["tz"], ["vz", "tz"], ["snw", "vz"]])
     angebotsart = 4 if i % 11 == 5 else 1
-    details = {
-        "refnr": refnr,
-        "titel": title,
-        "beruf": beruf,
-        "arbeitgeber": employer,
-        "angebotsart": ANGEBOTSART[angebotsart],
-        "branche": branche,
-        "arbeitszeitmodelle": [ARBEITSZEIT[code] for code in arbeitszeit],
-        "anzahlOffeneStellen": rng.choice([1, 1, 1, 2, 3]),
-        "stellenangebotsBeschreibung": (
-            f"Für unseren Standort in {ort} suchen wir ab sofort eine/n {beruf}.\n"
+    published = (today - dt.timedelta(days=days_ago)).isoformat()
+    hit: dict[str, Any] = {
+        "stellenangebotsart": ANGEBOTSART[angebotsart],
+        "stellenangebotsTitel": title,
+        **{flag: code in arbeitszeit for code, flag in FLAGS.items()},
+        "arbeitszeitTeilzeitAbend": False,
+        "arbeitszeitTeilzeitNachmittag": False,
+        "arbeitszeitTeilzeitVormittag": False,
+        "verguetungsangabe": "KEINE_ANGABEN",
+        "vertragsdauer": "BEFRISTET" if i % 5 == 1 else "UNBEFRISTET",
+        "istGeringfuegigeBeschaeftigung": False,
+        "stellenlokationen": places,
+        "homeofficemoeglich": False,
+        "veroeffentlichungszeitraum": {"von": published},
+        "datumErsteVeroeffentlichung": published,
+        "aenderungsdatum": f"{published}T08:{i % 60:02d}:00.000",
+        "hauptberuf": beruf,
+        "firma": employer,
+        "arbeitgeberKundennummerHash": base64.urlsafe_b64encode(rng.randbytes(32)).decode(),
+        "referenznummer": refnr,
+        "entfernung": rng.randrange(0, 30),
+        "alleBerufe": [beruf],
+    }
+    if i % 3:  # the real hits send it for some postings only
+        hit["quereinstiegGeeignet"] = i % 4 == 1
+    if i % 5 == 1:
+        hit["befristungInMonaten"] = 12
+    start = today + dt.timedelta(days=rng.choice([0, 5, 14, 35, 66]))
+    hit["eintrittszeitraum"] = {"von": start.isoformat()}  # every real hit has it
+    if i % 9 == 4:
+        hit["externeURL"] = f"https://karriere.{employer.split()[0].lower()}-example.de/jobs/{ref}"
+    details = {k: v for k, v in hit.items() if k not in SEARCH_ONLY}
+    details.update(
+        stellenangebotsBeschreibung=(
+            f"Für unseren Standort in {town[1]} suchen wir ab sofort eine/n {beruf}.\n"
             "Wir bieten einen unbefristeten Arbeitsvertrag und Bezahlung nach Tarif."
         ),
-        "stellenlokationen": [{"adresse": {**arbeitsort, "koordinaten": {"lat": lat, "lon": lon}}}],
-        "verguetung": "nach Tarif",
-    }
+        istBehinderungGefordert=False,
+        istPrivateArbeitsvermittlung=False,
+        istArbeitnehmerUeberlassung=False,
+        istBetreut=False,
+    )
     return FakePosting(hit, field_name, arbeitszeit, angebotsart, days_ago, town, details)
+
+
+def _place(rng: random.Random, town: tuple[str, str, str, float, float]) -> dict[str, Any]:
+    """One `stellenlokationen` entry: the address and, beside it, the coordinates."""
+    postcode, ort, street, lat, lon = town
+    region = "SACHSEN_ANHALT" if postcode.startswith("06") else "SACHSEN"
+    address = {"strasse": street, "hausnummer": str(rng.randrange(1, 140))}
+    address.update(plz=postcode, ort=ort, region=region, land="DEUTSCHLAND")
+    return {"adresse": address, "breite": lat, "laenge": lon}
+
+
+def v4_hit(hit: dict[str, Any]) -> dict[str, Any]:
+    """The same posting as the switched-off v4 search wrote it (for api_version v4)."""
+    address, place = hit["stellenlokationen"][0]["adresse"], hit["stellenlokationen"][0]
+    old = {
+        "refnr": hit["referenznummer"],
+        "titel": hit["stellenangebotsTitel"],
+        "beruf": hit["hauptberuf"],
+        "arbeitgeber": hit["firma"],
+        "arbeitsort": {
+            "plz": address["plz"],
+            "ort": address["ort"],
+            "strasse": f"{address['strasse']} {address['hausnummer']}",
+            "koordinaten": {"lat": place["breite"], "lon": place["laenge"]},
+        },
+        "aktuelleVeroeffentlichungsdatum": hit["veroeffentlichungszeitraum"]["von"],
+    }
+    if "eintrittszeitraum" in hit:
+        old["eintrittsdatum"] = hit["eintrittszeitraum"]["von"]
+    return old
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -189,6 +248,7 @@ class FakeJobsucheApi:
     postings: list[FakePosting]
     cap: int = 10_000
     max_size: int = 100
+    v4_search: bool = False
     searches: Counter = field(default_factory=Counter)
     _cache: dict[tuple, tuple[list[FakePosting], dict[str, Any]]] = field(default_factory=dict)
 
@@ -196,13 +256,19 @@ class FakeJobsucheApi:
         headers = {name.lower(): value for name, value in request.headers.items()}
         if headers.get("x-api-key") != API_KEY:
             return _json({"code": 403, "message": "Zugriff verweigert"}, 403)
-        if request.path.rstrip("/") == "/pc/v4/jobs":
-            return self.search({k: v[0] for k, v in request.query.items()})
-        if request.path.startswith("/pc/v4/jobdetails/"):
-            return self.details(unquote(request.path.rsplit("/", 1)[1]))
-        return None
+        path = request.path.rstrip("/")
+        params = {k: v[0] for k, v in request.query.items()}
+        if path == "/pc/v6/jobs":
+            return self.search(params)
+        if path == "/pc/v4/jobs" and self.v4_search:
+            return self.search(params, version="v4")
+        if path.startswith("/pc/v4/jobdetails/"):
+            return self.details(unquote(path.rsplit("/", 1)[1]))
+        if path.startswith("/pc/v6/jobdetails/"):
+            return _json({"code": 403, "message": "Forbidden"}, 403)
+        return None  # 404, as pc/v4/jobs answers since August 2026
 
-    def search(self, params: dict[str, str]) -> Reply:
+    def search(self, params: dict[str, str], version: str = "v6") -> Reply:
         """One page of a search, or 400 for a page beyond the cap or a bad parameter."""
         try:
             page, size = int(params.get("page", "1")), int(params.get("size", "25"))
@@ -217,12 +283,24 @@ class FakeJobsucheApi:
         key = tuple(sorted((k, v) for k, v in params.items() if k not in ("page", "size")))
         self.searches[key] += 1
         found, facets = self._results(key)
-        body = {
-            "stellenangebote": [p.hit for p in found[(page - 1) * size : page * size]],
-            "maxErgebnisse": str(len(found)),
-            "page": str(page),
-            "size": str(size),
-            "facetten": facets,
+        hits = [p.hit for p in found[(page - 1) * size : page * size]]
+        if version == "v4":
+            return _json(
+                {
+                    "stellenangebote": [v4_hit(h) for h in hits],
+                    "maxErgebnisse": str(len(found)),
+                    "page": str(page),
+                    "size": str(size),
+                    "facetten": facets,
+                }
+            )
+        body: dict[str, Any] = {"maxErgebnisse": len(found), "page": page, "size": size}
+        if found:  # the no-match answer has neither hits nor facets
+            body = {"ergebnisliste": hits, **body, "facetten": facets}
+        body["woOutput"] = {
+            "bereinigterOrt": params.get("wo", ""),
+            "suchmodus": "UMKREISSUCHE",
+            "koordinaten": [],
         }
         return _json(body)
 
@@ -253,14 +331,15 @@ class FakeJobsucheApi:
 def _matches(posting: FakePosting, params: dict[str, str]) -> bool:
     """The filters of the real search, on the fake posting's hidden attributes."""
     was = params.get("was", "").casefold()
-    if was and was not in (posting.hit["titel"] + " " + posting.hit["beruf"]).casefold():
+    words = f"{posting.hit['stellenangebotsTitel']} {posting.hit['hauptberuf']}".casefold()
+    if was and was not in words:
         return False
     if "wo" in params and not _in_area(posting, params["wo"], params.get("umkreis", "25")):
         return False
     if "angebotsart" in params and str(posting.angebotsart) != params["angebotsart"]:
         return False
-    codes = [c for c in params.get("arbeitszeit", "").split(";") if c]
-    if codes and not set(codes) & set(posting.arbeitszeit):
+    code = params.get("arbeitszeit", "")
+    if code and code not in posting.arbeitszeit:  # 'vz;tz' or 'vz,tz' finds nothing
         return False
     if "veroeffentlichtseit" in params and posting.days_ago > int(params["veroeffentlichtseit"]):
         return False
@@ -268,8 +347,13 @@ def _matches(posting: FakePosting, params: dict[str, str]) -> bool:
 
 
 def _in_area(posting: FakePosting, wo: str, umkreis: str) -> bool:
-    """In the named town (or postcode), or within `umkreis` km of it."""
-    place = [t for t in TOWNS if wo.casefold() in (t[0], t[1].casefold())]
+    """In the named town (or postcode), or within `umkreis` km of it.
+
+    Only the canonical spelling finds a town: 'Markranstaedt' finds nothing, as on the real
+    API; the BA's suffixed name ('Borna, Stadt') and the bare name ('Borna') both do.
+    """
+    names = {t[1].casefold(): t for t in TOWNS} | {_bare(t[1]): t for t in TOWNS}
+    place = [t for t in TOWNS if wo == t[0]] or [names[k] for k in [wo.casefold()] if k in names]
     if not place:
         return False
     if int(umkreis or 0) == 0:
@@ -277,18 +361,27 @@ def _in_area(posting: FakePosting, wo: str, umkreis: str) -> bool:
     return _km(posting.town[3:], place[0][3:]) <= int(umkreis)
 
 
+def _bare(name: str) -> str:
+    """'Borna, Stadt' -> 'borna'."""
+    return name.split(",", 1)[0].strip().casefold()
+
+
 def _facets(found: list[FakePosting]) -> dict[str, Any]:
     """Counts per facet value over the search's results, as the API returns them."""
-    facets = {
+    facets = {name: Counter({"1": len(found)}) for name in OTHER_FACETS}
+    facets |= {
         "berufsfeld": Counter(p.berufsfeld for p in found),
         "arbeitsort": Counter(p.town[1] for p in found),
-        "arbeitszeit": Counter(ARBEITSZEIT[c] for p in found for c in p.arbeitszeit),
+        "arbeitszeit": Counter(c for p in found for c in p.arbeitszeit),
         "angebotsart": Counter(ANGEBOTSART[p.angebotsart] for p in found),
     }
-    return {
-        name: {"counts": dict(counts.most_common()), "maxCount": max(counts.values(), default=0)}
+    answer = {
+        name: {"counts": dict(counts.most_common()), "maxCount": len(found)}
         for name, counts in facets.items()
     }
+    for name in ("topberuf", "topberufsfeld"):  # ranked facets carry scores, as the real ones
+        answer[name]["scores"] = {value: 1000 for value in answer[name]["counts"]}
+    return answer
 
 
 def _json(data: Any, status: int = 200) -> Reply:

@@ -82,7 +82,7 @@ def changed(postings: list) -> list:
     """The API a while later: the first fifth gone, as many new ones, every tenth retitled."""
     kept = [copy.deepcopy(p) for p in postings[POSTINGS // 5 : POSTINGS]]
     for posting in kept[::10]:
-        posting.hit["titel"] += " – Quereinstieg möglich"
+        posting.hit["stellenangebotsTitel"] += " – Quereinstieg möglich"
     return kept + postings[POSTINGS:]
 
 
@@ -92,7 +92,7 @@ def api():
     everything = make_postings(POSTINGS + POSTINGS // 5)
     fake = FakeJobsucheApi(everything[:POSTINGS])
     site = LocalSite()
-    site.route("/pc/v4/", fake.route)
+    site.route("/pc/", fake.route)
     thread = threading.Thread(target=site.server.serve_forever, daemon=True)
     thread.start()
     yield site, fake, everything

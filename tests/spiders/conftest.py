@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 from scrapy import Request as ScrapyRequest
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -215,3 +217,43 @@ def crawl_runs(db_path: Path) -> list[dict[str, Any]]:
         {**dict(zip(keys, row[:6], strict=True)), "details": json.loads(row[6] or "{}")}
         for row in rows
     ]
+
+
+class Stats(Counter):
+    """A stand-in for a crawler's stats collector: counters and set values, as a dict."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] += count
+
+    def set_value(self, key: str, value: Any) -> None:
+        self[key] = value
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)
+
+
+def with_stats(spider: Any) -> Any:
+    """The spider with a stand-in crawler whose `stats` is a fresh `Stats`."""
+    spider.crawler = type("Crawler", (), {"stats": Stats()})()
+    return spider
+
+
+def results_missing_reason(callback: Callable[..., Any], response: Any, **kwargs: Any) -> str:
+    """Run a spider callback that must fail the crawl (results_missing); returns its reason.
+
+    The callback's spider needs a stand-in crawler (`with_stats`).
+    """
+    stats = callback.__self__.crawler.stats
+    with pytest.raises(CloseSpider):
+        list(callback(response, **kwargs))
+    assert stats["resque/results_missing"] == 1
+    return stats["resque/results_missing_reason"]
+
+
+def assert_good_then_failed(result: Any, db_path: Path, reason: str) -> None:
+    """A second crawl failed with `reason` on stderr: a failed run, nothing loaded or
+    deactivated by it, after a good first crawl."""
+    assert result.code != 0 and reason in result.err
+    good, failed = crawl_runs(db_path)
+    assert (good["status"], failed["status"]) == ("succeeded", "failed")
+    assert not failed["rows_in"] and not failed["rows_deactivated"]
