@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from matching import titles
+from matching.classifier import SUPPORT
 from matching.codes import codes, derived
 
 # Working times that cannot describe the same opening.
@@ -335,8 +336,6 @@ def add_interactions(features: pd.DataFrame) -> pd.DataFrame:
     lager' and 'lagerhelfer' agree fully); products that let evidence count differently
     across employers; and each supporting agreement times `title_gate`
     (matching.classifier.SUPPORT), so it counts only as far as the titles agree."""
-    from matching.classifier import SUPPORT
-
     out = features
     cross = 1.0 - out["employer"]
     out["title_gate"] = title_gate(out)
