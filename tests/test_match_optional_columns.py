@@ -55,7 +55,7 @@ def test_match_runs_on_a_participant_list_without_optional_columns(dropped, db, 
         result = resque("--db", db, *command)
         assert result.code == 0, result.err
     matched = query(db, "select count(distinct participant_id), count(*) from matches")[0]
-    assert matched[0] >= 40 and matched[1] >= 200, matched
+    assert matched[0] >= 40 and matched[1] >= 150, matched
 
 
 # --- rank(): every combination of optional columns dropped or emptied --------------------------
