@@ -9,7 +9,7 @@ learned from postings that carry coordinates). A place is located, best first, b
 4. its town name ('Leipzig-Grünau' -> Leipzig),
 
 and is otherwise unknown. Distances are great-circle distances between these points, so
-they are approximate: two Leipzig postcodes both sit on the city centre.
+they are approximate: a postcode is one point (the mean of its GeoNames places).
 """
 
 from __future__ import annotations

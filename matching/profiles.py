@@ -21,7 +21,7 @@ _LIST_SPLIT = re.compile(r"\s*(?:[;|\n\r•]|,(?![0-9]))\s*")
 
 def split_list(value: object) -> list[str]:
     """A cell or list as clean entries: 'Lager; Küche, Bau' -> ['Lager', 'Küche', 'Bau']."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _is_missing(value):
         return []
     if isinstance(value, str):
         parts = _LIST_SPLIT.split(value)
@@ -35,6 +35,13 @@ def split_list(value: object) -> list[str]:
         if text and text.casefold() not in {"-", "keine", "keiner", "nein", "none", "k.a."}:
             seen.setdefault(text, None)
     return list(seen)
+
+
+def _is_missing(value: object) -> bool:
+    """None, NaN, pd.NA or NaT (pandas 3 string columns hold pd.NA; it must not become '<NA>')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 # --- languages (CEFR) ----------------------------------------------------------------------

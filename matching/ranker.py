@@ -84,6 +84,11 @@ VACANCY_INPUT = (
     "start_date",
     "is_immediate_start",
 )
+# The columns a frame must have; every other allowed column is optional: when it is missing
+# or empty (None, NaN, pd.NA) the fact is unknown, and unknown facts never drop a pair
+# (except licences: a vacancy that requires one is only offered to a holder).
+PARTICIPANT_REQUIRED = ("participant_id", "desired_occupations")
+VACANCY_REQUIRED = ("vacancy_id", "title")
 MATCH_COLUMNS = ("participant_id", "vacancy_id", "rank", "score", "distance_km", "reasons")
 # What rank() returns: the stored columns without reasons, then the facts behind the reasons.
 RESULT_COLUMNS = tuple(dict.fromkeys([*MATCH_COLUMNS[:-1], *explain.REASON_FIELDS]))
@@ -167,16 +172,40 @@ class _Jobs:
     language_names: list[str] = field(default_factory=list)
 
 
-def allowed_columns(frame: pd.DataFrame, allowed: tuple[str, ...], what: str) -> pd.DataFrame:
-    """The frame cut to its allow-list; a protected column is an error, others are dropped."""
+def allowed_columns(
+    frame: pd.DataFrame,
+    allowed: tuple[str, ...],
+    what: str,
+    required: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """The frame cut to its allow-list; a protected column is an error, others are dropped.
+
+    Only the `required` columns (all allowed ones when None) must be present; a missing
+    optional column is added as unknown. Every missing value becomes None: pandas 3 hands
+    in pd.NA and NaN (string dtype), which compare and convert to bool unlike None.
+    """
     found = protected_columns([c for c in frame.columns if c not in allowed])
     if found:
         names = ", ".join(f"{name} ({kind})" for name, kind in found)
         raise ValueError(f"{what} carry protected attributes the ranker must never see: {names}")
-    missing = [c for c in allowed if c not in frame.columns]
+    missing = [c for c in (allowed if required is None else required) if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} lack required columns: {', '.join(missing)}")
-    return frame.loc[:, list(allowed)]
+    return pd.DataFrame(
+        {column: _unknown_as_none(frame, column) for column in allowed}, index=frame.index
+    )
+
+
+def _unknown_as_none(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column as objects with None for every missing value and blank text (all None when
+    absent): an empty cell says nothing, not 'no' ('' would refuse shifts)."""
+    if column not in frame.columns:
+        return pd.Series(None, index=frame.index, dtype=object)
+    values = frame[column].astype(object)
+    blank = np.fromiter(
+        (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
+    )
+    return values.where(values.notna() & ~blank, None)
 
 
 def rank(
@@ -193,8 +222,9 @@ def rank(
     """Rank vacancies for participants (or participants for vacancies), with reasons.
 
     Args:
-        participants, vacancies: frames with at least the PARTICIPANT_INPUT and
-            VACANCY_INPUT columns; a protected column raises ValueError.
+        participants, vacancies: frames with the PARTICIPANT_REQUIRED and VACANCY_REQUIRED
+            columns; the other PARTICIPANT_INPUT and VACANCY_INPUT columns may be missing or
+            empty (unknown). A protected column raises ValueError.
         gazetteer: postcode and town coordinates (matching.geo.build_gazetteer).
         today: the date start dates and availability are compared with.
         per: 'participant' for each participant's best vacancies, 'vacancy' for each
@@ -209,11 +239,17 @@ def rank(
     settings = settings or Settings()
     clock = _Clock()
     people = _prepare_people(
-        allowed_columns(participants, PARTICIPANT_INPUT, "participants"), gazetteer, today, settings
+        allowed_columns(participants, PARTICIPANT_INPUT, "participants", PARTICIPANT_REQUIRED),
+        gazetteer,
+        today,
+        settings,
     )
     clock.lap(f"{len(people.ids)} profiles read")
     jobs = _prepare_jobs(
-        allowed_columns(vacancies, VACANCY_INPUT, "vacancies"), gazetteer, today, settings.workers
+        allowed_columns(vacancies, VACANCY_INPUT, "vacancies", VACANCY_REQUIRED),
+        gazetteer,
+        today,
+        settings.workers,
     )
     clock.lap(f"{len(jobs.ids)} vacancy texts read")
     if not len(people.ids) or not len(jobs.ids):
@@ -444,13 +480,22 @@ def _join_texts(frame: pd.DataFrame) -> pd.Series:
 
 def _language_matrices(people: _People, jobs: _Jobs) -> None:
     """Levels held and asked as small matrices over the languages any vacancy asks for."""
-    asked = pd.DataFrame.from_records(jobs.languages, columns=None).fillna(0)
-    names = sorted(asked.columns)
+    names = sorted({name for asked in jobs.languages for name in asked})
     jobs.language_names = names
-    jobs.asks = asked.reindex(columns=names, fill_value=0).to_numpy(dtype=np.int8)
-    jobs.asks = jobs.asks.reshape(len(jobs.languages), len(names))
-    held = pd.DataFrame.from_records(people.languages).reindex(columns=names).fillna(0)
-    people.holds = held.to_numpy(dtype=np.int8).reshape(len(people.languages), len(names))
+    jobs.asks = _level_matrix(jobs.languages, names)
+    people.holds = _level_matrix(people.languages, names)
+
+
+def _level_matrix(levels: list[dict[str, int]], names: list[str]) -> np.ndarray:
+    """Rows x `names`: the CEFR level of each (0: none); built row by row, because a frame
+    of dicts that are all empty has no rows (no participant lists a language)."""
+    column = {name: i for i, name in enumerate(names)}
+    out = np.zeros((len(levels), len(names)), dtype=np.int8)
+    for row, found in enumerate(levels):
+        for name, level in found.items():
+            if name in column:
+                out[row, column[name]] = level
+    return out
 
 
 # --- the two text channels -------------------------------------------------------------------
@@ -750,7 +795,8 @@ def _blocks(rows, cols, people: _People, jobs: _Jobs, cost, settings: Settings):
         centre /= np.linalg.norm(centre)
         distance = geo_.distance_km(jobs.points[known_cols], centre[None, :])
         spread = float(geo_.distance_km(people.points[group], centre[None, :]).max())
-        share = np.mean(distance <= people.radius[group].max() + spread)
+        # no vacancy has a known place: the block meets the unplaced ones only
+        share = np.mean(distance <= people.radius[group].max() + spread) if len(distance) else 0
         for chunk in _chunks(group, cost[group] * share, settings):
             limit = people.radius[chunk].max() + spread
             near = known_cols[distance <= limit]
