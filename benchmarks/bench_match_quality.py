@@ -74,7 +74,7 @@ def run_resque(folder: Path, source: str, today: str) -> dict:
         try:
             seconds["match"] = run_measured(resque("--db", db, "match", "--today", today))[0]
         except SystemExit as failure:
-            if "languages" in _header(people) or "reshape" not in str(failure):
+            if re.search("sprachen|languages", _header(people)) or "reshape" not in str(failure):
                 raise
             notes.append(f"match failed without a languages column ({_last_line(failure)}); "
                          f"retried with Sprachen '{NEUTRAL_LANGUAGES}'")  # fmt: skip

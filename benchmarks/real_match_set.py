@@ -214,7 +214,8 @@ _GENERIC_HEAD = re.compile(r"^(Fachkraft|Helfer/in|Fachpraktiker/in|Assistent/in
 
 def _one_gender(text: str, rng: random.Random) -> str:
     """'Informatiker/in' -> 'Informatiker' or 'Informatikerin'; 'Kaufmann/-frau' -> 'Kaufmann'
-    or 'Kauffrau'; 'Wissenschaftliche/r' -> 'Wissenschaftlicher'."""
+    or 'Kauffrau'; 'Wissenschaftliche/r' -> 'Wissenschaftlicher' or 'Wissenschaftliche';
+    'Koch/Köchin' -> 'Koch' or 'Köchin'."""
     female = rng.random() < 0.5
 
     def word(match: re.Match) -> str:
@@ -225,7 +226,7 @@ def _one_gender(text: str, rng: random.Random) -> str:
             return stem[: -len("mann")] + tail[1:] if female and stem.endswith("mann") else stem
         if tail == "r":  # Wissenschaftliche/r
             return stem if female else stem + "r"
-        return stem
+        return tail if female else stem  # Koch/Köchin, Biologe/Biologin
 
     return re.sub(r"(\w+)/(-?\w+)", word, text)
 
