@@ -270,6 +270,8 @@ def build(
             counts["dropped: no occupation label"] += 1
         elif not posting["title"]:
             counts["dropped: no title"] += 1
+        elif not posting["postcode"]:
+            counts["dropped: no postcode"] += 1
         elif posting["postcode"] not in centroids:
             counts["dropped: postcode not in the centroid table"] += 1
         else:
