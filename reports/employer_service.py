@@ -56,16 +56,16 @@ MAX_WIDTH, MIN_WIDTH = 60, 8
 # holds at a readable scale once fitted to the page width; longer text wraps.
 WIDTH_LIMITS = {
     "vacancy_id": 18,
-    "title": 28,
-    "employer": 22,
+    "title": 26,
+    "employer": 20,
     "postcode": 8,
-    "city": 14,
-    "sources": 22,
-    "participant_id": 17,
+    "city": 13,
+    "sources": 20,
+    "participant_id": 18,
     "rank": 8,
     "score": 9,
-    "distance_km": 11,
-    "reasons": 60,
+    "distance_km": 12,
+    "reasons": 48,
 }
 LINE_HEIGHT = 15.0  # points per line of 11-point text (what Excel and LibreOffice use)
 MAX_LINES = 12  # a row never grows past this; its text stays whole in the cell
