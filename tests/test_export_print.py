@@ -86,6 +86,8 @@ def test_the_list_reads_in_german_with_source_names(exported):
     assert all(re.search(r"\d,\d km \(Umkreis", r) or "Entfernung unbekannt" in r for r in reasons)
     assert not any(SOURCE_SLUG.search(s) for s in sources)
     assert any("Jobsuche der Bundesagentur für Arbeit" in s for s in sources)
+    # the bundled config names the fair's list itself (display_name)
+    assert any("Jobmesse Leipzig 2026 (Liste der Veranstalter)" in s for s in sources)
     sheet = openpyxl.load_workbook(xlsx)["Vorschläge"]
     assert [c.value for c in sheet[2]][10] == reasons[0]
 
