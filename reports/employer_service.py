@@ -102,7 +102,8 @@ def export_employer_service(
     _make_private_dir(out_dir)
     export_id = store.reserve_export_id(con)
     stem = f"arbeitgeberservice_{month}_export{export_id}"
-    info = _info(run, month, recipient, export_id, len(rows), left_out)
+    dropped = store.dropped_rows(con, run["run_id"])
+    info = _info(run, month, recipient, export_id, len(rows), left_out, dropped)
     written = []
     try:
         written.append(_write_private(out_dir / f"{stem}.xlsx", lambda f: _workbook(rows, info, f)))
@@ -146,7 +147,9 @@ def export_employer_service(
     }
 
 
-def _info(run: dict, month: str, recipient, export_id: int, rows: int, left_out: int) -> list:
+def _info(
+    run: dict, month: str, recipient, export_id: int, rows: int, left_out: int, dropped: int
+) -> list:
     """The workbook's second sheet: what this list is and where it came from."""
     return [
         ("Liste", "Vorschläge für den Arbeitgeberservice"),
@@ -159,6 +162,7 @@ def _info(run: dict, month: str, recipient, export_id: int, rows: int, left_out:
         ("Empfänger", recipient or ""),
         ("Zeilen", rows),
         ("Nicht aufgenommen", f"{left_out} (Person nicht mehr aktiv oder Stelle geschlossen)"),
+        ("Bei der Durchsicht entfernt", dropped),
         ("Datenschutz", "Teilnehmende nur als Pseudonym; keine Namen, keine Kontaktdaten."),
     ]
 

@@ -10,6 +10,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import cli
@@ -116,6 +117,8 @@ def test_drops_are_stored_with_who_and_when_and_the_export_leaves_them_out(db, r
         [run],
     )[0][0]
     assert written == sendable - dropped
+    info = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx")))["Info"]
+    assert dict(info.iter_rows(values_only=True))["Bei der Durchsicht entfernt"] == dropped
 
 
 def test_dropping_after_approval_is_refused(db, resque):

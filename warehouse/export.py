@@ -74,7 +74,7 @@ def approve_match_run(
             "insert into match_approvals values (?, ?, ?, ?)",
             [run_id, approved_by.strip(), now, note],
         )
-    dropped = _dropped_rows(con, run_id)
+    dropped = dropped_rows(con, run_id)
     return {
         "run_id": run_id,
         "approved_by": approved_by.strip(),
@@ -84,7 +84,7 @@ def approve_match_run(
     }
 
 
-def _dropped_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+def dropped_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     """How many of the run's rows a review dropped (docs/flows.md: Review)."""
     frame = con.execute(sql("review_run_rows"), {"run_id": run_id}).df()
     return int(frame["dropped"].sum())
