@@ -431,6 +431,15 @@ def _add_match_commands(commands: argparse._SubParsersAction) -> None:
     match.add_argument(
         "--today", type=_iso_date, help="compare start dates with this date (default: today)"
     )
+    stored = match.add_mutually_exclusive_group()
+    stored.add_argument(
+        "--run", metavar="RUN_ID", help="with --participant: show this stored run's rows"
+    )
+    stored.add_argument(
+        "--stored",
+        action="store_true",
+        help="with --participant: show the newest stored run's rows instead of ranking anew",
+    )
     match.set_defaults(handler=cmd_match)
     labels = _eval_stages(commands).add_parser("match", help="nDCG@10, MRR, recall@10 of matching")
     labels.add_argument("labels", type=Path, help="CSV with participant_id, vacancy, relevance")
@@ -442,16 +451,18 @@ def cmd_match(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise ResqueError(f"--top must be at least 1, not {args.top}")
+    if args.run is not None or args.stored:
+        return _print_stored(args)
     if args.participant or args.vacancy:
         with opened(_db(args), read_only=True) as con:
             top, today = args.top, args.today
             if args.participant:
                 [who] = _pseudonyms(args, con, [args.participant])
                 frame = matching.matches_for_participant(con, who, top, today)
-                _print_ranked(f"Vacancies for participant {who}", frame, "vacancy")
+                _print_ranked(f"Stellen für {who}", frame, "vacancy")
             else:
                 frame = matching.matches_for_vacancy(con, args.vacancy, top, today)
-                _print_ranked(f"Participants for vacancy {args.vacancy}", frame, "participant")
+                _print_ranked(f"Teilnehmende für Stelle {args.vacancy}", frame, "participant")
         return 0
     with opened(_db(args)) as con:
         summary = matching.run_matching(con, top=args.top, today=args.today)
@@ -464,21 +475,52 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
-    """A ranked list with one reason per line, as a job coach reads it."""
-    from matching.explain import lines
+    """A ranked list with one reason per line, in German, as a job coach reads it."""
+    from matching.explain import coach_lines, de_number
 
-    print(f"== {title} (top {len(frame)})" if len(frame) else f"== {title}: no fitting {kind}")
+    nothing = "keine passende Stelle" if kind == "vacancy" else "keine passenden Teilnehmenden"
+    print(f"== {title} (beste {len(frame)})" if len(frame) else f"== {title}: {nothing}")
     for row in frame.itertuples(index=False):
         if kind == "vacancy":
-            place = " ".join(str(v) for v in (row.postcode, row.city) if isinstance(v, str))
-            employer = row.employer or "employer not named"
-            head = f"{row.title} - {employer}, {place or 'place unknown'}"
-            ident = row.vacancy_id
+            head, ident = _vacancy_head(row), row.vacancy_id
         else:
             head, ident = row.participant_id, ""
-        print(f"{row.rank:>3}. {row.score:.2f}  {head}" + (f"  [{ident}]" if ident else ""))
-        for line in lines(row.reasons):
+        score = de_number(row.score, 2)
+        print(f"{row.rank:>3}. {score}  {head}" + (f"  [{ident}]" if ident else ""))
+        for line in coach_lines(row.reasons):
             print(f"        {line}")
+
+
+def _vacancy_head(row) -> str:
+    """'Lagerhelfer*in - Firma, 04103 Leipzig' for one ranked row."""
+    place = " ".join(str(v) for v in (row.postcode, row.city) if isinstance(v, str))
+    employer = row.employer if isinstance(row.employer, str) else "Arbeitgeber nicht genannt"
+    return f"{row.title} - {employer}, {place or 'Ort unbekannt'}"
+
+
+def _run_id(text: str) -> int:
+    """A run id as typed: a positive whole number, else one line saying so."""
+    if not str(text).isascii() or not str(text).isdigit() or int(text) < 1:
+        raise ResqueError(f"a run id is a positive whole number, not {text!r}")
+    return int(text)
+
+
+def _print_stored(args: argparse.Namespace) -> int:
+    """`match --participant ID --run RUN_ID` / `--stored`: the stored run, not a new ranking."""
+    from warehouse.review import stored_for_participant
+
+    if not args.participant:
+        raise ResqueError("--run and --stored show one participant's rows: add --participant ID")
+    run_id = None if args.stored else _run_id(args.run)
+    with opened(_db(args), read_only=True) as con:
+        [who] = _pseudonyms(args, con, [args.participant])
+        run_id, frame = stored_for_participant(con, who, run_id)
+    kept = frame[~frame["dropped"]].head(args.top)
+    _print_ranked(f"Stellen für {who} aus Abgleich-Lauf {run_id}", kept, "vacancy")
+    dropped = int(frame["dropped"].sum())
+    if dropped:
+        print(f"({dropped} Vorschläge bei der Durchsicht entfernt)")
+    return 0
 
 
 def cmd_eval_match(args: argparse.Namespace) -> int:
@@ -513,6 +555,31 @@ def _add_flow_commands(commands: argparse._SubParsersAction) -> None:
     approve.add_argument("--by", help="who approves (default: the login name)")
     approve.add_argument("--note", help="a remark kept with the approval")
     approve.set_defaults(handler=cmd_approve)
+
+    review = commands.add_parser(
+        "review", help="show a stored match run per participant; drop rows before approval"
+    )
+    review.add_argument("run_id", metavar="RUN_ID")
+    review.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="PARTICIPANT:VACANCY",
+        help="take one row out of the run's list (repeatable)",
+    )
+    review.add_argument(
+        "--drop-participant",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="take all rows of a participant out of the run's list (repeatable)",
+    )
+    review.add_argument("--by", help="who reviews (default: the login name)")
+    review.add_argument("--note", help="a remark kept with the drops")
+    review.add_argument(
+        "--weak-only", action="store_true", help="show only participants with flagged rows"
+    )
+    review.set_defaults(handler=cmd_review)
 
     export = commands.add_parser("export", help="write a list for a partner")
     kinds = export.add_subparsers(dest="export_kind", metavar="KIND", required=True)
@@ -689,11 +756,68 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     with opened(_db(args)) as con:
         done = approve_match_run(con, args.run_id, args.by or _login(), args.note)
+    dropped = f", {done['dropped']} dropped in review" if done["dropped"] else ""
     print(
-        f"match run {done['run_id']} ({done['matches']} matches) approved by "
+        f"match run {done['run_id']} ({done['matches']} matches{dropped}) approved by "
         f"{done['approved_by']} at {done['approved_at']:%Y-%m-%d %H:%M} UTC"
     )
     return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Show a stored run per participant with its weak rows flagged; record drops first."""
+    from warehouse import review
+
+    run_id = _run_id(args.run_id)
+    if args.drop or args.drop_participant:
+        rows = [review.parse_row(text) for text in args.drop]
+        with opened(_db(args)) as con:
+            review.reviewable_run(con, run_id)  # an unknown run is named before any id
+            people = _pseudonyms(args, con, [p for p, _ in rows] + args.drop_participant)
+            rows = [(p, v) for p, (_, v) in zip(people, rows, strict=False)]
+            who = people[len(rows) :]
+            dropped = review.drop(
+                con,
+                run_id,
+                rows=rows,
+                participants=who,
+                dropped_by=args.by or _login(),
+                note=args.note,
+            )
+        print(f"match run {run_id}: {dropped} rows dropped in review by {args.by or _login()}")
+    with opened(_db(args), read_only=True) as con:
+        frame = review.review_rows(con, run_id)
+    _print_review(run_id, frame, args.weak_only)
+    return 0
+
+
+def _print_review(run_id: int, frame: pd.DataFrame, weak_only: bool) -> None:
+    """Per participant: the stored rows in rank order, German reasons, flags, drop handles."""
+    from matching.explain import coach_lines, de_number
+    from warehouse.review import WEAK_SCORE
+
+    kept = frame[~frame["dropped"]]
+    print(
+        f"== Abgleich-Lauf {run_id}: {len(kept)} Vorschläge für "
+        f"{kept['participant_id'].nunique()} Teilnehmende; {int(kept['weak'].sum())} schwach "
+        f"(Passung unter {de_number(WEAK_SCORE, 2)}), {int(kept['without_evidence'].sum())} "
+        f"ohne Beleg; {int(frame['dropped'].sum())} entfernt"
+    )
+    for participant, rows in frame.groupby("participant_id", sort=True):
+        flagged = rows[~rows["dropped"]][["weak", "without_evidence"]].to_numpy().any()
+        if weak_only and not flagged:
+            continue
+        print(f"\n== {participant} ({int((~rows['dropped']).sum())} Vorschläge)")
+        for row in rows.itertuples(index=False):
+            mark = "  entfernt" if row.dropped else ""
+            print(f"{row.rank:>3}. {de_number(row.score, 2)}  {_vacancy_head(row)}{mark}")
+            print(f"        [{participant}:{row.vacancy_id}]")
+            for line in coach_lines(row.reasons):
+                print(f"        {line}")
+            if not row.dropped and row.weak:
+                print(f"        ! schwach: Passung unter {de_number(WEAK_SCORE, 2)}")
+            if not row.dropped and row.without_evidence:
+                print("        ! ohne Beleg: kein Wunschberuf getroffen, nichts Verwandtes belegt")
 
 
 def cmd_export_employer_service(args: argparse.Namespace) -> int:
@@ -707,6 +831,7 @@ def cmd_export_employer_service(args: argparse.Namespace) -> int:
             recipient=args.to,
             created_by=args.by or _login(),
             run_id=args.run,
+            source_names=_config(args).source_display_names(),
         )
     for file in done["files"]:
         print(file)

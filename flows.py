@@ -176,11 +176,18 @@ def totals(db: str) -> dict[str, int]:
 
 
 @task(name="export-employer-service", cache_policy=NO_CACHE)
-def export_list(db: str, out: str, month: str, to: str | None) -> dict[str, Any]:
+def export_list(
+    db: str, out: str, month: str, to: str | None, source_names: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Write the month's employer-service list from the approved match run."""
     with opened(db) as con:
         summary = export_employer_service(
-            con, Path(out), month=month, recipient=to, created_by=f"prefect {MONTHLY}"
+            con,
+            Path(out),
+            month=month,
+            recipient=to,
+            created_by=f"prefect {MONTHLY}",
+            source_names=source_names,
         )
     _logger().info("export %s: %s", summary["export_id"], summary)
     return summary
@@ -271,7 +278,13 @@ def employer_service_monthly(
     warehouse = db_path(db, settings)
     folder = out or settings.export.path or warehouse.parent / "exports"
     month = month or dt.datetime.now(ZoneInfo(settings.schedule.timezone)).strftime("%Y-%m")
-    return export_list(str(warehouse), str(folder), month, to or settings.export.to)
+    return export_list(
+        str(warehouse),
+        str(folder),
+        month,
+        to or settings.export.to,
+        settings.source_display_names(),
+    )
 
 
 # --- schedules --------------------------------------------------------------------------------

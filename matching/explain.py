@@ -10,6 +10,7 @@ turns a stored reasons dict back into readable lines for a printed list.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -135,3 +136,182 @@ def _date(iso: str | None) -> str:
         return iso
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}"
+
+
+# --- German, for the job coaches and the employer service (issue 14) -------------------------
+# Rendered from the stored reasons dict: the JSON in `matches.reasons` stays as the ranker
+# wrote it, so a wording change needs no re-run and old runs read the same way.
+
+SEPARATOR = " · "
+WORKING_TIME_DE = {
+    "full_time": "Vollzeit",
+    "part_time": "Teilzeit",
+    "full_or_part_time": "Voll- oder Teilzeit",
+    "shift": "Schichtarbeit",
+    "minijob": "Minijob",
+}
+LOCATED_BY_DE = {
+    "coordinates": "Koordinaten",
+    "postcode": "Postleitzahl",
+    "postcode area": "Postleitzahlbereich",
+    "town": "Ortsname",
+}
+LEVEL_DE = {"native": "Muttersprache"}
+# The ranker's language fact: 'Deutsch B1 held, B2 asked (1 short)', pairs joined by '; '.
+_LANGUAGE_FACT = re.compile(
+    r"^(?P<name>.+?) (?:(?P<held>\S+) held|not listed), (?P<asked>\S+) asked"
+    r"(?: \((?P<gap>\d+)(?: levels?)? short\))?$"
+)
+
+
+def de_number(value: float, decimals: int = 1) -> str:
+    """4.7 -> '4,7'; a decimal comma and a dot between thousands, as German readers expect."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def de_amount(value: float) -> str:
+    """A radius or count without needless decimals: 20.0 -> '20', 12.5 -> '12,5'."""
+    return de_number(value, 0) if float(value).is_integer() else de_number(value, 1)
+
+
+def de_date(iso: str | None) -> str:
+    """'2026-12-01' -> '01.12.2026'; 'immediately' -> 'sofort'; None -> 'nicht angegeben'."""
+    if not iso:
+        return "nicht angegeben"
+    if iso == "immediately":
+        return "sofort"
+    return _date(iso)
+
+
+def licence_de(code: str) -> str:
+    """'Stapler' -> 'Staplerschein', 'CE' -> 'Führerschein CE'."""
+    return "Staplerschein" if code == "Stapler" else f"Führerschein {code}"
+
+
+def coach_summary(reasons: dict) -> str:
+    """The reasons in one German line, parts joined by ' · ' (the export's Begründung)."""
+    return SEPARATOR.join(coach_lines(reasons))
+
+
+def coach_lines(reasons: dict) -> list[str]:
+    """The reasons as German lines, one per aspect, in the order a coach checks them.
+
+    Occupation first (the wish that met the vacancy, or the stored evidence of a related
+    occupation; never the vacancy's own title as its own explanation), then skills,
+    distance, licences, working time, languages and start.
+    """
+    parts = [
+        _occupation_de(reasons),
+        _skills_de(reasons),
+        _distance_de(reasons),
+        *_licences_de(reasons),
+        _working_time_de(reasons),
+        _languages_de(reasons.get("languages")),
+        _start_de(reasons),
+    ]
+    return [p for p in parts if p]
+
+
+def has_evidence(reasons: dict) -> bool:
+    """A wish met the vacancy, or the reasons name why the occupation is related."""
+    return bool(reasons.get("wish")) or bool(reasons.get("related_evidence"))
+
+
+def _occupation_de(reasons: dict) -> str | None:
+    wish = reasons.get("wish")
+    if wish:
+        similarity = reasons.get("occupation_similarity")
+        score = f" ({de_number(similarity, 2)})" if _known(similarity) else ""
+        return f"Wunschberuf {wish} passt zu „{reasons.get('title') or ''}“{score}"
+    return _related_de(reasons.get("related_evidence"))
+
+
+def _related_de(evidence) -> str | None:
+    """Only what the evidence says; without evidence nothing is claimed about relatedness."""
+    if not isinstance(evidence, dict):
+        return None
+    kind = evidence.get("kind")
+    name = evidence.get("name")
+    if kind == "kldb_group" and evidence.get("group"):
+        group = " ".join(str(p) for p in (evidence["group"], name) if p)
+        return f"verwandter Beruf: gleiche Berufsgruppe {group}"
+    if kind == "cooccurrence":
+        other = evidence.get("with") or evidence.get("wish") or name
+        said = f" mit „{other}“" if other else ""
+        count = evidence.get("count")
+        times = f" ({de_amount(count)}-mal)" if _known(count) else ""
+        return f"verwandter Beruf: in Stellenangeboten oft gemeinsam genannt{said}{times}"
+    return None
+
+
+def _skills_de(reasons: dict) -> str | None:
+    skills = reasons.get("skills") or []
+    return "Kenntnisse: " + ", ".join(skills) if len(skills) else None
+
+
+def _distance_de(reasons: dict) -> str:
+    km = reasons.get("distance_km")
+    if not _known(km):
+        return "Entfernung unbekannt (Ort fehlt), Umkreis nicht geprüft"
+    radius = reasons.get("radius_km")
+    within = f" (Umkreis {de_amount(radius)} km)" if _known(radius) else ""
+    return f"{de_number(km, 1)} km{within}"
+
+
+def _licences_de(reasons: dict) -> list[str]:
+    # a required licence is a hard constraint: a listed pair holds it
+    out = [
+        f"{licence_de(c)} verlangt und vorhanden" for c in reasons.get("licences_required") or []
+    ]
+    out += [
+        f"{licence_de(c)} erwünscht und vorhanden"
+        for c in reasons.get("licences_welcome_held") or []
+    ]
+    out += [
+        f"{licence_de(c)} erwünscht, nicht vorhanden"
+        for c in reasons.get("licences_welcome_missing") or []
+    ]
+    return out
+
+
+def _working_time_de(reasons: dict) -> str | None:
+    offered = reasons.get("working_time_offered")
+    if offered is None and not reasons.get("shift_work"):
+        return None
+    said = WORKING_TIME_DE.get(offered, "nicht angegeben")
+    if reasons.get("shift_work") and offered != "shift":
+        said += ", mit Schichten"
+    wished = WORKING_TIME_DE.get(reasons.get("working_time_wished"), "ohne Vorgabe")
+    return f"Arbeitszeit: {said} (gewünscht: {wished})"
+
+
+def _languages_de(facts: str | None) -> str | None:
+    """'Deutsch B1 held, B2 asked (1 short)' -> 'Deutsch B2 verlangt, B1 vorhanden (...)'."""
+    if not facts:
+        return None
+    out = []
+    for fact in str(facts).split("; "):
+        found = _LANGUAGE_FACT.match(fact)
+        if not found:
+            out.append(fact)  # a wording this version does not know: shown as stored
+            continue
+        asked, held = found["asked"], found["held"]
+        text = f"{found['name']} {LEVEL_DE.get(asked, asked)} verlangt, "
+        text += f"{LEVEL_DE.get(held, held)} vorhanden" if held else "nicht angegeben"
+        if found["gap"]:
+            gap = int(found["gap"])
+            text += f" ({gap} {'Stufe' if gap == 1 else 'Stufen'} darunter)"
+        out.append(text)
+    return "Sprachen: " + "; ".join(out)
+
+
+def _start_de(reasons: dict) -> str | None:
+    start, available = reasons.get("start"), reasons.get("available_from")
+    if not start and not available:
+        return None
+    return f"Beginn {de_date(start)}, verfügbar ab {de_date(available)}"
+
+
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))

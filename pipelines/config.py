@@ -39,6 +39,7 @@ SOURCE_KEYS = {
         "max_shrink",
         "enabled",
         "description",
+        "display_name",
     },
     "spider": {
         "type",
@@ -52,6 +53,7 @@ SOURCE_KEYS = {
         "defaults",
         "enabled",
         "description",
+        "display_name",
     },
 }
 TOP_LEVEL_KEYS = {
@@ -87,6 +89,7 @@ class SourceConfig:
     settings: dict[str, Any] = field(default_factory=dict)
     enabled: bool = True
     description: str | None = None
+    display_name: str | None = None  # what lists for people outside call it (German)
 
     @property
     def snapshot(self) -> bool:
@@ -135,6 +138,10 @@ class Config:
     # [privacy] key_file: the pseudonym key (pipelines/pseudonym_key.py); the environment
     # variables RESQUE_PSEUDONYM_KEY and RESQUE_PSEUDONYM_KEY_FILE beat it
     key_file: Path | None = None
+
+    def source_display_names(self) -> dict[str, str]:
+        """The configured display names of sources (reports/source_names.py fills the gaps)."""
+        return {n: s.display_name for n, s in self.sources.items() if s.display_name}
 
     def shrink_limit(self, source: str) -> float:
         """The share of `source`'s active records a snapshot may deactivate."""
@@ -257,6 +264,7 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
             _share(path, where, section["max_shrink"]) if "max_shrink" in section else None
         ),
         spider=section.get("spider"),
+        display_name=_display_name(path, where, section.get("display_name")),
         base_url=section.get("base_url"),
         start_urls=list(section.get("start_urls", [])),
         args=dict(section.get("args", {})),
@@ -275,6 +283,14 @@ def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
         source.base_url = _local_or_url(base, source.base_url)
         source.start_urls = [_local_or_url(base, url) for url in source.start_urls]
     return source
+
+
+def _display_name(path: Path, where: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ResqueError(f"{path}: {where}: display_name must be a non-empty text")
+    return value.strip()
 
 
 def _reject_other_kinds_keys(path: Path, where: str, section: dict, kind: str) -> None:

@@ -20,6 +20,7 @@ import getpass
 import hashlib
 import logging
 import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from pipelines.errors import ResqueError
 from warehouse import export as store
@@ -50,6 +52,23 @@ HEADERS = {
 NUMBER_FORMATS = {"score": "0.00", "distance_km": "0.0"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH, MIN_WIDTH = 60, 8
+# The widest a column may get, in characters: the sum stays near what an A4 landscape page
+# holds at a readable scale once fitted to the page width; longer text wraps.
+WIDTH_LIMITS = {
+    "vacancy_id": 18,
+    "title": 26,
+    "employer": 20,
+    "postcode": 8,
+    "city": 13,
+    "sources": 20,
+    "participant_id": 18,
+    "rank": 8,
+    "score": 9,
+    "distance_km": 12,
+    "reasons": 48,
+}
+LINE_HEIGHT = 15.0  # points per line of 11-point text (what Excel and LibreOffice use)
+MAX_LINES = 12  # a row never grows past this; its text stays whole in the cell
 PRIVATE = 0o600
 
 
@@ -61,6 +80,7 @@ def export_employer_service(
     recipient: str | None = None,
     created_by: str | None = None,
     run_id: int | None = None,
+    source_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the month's list from the approved match run and record it in `exports`.
 
@@ -70,18 +90,20 @@ def export_employer_service(
         recipient: who the list is sent to (recorded).
         created_by: who wrote it (default: the login name).
         run_id: the approved match run (default: the newest one approved before month end).
+        source_names: configured display names of sources (`display_name` in the config).
     Returns:
         {'export_id', 'month', 'match_run_id', 'files', 'rows', 'participants', 'vacancies',
         'left_out'}. Raises ResqueError when no approved run exists (nothing is written).
     """
     month = month or dt.date.today().strftime("%Y-%m")
     run = store.approved_run(con, month, run_id)
-    rows, left_out = store.export_rows(con, run["run_id"])
+    rows, left_out = store.export_rows(con, run["run_id"], source_names)
     out_dir = Path(out_dir)
     _make_private_dir(out_dir)
     export_id = store.reserve_export_id(con)
     stem = f"arbeitgeberservice_{month}_export{export_id}"
-    info = _info(run, month, recipient, export_id, len(rows), left_out)
+    dropped = store.dropped_rows(con, run["run_id"])
+    info = _info(run, month, recipient, export_id, len(rows), left_out, dropped)
     written = []
     try:
         written.append(_write_private(out_dir / f"{stem}.xlsx", lambda f: _workbook(rows, info, f)))
@@ -125,7 +147,9 @@ def export_employer_service(
     }
 
 
-def _info(run: dict, month: str, recipient, export_id: int, rows: int, left_out: int) -> list:
+def _info(
+    run: dict, month: str, recipient, export_id: int, rows: int, left_out: int, dropped: int
+) -> list:
     """The workbook's second sheet: what this list is and where it came from."""
     return [
         ("Liste", "Vorschläge für den Arbeitgeberservice"),
@@ -138,6 +162,7 @@ def _info(run: dict, month: str, recipient, export_id: int, rows: int, left_out:
         ("Empfänger", recipient or ""),
         ("Zeilen", rows),
         ("Nicht aufgenommen", f"{left_out} (Person nicht mehr aktiv oder Stelle geschlossen)"),
+        ("Bei der Durchsicht entfernt", dropped),
         ("Datenschutz", "Teilnehmende nur als Pseudonym; keine Namen, keine Kontaktdaten."),
     ]
 
@@ -155,7 +180,8 @@ def csv_cell(value: Any) -> Any:
 
 
 def _workbook(rows: pd.DataFrame, info: list, handle) -> None:
-    """The list sheet (frozen bold header, filter, readable widths) and the info sheet."""
+    """The list sheet (frozen bold header, filter, readable widths, set up to print on A4
+    landscape pages) and the info sheet."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Vorschläge"
@@ -168,7 +194,9 @@ def _workbook(rows: pd.DataFrame, info: list, handle) -> None:
     _style_header(sheet, len(columns))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    _fit_widths(sheet, rows, columns)
+    widths = _fit_widths(sheet, rows, columns)
+    _fit_heights(sheet, widths)
+    _print_setup(sheet)
     about = book.create_sheet("Info")
     for key, value in info:
         about.append([key, None])
@@ -176,6 +204,7 @@ def _workbook(rows: pd.DataFrame, info: list, handle) -> None:
         _set(about.cell(about.max_row, 2), value, "info")
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 70
+    _print_setup(about, title_row=False)
     book.save(handle)
 
 
@@ -188,10 +217,11 @@ def _set(cell, value: Any, column: str) -> None:
         cell.data_type = "s"  # openpyxl would take '=...' for a formula
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
-        if column == "reasons":
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # wrapped at the column's width; the row's height is set to show every line
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         return
     cell.value = value.item() if hasattr(value, "item") else value
+    cell.alignment = Alignment(vertical="top")
     if column in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[column]
 
@@ -204,13 +234,56 @@ def _style_header(sheet, width: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _fit_widths(sheet, rows: pd.DataFrame, columns: list[str]) -> None:
-    """Each column as wide as its longest value (within limits), the header included."""
+def _fit_widths(sheet, rows: pd.DataFrame, columns: list[str]) -> list[float]:
+    """Each column as wide as its longest value, within its limit; the header may wrap at
+    its spaces but no header word is cut. Returns the widths in column order."""
+    widths = []
     for position, column in enumerate(columns, start=1):
         values = rows[column].dropna().astype(str)
-        longest = max([len(HEADERS[column]) // 2 + 2, *values.str.len().head(5000)], default=0)
-        width = min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+        header_word = max(len(w) for w in HEADERS[column].split())
+        longest = max([header_word, *values.str.len().head(5000)], default=0)
+        limit = max(WIDTH_LIMITS.get(column, MAX_WIDTH), header_word + 2)
+        width = float(min(limit, max(MIN_WIDTH, longest + 2)))
         sheet.column_dimensions[get_column_letter(position)].width = width
+        widths.append(width)
+    return widths
+
+
+def _fit_heights(sheet, widths: list[float]) -> None:
+    """Each row as high as its most wrapped cell, so wrapped text does not overlap.
+
+    Spreadsheets do not grow a row for wrapped text that was written by a program, and a
+    printed page shows the stored height: the lines are estimated from the text's length
+    and the column's width.
+    """
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if isinstance(cell.value, str):
+                lines = max(lines, _wrapped_lines(cell.value, width))
+        sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * min(lines, MAX_LINES) + 2
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes when wrapped at word boundaries in a column `width` wide."""
+    # a width unit is one '0' of the default font; average text is narrower (LibreOffice fits
+    # about 1.3 characters of German prose per unit), 1.15 keeps a margin against clipping
+    room = max(1, int(width * 1.15) - 1)
+    return sum(max(1, len(textwrap.wrap(part, room))) for part in text.split("\n"))
+
+
+def _print_setup(sheet, title_row: bool = True) -> None:
+    """A4 landscape, all columns fitted to the page width, the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.print_options.gridLines = True
+    if title_row:
+        sheet.print_title_rows = "1:1"
+        sheet.oddFooter.center.text = "Seite &P von &N"
 
 
 def _csv(rows: pd.DataFrame, handle) -> None:

@@ -76,8 +76,9 @@ def test_participant_list_is_printed_with_reasons(eval_warehouse, resque):
     someone = query(eval_warehouse, "select min(participant_id) from matches")[0][0]
     result = resque("--db", eval_warehouse, "match", "--participant", someone, "--today", TODAY)
     assert result.code == 0, result.err
-    assert result.out.startswith(f"== Vacancies for participant {someone} (top ")
-    assert "  1. " in result.out and 'wish "' in result.out and "km away" in result.out
+    assert result.out.startswith(f"== Stellen für {someone} (beste ")
+    assert "  1. " in result.out and "Wunschberuf " in result.out and " km (Umkreis " in result.out
+    assert 'wish "' not in result.out and "km away" not in result.out
 
 
 def test_vacancy_list_names_pseudonyms_only(eval_warehouse, resque):
@@ -85,7 +86,7 @@ def test_vacancy_list_names_pseudonyms_only(eval_warehouse, resque):
                     "'EV-KOMMISSIONIERER-00'")[0][0]  # fmt: skip
     result = resque("--db", eval_warehouse, "match", "--vacancy", vacancy, "--today", TODAY)
     assert result.code == 0, result.err
-    assert re.search(r"  1\. [0-9.]+  P-\w{4}-\w{4}-\w{4}\n", result.out)
+    assert re.search(r"  1\. [0-9,]+  P-\w{4}-\w{4}-\w{4}\n", result.out)
     assert "EVAL-" not in result.out
 
 

@@ -96,6 +96,11 @@ def exported(filled_run, sample_db, tmp_path, resque):
         again = resque("--db", sample_db, "import", "participants", PARTICIPANTS)
         assert again.code == 0, again.err
         run_id = query(sample_db, "select max(run_id) from runs where kind = 'match'")[0][0]
+        # a review drop by source id: the drop table holds the pseudonym only
+        reviewed = resque(
+            "--db", sample_db, "review", str(run_id), "--drop-participant", "TN-2026-002"
+        )
+        assert reviewed.code == 0, reviewed.err
         approved = resque("--db", sample_db, "approve", str(run_id), "--by", "coach")
         assert approved.code == 0, approved.err
         out = tmp_path / "export"
@@ -104,13 +109,13 @@ def exported(filled_run, sample_db, tmp_path, resque):
         )
         assert done.code == 0, done.err
         listed = resque("--db", sample_db, "match", "--participant", "TN-2026-001")
-        assert listed.code == 0 and "Vacancies for participant P-" in listed.out, listed.err
+        assert listed.code == 0 and "== Stellen für P-" in listed.out, listed.err
         forgot = resque("--db", sample_db, "participants", "forget", "TN-2026-002")
         assert forgot.code == 0, forgot.err
         with opened(sample_db) as con:
             publish_snapshot(con, sample_db)
     output = filled_run.output + "".join(
-        r.out + r.err for r in (refused, again, approved, done, listed, forgot)
+        r.out + r.err for r in (refused, again, reviewed, approved, done, listed, forgot)
     )
     return sample_db, out, output, filled_run.records + records
 

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from matching.explain import coach_summary
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
 from warehouse.runs import utcnow
@@ -51,8 +52,9 @@ def approve_match_run(
         run_id: a succeeded match run (see `resque status`).
         approved_by: who approves (recorded with the time).
     Returns:
-        {'run_id', 'approved_by', 'approved_at', 'matches'}. Raises ResqueError when the run
-        is not a succeeded match run or is already approved.
+        {'run_id', 'approved_by', 'approved_at', 'matches', 'dropped'}: 'matches' counts the
+        rows kept after a review, 'dropped' those a coach took out. Raises ResqueError when
+        the run is not a succeeded match run or is already approved.
     """
     run = _run(con, run_id)
     if run["kind"] != "match":
@@ -72,12 +74,20 @@ def approve_match_run(
             "insert into match_approvals values (?, ?, ?, ?)",
             [run_id, approved_by.strip(), now, note],
         )
+    dropped = dropped_rows(con, run_id)
     return {
         "run_id": run_id,
         "approved_by": approved_by.strip(),
         "approved_at": now,
-        "matches": int(run["matches"] or 0),
+        "matches": int(run["matches"] or 0) - dropped,
+        "dropped": dropped,
     }
+
+
+def dropped_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """How many of the run's rows a review dropped (docs/flows.md: Review)."""
+    frame = con.execute(sql("review_run_rows"), {"run_id": run_id}).df()
+    return int(frame["dropped"].sum())
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -119,16 +129,27 @@ def approved_run(
     return run
 
 
-def export_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[pd.DataFrame, int]:
+def export_rows(
+    con: duckdb.DuckDBPyConnection, run_id: int, source_names: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, int]:
     """The run's list for the employer service and how many matches were left out.
+
+    Rows a coach dropped in review are not part of the list. Reasons are rendered in German
+    from the stored JSON, sources by their display names (`source_names` from the config,
+    else reports/source_names.py).
 
     Returns:
         (rows with EXPORT_COLUMNS, number of matches whose participant is no longer active
         or whose vacancy closed or was merged since the run).
     """
+    from reports.source_names import display_names
+
     frame = con.sql(sql("export_rows"), params={"run_id": run_id}).df()
     sendable = frame["is_sendable"].astype(bool)
-    return frame.loc[sendable, EXPORT_COLUMNS].reset_index(drop=True), int((~sendable).sum())
+    rows = frame.loc[sendable].reset_index(drop=True)
+    rows["reasons"] = [coach_summary(json.loads(t)) if t else None for t in rows["reasons"]]
+    rows["sources"] = [display_names(s, source_names) for s in rows["sources"]]
+    return rows[EXPORT_COLUMNS], int((~sendable).sum())
 
 
 def reserve_export_id(con: duckdb.DuckDBPyConnection) -> int:
