@@ -2,7 +2,6 @@
 -- participants dropped from the run's list. Each row records who dropped what, when, so the
 -- table is also the review's audit, as match_approvals is the approval's. A dropped row stays
 -- in `matches` (the ranker's output is kept as it was); the export leaves it out.
--- Numbered 0012: 0011 belongs to another part of issue 14.
 create table match_review_drops (
     run_id          bigint not null,           -- the reviewed match run (runs.kind = 'match')
     participant_id  varchar not null,          -- a pseudonym, as in `matches`
