@@ -516,7 +516,7 @@ def test_finding_2_never_reaches_the_warehouse_or_the_employer_export(
     for book in out.glob("*.xlsx"):
         for sheet in openpyxl.load_workbook(book):
             exported += " ".join(str(c) for r in sheet.iter_rows(values_only=True) for c in r)
-    assert "skills:" in exported  # the export did list reasons, skills among them
+    assert "Kenntnisse:" in exported  # the export did list reasons, skills among them
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         stored = str(con.execute("select * from participants").fetchall())
