@@ -1,0 +1,59 @@
+"""Build matching/data/kldb_occupations.csv, the occupation model's seed, from the KldB 2010.
+
+    python matching/data/make_kldb_occupations.py KLDB_CSV [--out FILE]
+
+KLDB_CSV is `KldB_2010,_V._2020-DE-2025-02-03-Gliederung_mit_Erläuterung.csv` of
+janschachtschabel/skohub-kldb-vocab (Apache-2.0), the Bundesagentur für Arbeit's
+classification with its explanations (PROVENANCE.md beside this file). Each 5-digit
+Berufsgattung lists its assigned occupations (`Zugeordnete Berufe (Beispiele): 21232-100
+Steinbearbeiter/in  21232-101 Grabsteinmetz/in ...`); these are the Berufsbenennungen the
+Jobsuche API returns as a posting's `beruf`/`hauptberuf`. One row per name:
+
+    kldb;group;group_name;name
+    21232;212;Naturstein-, Mineral-, Baustoffherstellung;Steinbearbeiter/in
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "kldb_occupations.csv"
+# "21232-100 Steinbearbeiter/in" up to the next "NNNNN-NNN" or the end
+_NAMED = re.compile(r"(\d{5})-\d{3}\s+(.*?)(?=\s+\d{5}-\d{3}\s|$)")
+
+
+def build(source: Path) -> list[list[str]]:
+    """Rows (kldb, group, group_name, name), sorted; military occupations left out."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))[1:]
+    groups = {r[0].zfill(3): r[2].strip() for r in rows if len(r) > 2 and r[1] == "3"}
+    out = set()
+    for row in rows:
+        code = row[0].zfill(5)
+        if len(row) < 7 or row[1] != "5" or code.startswith("0"):
+            continue  # Berufsbereich 0 is the armed forces, not posted on job boards
+        for listed, name in _NAMED.findall(" ".join(row[6].split())):
+            if listed == code and name.strip():
+                out.add((code, code[:3], groups.get(code[:3], ""), name.strip()))
+    return [list(r) for r in sorted(out)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    rows = build(args.source)
+    with args.out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        writer.writerow(["kldb", "group", "group_name", "name"])
+        writer.writerows(rows)
+    types = len({r[0] for r in rows})
+    print(f"{len(rows)} occupation names of {types} types written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
