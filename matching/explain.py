@@ -19,6 +19,7 @@ REASON_FIELDS = (
     "wish",
     "title",
     "occupation_similarity",
+    "related_evidence",
     "skills",
     "distance_km",
     "radius_km",
@@ -66,10 +67,16 @@ def summaries(frame: pd.DataFrame) -> pd.Series:
     """'wish "Koch" ~ "Koch (m/w/d)" (0.93); skills: HACCP; 4.2 km (radius 20 km)' per row."""
     wish = frame["wish"].fillna("").astype(str)
     similarity = frame["occupation_similarity"].map("{:.2f}".format)
+    evidence = frame.get("related_evidence")
+    said = pd.Series(
+        [_evidence_en(e) for e in evidence] if evidence is not None else [""] * len(frame),
+        index=frame.index,
+        dtype=object,
+    )
     occupation = np.where(
         wish != "",
         'wish "' + wish + '" ~ "' + frame["title"].astype(str) + '" (' + similarity + ")",
-        'related to "' + frame["title"].astype(str) + '"',
+        said,
     )
     skills = frame["skills"].map(lambda s: "skills: " + ", ".join(s) if len(s) else "")
     known = frame["distance_km"].notna()
@@ -83,6 +90,20 @@ def summaries(frame: pd.DataFrame) -> pd.Series:
     )
     parts = pd.DataFrame({"o": occupation, "s": skills.to_numpy(), "d": distance})
     return parts.apply(lambda r: "; ".join(p for p in r if p), axis=1, raw=True)
+
+
+def _evidence_en(evidence: object) -> str:
+    """The occupation evidence of a pair in a few words (never the vacancy's own title)."""
+    if not isinstance(evidence, dict):
+        return ""
+    if evidence.get("kind") == "occupation":
+        code = f" (KldB {evidence['kldb']})" if evidence.get("kldb") else ""
+        return f'wish "{evidence.get("wish") or ""}" names occupation "{evidence["name"]}"{code}'
+    if evidence.get("kind") == "kldb_group":
+        return f"same occupation group {evidence.get('group')} {evidence.get('name') or ''}".strip()
+    if evidence.get("kind") == "context" and evidence.get("words"):
+        return "related: vacancies of both name " + ", ".join(evidence["words"])
+    return ""
 
 
 def lines(reasons: dict) -> list[str]:
@@ -233,9 +254,16 @@ def _related_de(evidence) -> str | None:
         return None
     kind = evidence.get("kind")
     name = evidence.get("name")
+    if kind == "occupation" and name:
+        code = f" (KldB {evidence['kldb']})" if evidence.get("kldb") else ""
+        wish = evidence.get("wish")
+        return f"Wunschberuf {wish}: Beruf „{name}“{code}" if wish else f"Beruf „{name}“{code}"
     if kind == "kldb_group" and evidence.get("group"):
         group = " ".join(str(p) for p in (evidence["group"], name) if p)
         return f"verwandter Beruf: gleiche Berufsgruppe {group}"
+    if kind == "context" and evidence.get("words"):
+        words = ", ".join(evidence["words"])
+        return f"verwandter Beruf: Stellen beider Berufe nennen {words}"
     if kind == "cooccurrence":
         other = evidence.get("with") or evidence.get("wish") or name
         said = f" mit „{other}“" if other else ""

@@ -51,6 +51,8 @@ from matching import explain
 from matching import geo as geo_
 from matching import profiles as pf
 from matching.normalise import strip_context, town_key
+from matching.occupation_match import LabelSettings, OccupationChannel, model_for, vacancy_labels
+from matching.occupation_model import OccupationModel
 from matching.privacy import protected_columns
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,8 @@ VACANCY_INPUT = (
     "working_time",
     "start_date",
     "is_immediate_start",
+    "occupation_predicted",
+    "occupation_confidence",
 )
 # The columns a frame must have; every other allowed column is optional: when it is missing
 # or empty (None, NaN, pd.NA) the fact is unknown, and unknown facts never drop a pair
@@ -114,7 +118,7 @@ class Settings:
         }
     )
     key_candidates: int = 400  # vacancy texts kept per wished occupation
-    max_keys: int = 40  # vacancy texts (occupations) a participant is compared with at most
+    max_keys: int = 200  # vacancy texts (occupations) a participant is compared with at most
     candidate_budget: int = 1000  # per participant: best occupations until this many vacancies
     workers: int = 2  # processes parsing vacancy texts (the machine has 2 cores)
     same_occupation: float = 0.6  # title similarity taken as the wished occupation itself
@@ -122,6 +126,11 @@ class Settings:
     max_context_share: float = 0.5  # words in more occupations' contexts than this are noise
     block_pairs: int = 3_000_000  # candidate pairs per block (memory bound)
     max_term_share: float = 0.25  # terms in more vacancies than this say nothing
+    # below this title similarity a wish does not explain a vacancy: the pair needs an
+    # agreeing occupation or occupation group (matching.occupation_match) to be suggested
+    title_floor: float = 0.2
+    context_floor: float = 0.3  # the same for a related occupation by context, without a group
+    labels: LabelSettings = field(default_factory=LabelSettings)
 
 
 @dataclass
@@ -218,6 +227,7 @@ def rank(
     per: str = "participant",
     only_participants: list[str] | None = None,
     only_vacancies: list[str] | None = None,
+    occupations: OccupationModel | None = None,
 ) -> pd.DataFrame:
     """Rank vacancies for participants (or participants for vacancies), with reasons.
 
@@ -231,6 +241,8 @@ def rank(
             vacancy's best participants.
         only_participants, only_vacancies: rank just these ids; the others still shape
             the text statistics, so scores equal those of a full run.
+        occupations: the occupation model (matching.occupation_model); None learns one
+            from the vacancies' own labels and the seed.
     Returns:
         One row per match: participant_id, vacancy_id, rank (1 = best), score (0..1),
         distance_km (NaN when unknown) and the facts behind it (explain.REASON_FIELDS;
@@ -245,17 +257,17 @@ def rank(
         settings,
     )
     clock.lap(f"{len(people.ids)} profiles read")
-    jobs = _prepare_jobs(
-        allowed_columns(vacancies, VACANCY_INPUT, "vacancies", VACANCY_REQUIRED),
-        gazetteer,
-        today,
-        settings.workers,
-    )
+    vacancies = allowed_columns(vacancies, VACANCY_INPUT, "vacancies", VACANCY_REQUIRED)
+    jobs = _prepare_jobs(vacancies, gazetteer, today, settings.workers)
     clock.lap(f"{len(jobs.ids)} vacancy texts read")
     if not len(people.ids) or not len(jobs.ids):
         return _empty_matches()
     _language_matrices(people, jobs)
-    titles = _TitleIndex(people, jobs, settings)
+    channel = _occupation_channel(
+        people, vacancies.reset_index(drop=True), jobs, occupations, settings
+    )
+    clock.lap(f"occupations labelled ({len(channel.vocabulary)} occupations)")
+    titles = _TitleIndex(people, jobs, settings, channel)
     clock.lap(f"occupations compared ({len(jobs.keys)} distinct vacancy titles)")
     skills = _SkillIndex(people, jobs, settings)
     rows = _selected(people.ids, only_participants)
@@ -282,6 +294,21 @@ def rank(
     frame = _as_frame(best, people, jobs, titles, skills, settings)
     clock.lap(f"{len(frame)} matches explained")
     return frame
+
+
+def _occupation_channel(
+    people: _People,
+    frame: pd.DataFrame,
+    jobs: _Jobs,
+    model: OccupationModel | None,
+    settings: Settings,
+) -> OccupationChannel:
+    """Occupations of wishes and vacancy texts (a text takes its vacancies' occupations)."""
+    model = model or model_for(frame)
+    found = vacancy_labels(frame, model, settings.labels)
+    found["key"] = jobs.key_codes[found["row"].to_numpy(dtype=np.int64)]
+    by_key = found.groupby(["key", "occupation"], as_index=False)["confidence"].max()
+    return OccupationChannel(people.wishes, by_key, len(jobs.keys), model, settings.labels)
 
 
 def _search(rows, cols, people, jobs, titles, skills, per, budget, settings) -> dict | None:
@@ -504,7 +531,10 @@ def _level_matrix(levels: list[dict[str, int]], names: list[str]) -> np.ndarray:
 class _TitleIndex:
     """Occupation similarity: participant x vacancy-text matrix of the best wish's cosine."""
 
-    def __init__(self, people: _People, jobs: _Jobs, settings: Settings) -> None:
+    def __init__(
+        self, people: _People, jobs: _Jobs, settings: Settings, channel: OccupationChannel
+    ) -> None:
+        self.channel = channel
         wish_keys = [[pf.occupation_text(w) for w in ws] for ws in people.wishes]
         distinct = sorted({k for ks in wish_keys for k in ks if k})
         self.wish_index = {k: i for i, k in enumerate(distinct)}
@@ -536,8 +566,17 @@ class _TitleIndex:
             shape=(n_keys, n_jobs),
         )
         self.context_by_person = self._context_similarity(jobs, settings)
-        best = self.title_by_person.maximum(self.context_by_person * settings.context_weight)
+        best = _at_least(self.title_by_person, settings.title_floor).maximum(channel.scores)
+        # a related occupation by context needs a context close enough that the shared words
+        # (reasons: `related_evidence`) explain it; weaker ones only lift vacancies that share
+        # the wished occupation's group
+        related = self.context_by_person * settings.context_weight
+        best = best.maximum(_at_least(related, settings.context_floor))
+        best = best.maximum(related.multiply(channel.scores.astype(bool)))
         self.by_person = _top_per_row(best.tocsr(), settings.min_occupation, settings.max_keys)
+        # one occupation has many titles ('Data Engineer': hundreds): every title of a wished
+        # occupation stays a candidate, the cap is for the similar and related ones
+        self.by_person = self.by_person.maximum(channel.same).tocsr()
         self.spread_by_job = self.spread.tocsc()  # column slices per block are cheap
         self.key_of_job = jobs.key_codes
         self.jobs_per_key = np.bincount(jobs.key_codes, minlength=n_keys).astype(np.int64)
@@ -572,7 +611,11 @@ class _TitleIndex:
         context = normalize(counts @ sp.diags(idf.astype(np.float32)), copy=False).tocsr()
         context.eliminate_zeros()
         close = self.title_by_person.multiply(self.title_by_person >= settings.same_occupation)
+        # the titles of the wished occupation count too, however they are worded
+        close = close.maximum(self.channel.same.astype(bool).astype(np.float32))
         person = normalize((close @ context).tocsr(), copy=False)
+        self.context, self.person_context = context, person.tocsr()
+        self.context_words = self._context_words(jobs, stems)
         if not person.nnz:
             return sp.csr_matrix(self.title_by_person.shape, dtype=np.float32)
         return sp_matmul_topn(
@@ -581,6 +624,24 @@ class _TitleIndex:
             top_n=min(settings.key_candidates, n_keys),
             threshold=settings.min_occupation / max(settings.context_weight, 1e-6) * 0.5,
         ).tocsr()
+
+    @staticmethod
+    def _context_words(jobs: _Jobs, stems: list[str]) -> np.ndarray:
+        """Each context stem as vacancies write it (the first spelling met)."""
+        written: dict[str, str] = {}
+        for terms in jobs.terms:
+            for stem, word in terms.items():
+                written.setdefault(stem, word)
+        return np.asarray([written[s] for s in stems], dtype=object)
+
+    def shared_words(self, person: int, key: int, n: int = 3) -> list[str]:
+        """The words that make a vacancy text's context close to the participant's."""
+        mine, theirs = self.person_context[person], self.context[key]
+        both = mine.multiply(theirs).tocsr()
+        if not both.nnz:
+            return []
+        top = np.argsort(-both.data, kind="stable")[:n]
+        return [str(w) for w in self.context_words[both.indices[top]]]
 
     def _best_wish(self, wish_keys: list[list[str]], n_people: int, n_keys: int) -> sp.csr_matrix:
         """Participant x key similarity: the maximum over the participant's wishes."""
@@ -635,6 +696,13 @@ class _TitleIndex:
             best[better], slot[better] = found[better], k
         text = [wishes[i][k] if k >= 0 else "" for i, k in zip(rows, slot, strict=True)]
         return np.asarray(text, dtype=object), best
+
+
+def _at_least(matrix: sp.csr_matrix, floor: float) -> sp.csr_matrix:
+    """The matrix without its entries below `floor`."""
+    kept = matrix.multiply(matrix >= floor).tocsr()
+    kept.eliminate_zeros()
+    return kept
 
 
 def _within_budget(matrix: sp.csr_matrix, counts: np.ndarray, budget: int) -> sp.csr_matrix:
@@ -933,6 +1001,13 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
     p, v = best["p"], best["v"]
     distance = best["distance"].astype(float)
     wish, similarity = titles.best_wishes(p, jobs.key_codes[v], people.wishes)
+    evidence = titles.channel.evidence(p, jobs.key_codes[v])
+    for i in np.flatnonzero([e is None for e in evidence]):
+        words = titles.shared_words(p[i], jobs.key_codes[v[i]])
+        evidence[i] = {"kind": "context", "words": words} if words else None
+    # a distant title is no reason; the agreeing occupation (evidence) is
+    weak = similarity < settings.title_floor
+    wish = np.where(weak, None, wish)
     precision = np.maximum(people.precision[p], jobs.precision[v])
     frame = pd.DataFrame(
         {
@@ -942,7 +1017,8 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
             "distance_km": np.round(distance, 1),
             "wish": wish,
             "title": jobs.titles[v],
-            "occupation_similarity": np.round(similarity, 3),
+            "occupation_similarity": np.where(weak, np.nan, np.round(similarity, 3)),
+            "related_evidence": evidence,
             "skills": [
                 skills.matched(i, people.skill_entries[i], j) for i, j in zip(p, v, strict=True)
             ],

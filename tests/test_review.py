@@ -69,15 +69,22 @@ def test_review_shows_every_participant_in_german_and_flags_weak_rows(db, resque
     assert "wish " not in result.out and "related to" not in result.out
     weak = query(db, "select count(*) from matches where run_id = ? and score < 0.3", [run])[0][0]
     assert weak > 0 and result.out.count("! schwach: Passung unter 0,30") == weak
-    # a row without a met wish and without stored evidence is flagged, and nothing claims it
-    # is related
+    # the ranker suggests nothing without evidence (issue 14, item 4): no row is flagged, and
+    # each row without a met wish names the evidence that relates it
     unproven = query(
         db,
-        "select count(*) from matches where run_id = ? and coalesce(reasons->>'$.wish', '') = ''",
+        "select count(*) from matches where run_id = ? and coalesce(reasons->>'$.wish', '') = ''"
+        " and coalesce(reasons->>'$.related_evidence.kind', '') = ''",
         [run],
     )[0][0]
-    assert result.out.count("! ohne Beleg") == unproven
-    assert "verwandter Beruf" not in result.out
+    assert unproven == 0 and "! ohne Beleg" not in result.out
+    related = query(
+        db,
+        "select count(*) from matches where run_id = ? and coalesce(reasons->>'$.wish', '') = ''"
+        " and reasons->>'$.related_evidence.kind' in ('kldb_group', 'context')",
+        [run],
+    )[0][0]
+    assert related > 0 and result.out.count("verwandter Beruf: ") == related
 
 
 def test_drops_are_stored_with_who_and_when_and_the_export_leaves_them_out(db, resque, tmp_path):
