@@ -167,10 +167,7 @@ def suggest(
     """
     if not title or not str(title).strip():
         raise ResqueError("--title: give a job title, e.g. --title 'Pflegefachmann'")
-    if con is None:
-        model = OccupationModel.fit(seed=True)
-    else:
-        model = fit_model(read_postings(con))
+    model = OccupationModel.fit(seed=True) if con is None else fit_model(read_postings(con))
     names, scores = model.top_k([title], k)
     return [
         (name, model.describe(name).kldb, float(score))
