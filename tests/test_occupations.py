@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from matching import occupation_model
 from matching.occupation_model import OccupationModel
 from pipelines.errors import ResqueError
 from tests.conftest import dump_tables, query
@@ -32,6 +33,15 @@ POSTINGS = [
 @pytest.fixture(scope="module")
 def seed_model() -> OccupationModel:
     return OccupationModel.fit(seed=True)
+
+
+@pytest.fixture
+def small_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed names of KldB groups 513 (warehouse) and 813 (nursing) only: the warehouse
+    tests need those two, and fitting on 400 names instead of 18,821 keeps them fast.
+    The model tests above and the nightly-run tests fit on the whole seed."""
+    names = [r["name"] for r in occupation_model._seed_rows() if r["group"] in ("513", "813")]
+    monkeypatch.setattr(occupation_model, "seed_names", lambda: names)
 
 
 def _fill(path) -> None:
@@ -79,7 +89,7 @@ def test_seed_model_puts_a_warehouse_helper_into_kldb_513(seed_model):
 # --- the warehouse step ------------------------------------------------------------------------
 
 
-def test_an_empty_warehouse_is_labelled_by_the_seed_alone(db):
+def test_an_empty_warehouse_is_labelled_by_the_seed_alone(db, small_seed):
     counts = _label(db)
     assert (counts["postings"], counts["trained_on"], counts["seed_only"]) == (0, 0, True)
     rows = query(db, "select kind, status, details from runs")
@@ -87,7 +97,7 @@ def test_an_empty_warehouse_is_labelled_by_the_seed_alone(db):
     assert json.loads(rows[0][2])["seed_only"] is True
 
 
-def test_label_step_fills_postings_and_vacancies(db):
+def test_label_step_fills_postings_and_vacancies(db, small_seed):
     _fill(db)
     counts = _label(db)
     assert counts["postings"] == 7 and counts["labelled"] == 4 and counts["predicted"] == 7
@@ -143,7 +153,7 @@ def _broken_sql(name: str) -> str:
     ],
 )
 def test_a_failure_leaves_the_warehouse_as_it_was_plus_a_failed_run(
-    db, monkeypatch, target, replacement, error
+    db, monkeypatch, small_seed, target, replacement, error
 ):
     _fill(db)
     before = dump_tables(db)
@@ -158,7 +168,7 @@ def test_a_failure_leaves_the_warehouse_as_it_was_plus_a_failed_run(
 # --- the command line --------------------------------------------------------------------------
 
 
-def test_occupations_command_labels_and_prints_one_summary_line(db, resque):
+def test_occupations_command_labels_and_prints_one_summary_line(db, resque, small_seed):
     _fill(db)
     result = resque("--db", db, "occupations")
     assert result.code == 0, result.err
@@ -169,7 +179,9 @@ def test_occupations_command_labels_and_prints_one_summary_line(db, resque):
     assert query(db, "select count(occupation_predicted) from postings") == [(7,)]
 
 
-def test_title_option_prints_three_occupations_with_kldb_and_decimal_comma(tmp_path, resque):
+def test_title_option_prints_three_occupations_with_kldb_and_decimal_comma(
+    tmp_path, resque, small_seed
+):
     result = resque("--db", tmp_path / "none.duckdb", "occupations", "--title", "Lagerhelfer")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
