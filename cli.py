@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.set_defaults(handler=cmd_query)
     _add_dedup_commands(commands)
+    _add_occupation_commands(commands)
     _add_match_commands(commands)
     _add_flow_commands(commands)
     _add_privacy_commands(commands)
@@ -388,6 +389,62 @@ def cmd_eval_dedup(args: argparse.Namespace) -> int:
         missing, labels = metrics["unmatched"], metrics["labels"]
         print(f"({missing} of {labels} labelled postings not in the warehouse)")
     return 0
+
+
+# --- occupations learned from the labelled postings (docs/matching.md) -----------------------
+
+
+def _add_occupation_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque occupations [--title TITLE]`."""
+    occupations = commands.add_parser(
+        "occupations", help="learn occupations from the labelled postings and label every posting"
+    )
+    occupations.add_argument(
+        "--title",
+        help="only show the 3 occupations nearest to this job title or wish (writes nothing)",
+    )
+    occupations.set_defaults(handler=cmd_occupations)
+
+
+def cmd_occupations(args: argparse.Namespace) -> int:
+    from warehouse.occupations import label_postings
+
+    if args.title is not None:
+        return _print_occupations(args)
+    with opened(_db(args)) as con:
+        counts = label_postings(con)
+    trained = "seed only" if counts["seed_only"] else f"{counts['trained_on']} labelled titles"
+    print(
+        f"occupations: {counts['predicted']} of {counts['postings']} postings predicted, "
+        f"{counts['labelled']} labelled by their source; trained on {trained} and the KldB "
+        f"names; {counts['changed']} changed; {counts['seconds']:.1f} s [run {counts['run_id']}]"
+    )
+    return 0
+
+
+def _print_occupations(args: argparse.Namespace) -> int:
+    """The title's 3 nearest occupations, KldB code and confidence (decimal comma)."""
+    from warehouse.occupations import suggest
+
+    if not args.title.strip():
+        raise ResqueError("--title: give a job title, e.g. --title 'Pflegefachmann'")
+    path = _db(args)
+    if path.exists():
+        with opened(path, read_only=True) as con:
+            found = suggest(con, args.title)
+    else:  # no warehouse yet: the seed names alone
+        found = suggest(None, args.title)
+    if not found:
+        print(f"{args.title}: no occupation shares a word part with it")
+    for rank, (name, kldb, confidence) in enumerate(found, 1):
+        code = f"KldB {kldb}" if kldb else "KldB unbekannt"
+        print(f"{rank}. {name} ({code}) {_comma(confidence)}")
+    return 0
+
+
+def _comma(value: float) -> str:
+    """0.87 -> '0,87': the decimal comma a German reader expects."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 # --- matching: ranking vacancies for participants (docs/matching.md) -------------------------
@@ -702,6 +759,12 @@ def _print_steps(steps: list[dict]) -> None:
                 f"dedup: {result['compared']} of {result['postings']} postings compared, "
                 f"{result['matched_pairs']} pairs matched, {result['merges']} merges, "
                 f"{result['splits']} splits [run {result['run_id']}]"
+            )
+        elif step["step"] == "occupations":
+            print(
+                f"occupations: {result['predicted']} of {result['postings']} postings "
+                f"predicted, {result['labelled']} labelled by their source "
+                f"[run {result['run_id']}]"
             )
         elif step["step"] == "retention":
             if result["participants"]:

@@ -7,8 +7,9 @@ flows call the tasks in order and decide nothing but what runs next.
 - `nightly`: crawl each enabled spider source (each its own task and OS process; retried,
   since the network is involved; a failed crawl is reported and the others go on), import
   the configured file sources and the files waiting in the inbox, merge near-duplicates,
-  rank matches, and publish the analysts' snapshot. A failed step leaves its `runs` row and
-  the flow run ends as failed, naming the failed steps, after all other steps ran.
+  learn occupations from the labelled postings and label the others, rank matches, and
+  publish the analysts' snapshot. A failed step leaves its `runs` row and the flow run ends
+  as failed, naming the failed steps, after all other steps ran.
 - `employer_service_monthly`: write the month's list for the employer service from the
   approved match run.
 
@@ -41,6 +42,7 @@ from reports.employer_service import export_employer_service
 from warehouse.db import opened, sql
 from warehouse.dedup import run_dedup
 from warehouse.matching import run_matching
+from warehouse.occupations import label_postings
 from warehouse.privacy import apply_retention
 from warehouse.snapshot import publish_snapshot
 
@@ -145,6 +147,15 @@ def dedup(db: str) -> dict[str, Any]:
     return counts
 
 
+@task(name="occupations", cache_policy=NO_CACHE)
+def occupations(db: str) -> dict[str, Any]:
+    """Retrain the occupation model on the labelled postings and label every posting."""
+    with opened(db) as con:
+        counts = label_postings(con)
+    _logger().info("occupations: %s", counts)
+    return counts
+
+
 @task(name="match", cache_policy=NO_CACHE)
 def match(db: str) -> dict[str, Any]:
     """Rank the active vacancies for every active participant."""
@@ -210,7 +221,7 @@ def _outcome(step: str, name: str, state: State) -> dict[str, Any]:
 
 @flow(name=NIGHTLY)
 def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
-    """Crawl, import, dedup, match and publish the snapshot; every step runs.
+    """Crawl, import, dedup, label occupations, match and publish the snapshot; every step runs.
 
     Args:
         config: the TOML config (default: $RESQUE_CONFIG, else the bundled samples).
@@ -239,7 +250,12 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
             "retention", "", retention(db, settings.retention_months, inbox, return_state=True)
         )
     )
-    for step, stage in (("dedup", dedup), ("match", match), ("snapshot", publish)):
+    for step, stage in (
+        ("dedup", dedup),
+        ("occupations", occupations),
+        ("match", match),
+        ("snapshot", publish),
+    ):
         steps.append(_outcome(step, "", stage(db, return_state=True)))
     summary = {"db": db, "steps": steps, "totals": totals(db)}
     summary["seconds"] = round(time.perf_counter() - clock, 2)

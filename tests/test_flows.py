@@ -184,8 +184,8 @@ def test_nightly_reports_the_failing_source_and_runs_every_other_step(nightly_ru
     assert ("import", "fremd", "failed") in runs
     assert ("import", "tief", "failed") in runs
     assert "fresh" not in [r[1] for r in runs]
-    assert [r[0] for r in runs[-3:]] == ["dedup", "match", "snapshot"]
-    assert all(r[2] == "succeeded" for r in runs[-3:])
+    assert [r[0] for r in runs[-4:]] == ["dedup", "occupations", "match", "snapshot"]
+    assert all(r[2] == "succeeded" for r in runs[-4:])
     assert query(db.with_name("w.analytics.duckdb"), "select count(*) from postings") == query(
         db, "select count(*) from postings"
     )
@@ -225,7 +225,12 @@ def test_resque_run_prints_each_step_and_the_failures(tmp_path, resque):
     assert result.err.strip().endswith("1 source(s) failed: broken_spider")
     lines = result.out.splitlines()
     assert lines[0].startswith("good: 120 rows read, 117 loaded")
-    assert [line.split()[0] for line in lines[1:4]] == ["dedup:", "match:", "snapshot"]
+    assert [line.split()[0] for line in lines[1:5]] == [
+        "dedup:",
+        "occupations:",
+        "match:",
+        "snapshot",
+    ]
     assert "117 postings" in lines[-1] and "s Prefect start-up" in lines[-1]
 
 

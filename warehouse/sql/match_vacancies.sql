@@ -1,5 +1,7 @@
 -- Active vacancies with what the ranker reads; text, coordinates and an immediate start are
--- gathered from the vacancy's active postings (a merged vacancy has several).
+-- gathered from the vacancy's active postings (a merged vacancy has several). The occupation
+-- the model learned from the labelled postings (warehouse/occupations.py) comes beside the
+-- raw label: the ranker prefers the raw `occupation` where there is one.
 with posting_facts as (
     select
         vacancy_id,
@@ -17,6 +19,8 @@ final as (
         v.vacancy_id,
         v.title,
         v.occupation,
+        v.occupation_predicted,
+        v.occupation_confidence,
         f.description,
         v.postcode,
         v.city,

@@ -1,0 +1,176 @@
+"""The warehouse side of the occupation model: learn from the labelled postings, label all.
+
+`label_postings` is one step of the nightly run, after dedup and before matching, and one
+transaction with its `runs` row (kind 'occupations'): it fits matching.occupation_model
+anew on the seed names plus every posting that carries the employment service's label
+(its title -> the first occupation the source named), predicts an occupation for every
+posting, and writes `occupation_predicted`, `occupation_confidence` and `occupation_kldb`
+to `postings` and `vacancies` (migration 0012). A failure leaves the warehouse as it was,
+plus a failed runs row.
+
+Every posting gets a prediction, labelled or not: the ranker reads the raw `occupation`
+where there is one and the prediction otherwise, and a labelled posting's prediction shows
+analysts where the model and the employment service disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from matching.occupation_model import OccupationModel, catalogue
+from pipelines.errors import ResqueError
+from warehouse.db import sql, transaction
+from warehouse.runs import next_run_id, record_run, utcnow
+
+log = logging.getLogger(__name__)
+KIND = "occupations"
+LABELS_SCHEMA = pa.schema(
+    [
+        ("posting_id", pa.string()),
+        ("occupation_predicted", pa.string()),
+        ("occupation_confidence", pa.float64()),
+        ("occupation_kldb", pa.string()),
+    ]
+)
+
+
+def read_postings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """posting_id, title and label (the first raw occupation, or None) of every posting."""
+    frame = con.sql(sql("occupations_read_postings")).to_arrow_table().to_pandas()
+    frame["label"] = frame["label"].astype(object).where(frame["label"].notna(), None)
+    return frame
+
+
+def fit_model(postings: pd.DataFrame) -> OccupationModel:
+    """The model of tonight: the seed names plus the labelled postings' (title, label)."""
+    labelled = postings[postings["label"].notna()]
+    return OccupationModel.fit(labelled["title"].tolist(), labelled["label"].tolist(), seed=True)
+
+
+def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Retrain the occupation model and label every posting, as one transaction.
+
+    Returns:
+        Counts for printing: run_id, postings, labelled (by the source), predicted,
+        trained_on (distinct labelled (title, label) pairs), seed_only, changed, seconds.
+    """
+    run_id, started = next_run_id(con), utcnow()
+    clock = time.perf_counter()
+    try:
+        with transaction(con):
+            counts = _label(con)
+            counts["seconds"] = round(time.perf_counter() - clock, 2)
+            record_run(
+                con,
+                run_id,
+                kind=KIND,
+                source=None,
+                started_at=started,
+                status="succeeded",
+                counts={"rows_in": counts["postings"], "rows_updated": counts["changed"]},
+                details=counts,
+            )
+    except (duckdb.Error, MemoryError) as exc:
+        message = f"occupations failed ({str(exc).splitlines()[0]})"
+        _record_failure(con, run_id, started, message)
+        raise ResqueError(message) from exc
+    except ResqueError as exc:
+        _record_failure(con, run_id, started, str(exc))
+        raise
+    except Exception as exc:  # a bug: the run is still recorded as failed, then reported
+        _record_failure(con, run_id, started, f"{type(exc).__name__}: {exc}")
+        raise
+    log.info("occupations run %s: %s", run_id, counts)
+    return {"run_id": run_id, **counts}
+
+
+def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    postings = read_postings(con)
+    model = fit_model(postings)
+    names, scores = model.predict(postings["title"].tolist())
+    labels = pa.table(
+        {
+            "posting_id": postings["posting_id"].tolist(),
+            "occupation_predicted": names.tolist(),
+            # no shared n-gram with any occupation: no prediction, and no confidence either
+            "occupation_confidence": [
+                float(s) if n is not None else None for n, s in zip(names, scores, strict=True)
+            ],
+            "occupation_kldb": _kldb(postings["label"].tolist(), names.tolist()),
+        },
+        schema=LABELS_SCHEMA,
+    )
+    before = con.execute("select count(*) from postings").fetchall()[0][0]
+    con.register("occupation_labels", labels)
+    try:
+        changed = con.execute(sql("occupations_update_postings")).fetchall()[0][0]
+    finally:
+        con.unregister("occupation_labels")
+    con.execute(sql("occupations_update_vacancies")).fetchall()
+    labelled = int(postings["label"].notna().sum())
+    return {
+        "postings": before,
+        "labelled": labelled,
+        "predicted": int(np.count_nonzero(names != None)),  # noqa: E711 (elementwise)
+        "trained_on": model.trained_on,
+        "seed_only": model.trained_on == 0,
+        "changed": int(changed),
+    }
+
+
+def _kldb(labels: list[str | None], predicted: list[str | None]) -> list[str | None]:
+    """The 5-digit KldB of the raw label where the catalogue knows it, else the prediction's."""
+    known: dict[str | None, str | None] = {None: None}  # a few thousand names, a million rows
+
+    def code(name: str | None) -> str | None:
+        if name not in known:
+            known[name] = catalogue().describe(name).kldb
+        return known[name]
+
+    return [code(raw) or code(guess) for raw, guess in zip(labels, predicted, strict=True)]
+
+
+def _record_failure(con, run_id: int, started: dt.datetime, message: str) -> None:
+    """The failed run's row, written after its transaction rolled back."""
+    try:
+        record_run(
+            con,
+            run_id,
+            kind=KIND,
+            source=None,
+            started_at=started,
+            status="failed",
+            error=message,
+        )
+    except duckdb.Error:
+        log.exception("could not record the failed run %s", run_id)
+
+
+# --- a title's occupations, for a coach or an analyst ------------------------------------------
+
+
+def suggest(
+    con: duckdb.DuckDBPyConnection | None, title: str, k: int = 3
+) -> list[tuple[str, str | None, float]]:
+    """The k occupations nearest to `title`: (name, KldB code or None, confidence), best first.
+
+    Trained as the nightly step trains (seed plus the warehouse's labelled postings); with
+    no warehouse (`con` None), on the seed alone.
+    """
+    if not title or not str(title).strip():
+        raise ResqueError("--title: give a job title, e.g. --title 'Pflegefachmann'")
+    model = OccupationModel.fit(seed=True) if con is None else fit_model(read_postings(con))
+    names, scores = model.top_k([title], k)
+    return [
+        (name, model.describe(name).kldb, float(score))
+        for name, score in zip(names[0], scores[0], strict=True)
+        if name is not None
+    ]
