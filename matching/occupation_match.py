@@ -139,8 +139,9 @@ class OccupationChannel:
         named = {n for found in self.wish_named.values() for n in found}
         self.vocabulary = sorted(named | set(key_labels["occupation"]))
         index = {n: i for i, n in enumerate(self.vocabulary)}
-        groups = [model.describe(n).group for n in self.vocabulary]
-        self.group_codes, self.group_values = pd.factorize(pd.Series(groups, dtype=object))
+        described = [model.describe(n) for n in self.vocabulary]
+        groups = pd.Series([o.group for o in described], dtype=object)
+        self.group_codes, self.group_values = pd.factorize(groups)
         self.person_labels = self._person_matrix(wishes, index)
         label_codes = key_labels["occupation"].map(index).to_numpy(dtype=np.int64)
         # vacancy texts x occupations: the confidence of each occupation of a text
@@ -189,18 +190,8 @@ class OccupationChannel:
         # same occupation: wish cosine x vacancy confidence (1 x 1 for an own label)
         same = _max_product(self.person_labels, self.key_labels.T.tocsr())
         self.same = same.astype(np.float32)
-        known = self.group_codes >= 0
-        label_group = sp.csr_matrix(
-            (
-                np.ones(int(known.sum()), np.float32),
-                (np.flatnonzero(known), self.group_codes[known]),
-            ),
-            shape=(len(self.vocabulary), len(self.group_values)),
-        )
-        person_groups = (self.person_labels.astype(bool) @ label_group).astype(bool)
         sure = self.key_labels.multiply(self.key_labels >= settings.group_floor).tocsr()
-        key_groups = (sure.astype(bool) @ label_group).astype(bool)
-        group = (person_groups.astype(np.float32) @ key_groups.T.astype(np.float32)).tocsr()
+        group = _shared(self.person_labels, sure, self.group_codes, len(self.group_values))
         group.data = np.full(len(group.data), settings.group_score, np.float32)
         return same.maximum(group).tocsr().astype(np.float32)
 
@@ -239,6 +230,23 @@ class OccupationChannel:
                     "occupation": described.name,
                 }
         return None
+
+
+def _shared(
+    person_labels: sp.csr_matrix, key_labels: sp.csr_matrix, codes: np.ndarray, n_codes: int
+) -> sp.csr_matrix:
+    """Participants x vacancy texts: 1 where a wished occupation and one of the text's lie
+    in the same class (`codes`: the class of each occupation, -1 for unknown)."""
+    known = codes >= 0
+    member = sp.csr_matrix(
+        (np.ones(int(known.sum()), np.float32), (np.flatnonzero(known), codes[known])),
+        shape=(len(codes), n_codes),
+    )
+    person = (person_labels.astype(bool).astype(np.float32) @ member).astype(bool)
+    keys = (key_labels.astype(bool).astype(np.float32) @ member).astype(bool)
+    shared = (person.astype(np.float32) @ keys.T.astype(np.float32)).tocsr()
+    shared.data = np.ones(len(shared.data), np.float32)
+    return shared
 
 
 def _max_product(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:

@@ -51,6 +51,7 @@ from matching import profiles as pf
 
 SEED = Path(__file__).resolve().parent / "data" / "kldb_occupations.csv"
 NGRAMS = (2, 5)  # character n-grams inside word boundaries (char_wb)
+SPELLING = 0.9  # a label this close to a seed name is that name spelt otherwise
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Occupation:
     kldb: str | None  # 5-digit occupation type
     group: str | None  # 3-digit occupation group
     group_name: str | None
+    area: str | None = None  # 1-digit Berufsbereich
+    area_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,18 @@ class Catalogue:
 
     codes: dict[str, str]
     group_names: dict[str, str]
+    area_names: dict[str, str]
 
     def describe(self, name: str) -> Occupation:
-        code = self.codes.get(label_key(name))
-        group = code[:3] if code else None
-        return Occupation(name, code, group, self.group_names.get(group) if group else None)
+        return self.of_code(name, self.codes.get(label_key(name)))
+
+    def of_code(self, name: str, code: str | None) -> Occupation:
+        if not code:
+            return Occupation(name, None, None, None)
+        group, area = code[:3], code[:1]
+        return Occupation(
+            name, code, group, self.group_names.get(group), area, self.area_names.get(area)
+        )
 
 
 def label_key(name: object) -> str:
@@ -89,10 +99,12 @@ def catalogue() -> Catalogue:
     """The seed table shipped with the package (data/kldb_occupations.csv)."""
     codes: dict[str, str] = {}
     groups: dict[str, str] = {}
+    areas: dict[str, str] = {}
     for row in _seed_rows():
         codes.setdefault(label_key(row["name"]), row["kldb"])
         groups.setdefault(row["group"], row["group_name"])
-    return Catalogue(codes, groups)
+        areas.setdefault(row["area"], row["area_name"])
+    return Catalogue(codes, groups, areas)
 
 
 @functools.cache
@@ -135,6 +147,11 @@ class OccupationModel:
         self.trained_on = trained_on  # labelled postings (distinct title, label) beyond the seed
         self.linear: Pipeline | None = None  # set by fit() when there are enough labels
         self._catalogue = catalogue()
+        seed = _seed_texts()
+        self.seeded = np.array([n in seed for n in labels], dtype=np.float32)
+        self.posted = np.zeros(len(labels), dtype=np.int8)  # set by fit(): labels postings carry
+        self.name_length = np.array([len(n) for n in labels], dtype=np.int64)
+        self._spelt_like: dict[str, str | None] = {}
 
     @classmethod
     def fit(
@@ -169,6 +186,8 @@ class OccupationModel:
         if not counts:
             raise ValueError("no labelled titles to learn occupations from")
         model = cls._fitted(counts, trained_on)
+        posted = {" ".join(str(lab).split()) for lab in labels if _present(lab)}
+        model.posted = np.array([n in posted for n in model.labels], dtype=np.int8)
         model.linear = _linear(titles, labels, descriptions)
         return model
 
@@ -211,7 +230,11 @@ class OccupationModel:
             near = self._similarity(self.vectorizer.transform(distinct), k)
             for row in range(len(distinct)):
                 lo, hi = near.indptr[row], near.indptr[row + 1]
-                best = np.argsort(-near.data[lo:hi], kind="stable")[:k]
+                # ties ('Koch/Köchin' and 'Koch/Köchin in Feinkostbetrieben' both read
+                # 'koch'): an occupation postings carry first, then the shorter name
+                cols = near.indices[lo:hi]
+                best = np.lexsort((self.name_length[cols], -self.posted[cols], -near.data[lo:hi]))
+                best = best[:k]
                 names[row, : len(best)] = self.labels[near.indices[lo:hi][best]]
                 scores[row, : len(best)] = near.data[lo:hi][best]
         rows = np.array([where[t] for t in of_given], dtype=np.int64)[codes]
@@ -253,8 +276,25 @@ class OccupationModel:
         return names[codes], scores[codes]
 
     def describe(self, name: str) -> Occupation:
-        """The occupation's KldB type and group, where the catalogue knows the name."""
-        return self._catalogue.describe(name)
+        """The occupation's KldB type and group: the catalogue's, else that of the seed name
+        the label is written almost like ('Fachkraft für Lagerlogistik (m/w/d)' ->
+        'Fachkraft - Lagerlogistik'), else unknown."""
+        known = self._catalogue.describe(name)
+        if known.kldb or not name:
+            return known
+        if name not in self._spelt_like:
+            self._spelt_like[name] = self._seed_spelling(name)
+        like = self._spelt_like[name]
+        if not like:
+            return known
+        return self._catalogue.of_code(name, self._catalogue.describe(like).kldb)
+
+    def _seed_spelling(self, name: str) -> str | None:
+        """The seed name nearest to `name`, if it is nearly the same text (cosine >= 0.9)."""
+        x = normalize(self.vectorizer.transform([text_of(name)]))
+        near = (self.names @ x.T).toarray().ravel() * self.seeded
+        best = int(near.argmax()) if len(near) else -1
+        return str(self.labels[best]) if best >= 0 and near[best] >= SPELLING else None
 
     def synonyms(self, name: str, titles: Iterable[str], limit: int = 5) -> list[str]:
         """Titles the model puts into `name` although they share no word with it."""

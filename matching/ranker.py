@@ -129,7 +129,6 @@ class Settings:
     # below this title similarity a wish does not explain a vacancy: the pair needs an
     # agreeing occupation or occupation group (matching.occupation_match) to be suggested
     title_floor: float = 0.2
-    context_floor: float = 0.3  # the same for a related occupation by context, without a group
     labels: LabelSettings = field(default_factory=LabelSettings)
 
 
@@ -567,11 +566,10 @@ class _TitleIndex:
         )
         self.context_by_person = self._context_similarity(jobs, settings)
         best = _at_least(self.title_by_person, settings.title_floor).maximum(channel.scores)
-        # a related occupation by context needs a context close enough that the shared words
-        # (reasons: `related_evidence`) explain it; weaker ones only lift vacancies that share
-        # the wished occupation's group
+        # a related occupation by context (the words its vacancies use) is no evidence a
+        # coach can check (on real lists the shared words are boilerplate: 'unseres',
+        # 'Schulabschluss'); it only lifts vacancies an occupation or its group already ties
         related = self.context_by_person * settings.context_weight
-        best = best.maximum(_at_least(related, settings.context_floor))
         best = best.maximum(related.multiply(channel.scores.astype(bool)))
         self.by_person = _top_per_row(best.tocsr(), settings.min_occupation, settings.max_keys)
         # one occupation has many titles ('Data Engineer': hundreds): every title of a wished
@@ -614,8 +612,6 @@ class _TitleIndex:
         # the titles of the wished occupation count too, however they are worded
         close = close.maximum(self.channel.same.astype(bool).astype(np.float32))
         person = normalize((close @ context).tocsr(), copy=False)
-        self.context, self.person_context = context, person.tocsr()
-        self.context_words = self._context_words(jobs, stems)
         if not person.nnz:
             return sp.csr_matrix(self.title_by_person.shape, dtype=np.float32)
         return sp_matmul_topn(
@@ -624,24 +620,6 @@ class _TitleIndex:
             top_n=min(settings.key_candidates, n_keys),
             threshold=settings.min_occupation / max(settings.context_weight, 1e-6) * 0.5,
         ).tocsr()
-
-    @staticmethod
-    def _context_words(jobs: _Jobs, stems: list[str]) -> np.ndarray:
-        """Each context stem as vacancies write it (the first spelling met)."""
-        written: dict[str, str] = {}
-        for terms in jobs.terms:
-            for stem, word in terms.items():
-                written.setdefault(stem, word)
-        return np.asarray([written[s] for s in stems], dtype=object)
-
-    def shared_words(self, person: int, key: int, n: int = 3) -> list[str]:
-        """The words that make a vacancy text's context close to the participant's."""
-        mine, theirs = self.person_context[person], self.context[key]
-        both = mine.multiply(theirs).tocsr()
-        if not both.nnz:
-            return []
-        top = np.argsort(-both.data, kind="stable")[:n]
-        return [str(w) for w in self.context_words[both.indices[top]]]
 
     def _best_wish(self, wish_keys: list[list[str]], n_people: int, n_keys: int) -> sp.csr_matrix:
         """Participant x key similarity: the maximum over the participant's wishes."""
@@ -1002,9 +980,6 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
     distance = best["distance"].astype(float)
     wish, similarity = titles.best_wishes(p, jobs.key_codes[v], people.wishes)
     evidence = titles.channel.evidence(p, jobs.key_codes[v])
-    for i in np.flatnonzero([e is None for e in evidence]):
-        words = titles.shared_words(p[i], jobs.key_codes[v[i]])
-        evidence[i] = {"kind": "context", "words": words} if words else None
     # a distant title is no reason; the agreeing occupation (evidence) is
     weak = similarity < settings.title_floor
     wish = np.where(weak, None, wish)

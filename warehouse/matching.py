@@ -28,6 +28,7 @@ from matching.ranker import MATCH_COLUMNS, Settings, rank
 from matching.ranking_metrics import evaluate
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
+from warehouse.occupations import tonights_model
 from warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def run_matching(
             gazetteer=gazetteer,
             today=today or dt.date.today(),
             settings=settings,
+            occupations=tonights_model(con),
         )
         ranked["reasons"] = reason_json(ranked)
         matched = ranked["participant_id"].nunique() if len(ranked) else 0
@@ -173,6 +175,7 @@ def _ranked_list(
         gazetteer=gazetteer,
         today=today or dt.date.today(),
         settings=_with_top(None, top),
+        occupations=tonights_model(con),
         **focus,
     )
 

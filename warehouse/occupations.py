@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from matching.occupation_model import OccupationModel, catalogue
+from matching.occupation_model import OccupationModel
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
 from warehouse.runs import next_run_id, record_run, utcnow
@@ -43,7 +43,8 @@ LABELS_SCHEMA = pa.schema(
 
 
 def read_postings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """posting_id, title and label (the first raw occupation, or None) of every posting."""
+    """posting_id, title, description and label (the first raw occupation, or None) of
+    every posting."""
     frame = con.sql(sql("occupations_read_postings")).to_arrow_table().to_pandas()
     frame["label"] = frame["label"].astype(object).where(frame["label"].notna(), None)
     return frame
@@ -52,7 +53,17 @@ def read_postings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def fit_model(postings: pd.DataFrame) -> OccupationModel:
     """The model of tonight: the seed names plus the labelled postings' (title, label)."""
     labelled = postings[postings["label"].notna()]
-    return OccupationModel.fit(labelled["title"].tolist(), labelled["label"].tolist(), seed=True)
+    return OccupationModel.fit(
+        labelled["title"].tolist(),
+        labelled["label"].tolist(),
+        descriptions=labelled["description"].tolist(),
+        seed=True,
+    )
+
+
+def tonights_model(con: duckdb.DuckDBPyConnection) -> OccupationModel:
+    """The model the occupations step fits, for the ranker (same postings, same model)."""
+    return fit_model(read_postings(con))
 
 
 def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -95,7 +106,7 @@ def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     postings = read_postings(con)
     model = fit_model(postings)
-    names, scores = model.predict(postings["title"].tolist())
+    names, scores = model.predict(postings["title"].tolist(), postings["description"].tolist())
     labels = pa.table(
         {
             "posting_id": postings["posting_id"].tolist(),
@@ -104,7 +115,7 @@ def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "occupation_confidence": [
                 float(s) if n is not None else None for n, s in zip(names, scores, strict=True)
             ],
-            "occupation_kldb": _kldb(postings["label"].tolist(), names.tolist()),
+            "occupation_kldb": _kldb(model, postings["label"].tolist(), names.tolist()),
         },
         schema=LABELS_SCHEMA,
     )
@@ -126,13 +137,16 @@ def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
-def _kldb(labels: list[str | None], predicted: list[str | None]) -> list[str | None]:
-    """The 5-digit KldB of the raw label where the catalogue knows it, else the prediction's."""
+def _kldb(
+    model: OccupationModel, labels: list[str | None], predicted: list[str | None]
+) -> list[str | None]:
+    """The 5-digit KldB of the raw label where the catalogue knows it (or a seed name spelt
+    almost like it), else the prediction's."""
     known: dict[str | None, str | None] = {None: None}  # a few thousand names, a million rows
 
     def code(name: str | None) -> str | None:
         if name not in known:
-            known[name] = catalogue().describe(name).kldb
+            known[name] = model.describe(name).kldb
         return known[name]
 
     return [code(raw) or code(guess) for raw, guess in zip(labels, predicted, strict=True)]

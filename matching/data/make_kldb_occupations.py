@@ -9,8 +9,8 @@ Berufsgattung lists its assigned occupations (`Zugeordnete Berufe (Beispiele): 2
 Steinbearbeiter/in  21232-101 Grabsteinmetz/in ...`); these are the Berufsbenennungen the
 Jobsuche API returns as a posting's `beruf`/`hauptberuf`. One row per name:
 
-    kldb;group;group_name;name
-    21232;212;Naturstein-, Mineral-, Baustoffherstellung;Steinbearbeiter/in
+    kldb;group;group_name;area;area_name;name
+    21232;212;Naturstein-, Mineral-, Baustoffherstellung;2;Rohstoffgewinnung, ...;Steinbearbeiter/in
 """
 
 from __future__ import annotations
@@ -26,10 +26,12 @@ _NAMED = re.compile(r"(\d{5})-\d{3}\s+(.*?)(?=\s+\d{5}-\d{3}\s|$)")
 
 
 def build(source: Path) -> list[list[str]]:
-    """Rows (kldb, group, group_name, name), sorted; military occupations left out."""
+    """Rows (kldb, group, group_name, area, area_name, name), sorted; military occupations
+    left out. The area is the KldB's Berufsbereich (first digit)."""
     with source.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:]
     groups = {r[0].zfill(3): r[2].strip() for r in rows if len(r) > 2 and r[1] == "3"}
+    areas = {r[0]: r[2].strip() for r in rows if len(r) > 2 and r[1] == "1"}
     out = set()
     for row in rows:
         code = row[0].zfill(5)
@@ -37,7 +39,10 @@ def build(source: Path) -> list[list[str]]:
             continue  # Berufsbereich 0 is the armed forces, not posted on job boards
         for listed, name in _NAMED.findall(" ".join(row[6].split())):
             if listed == code and name.strip():
-                out.add((code, code[:3], groups.get(code[:3], ""), name.strip()))
+                group, area = code[:3], code[:1]
+                out.add(
+                    (code, group, groups.get(group, ""), area, areas.get(area, ""), name.strip())
+                )
     return [list(r) for r in sorted(out)]
 
 
@@ -49,7 +54,7 @@ def main() -> None:
     rows = build(args.source)
     with args.out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-        writer.writerow(["kldb", "group", "group_name", "name"])
+        writer.writerow(["kldb", "group", "group_name", "area", "area_name", "name"])
         writer.writerows(rows)
     types = len({r[0] for r in rows})
     print(f"{len(rows)} occupation names of {types} types written to {args.out}")
