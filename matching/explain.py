@@ -101,6 +101,8 @@ def _evidence_en(evidence: object) -> str:
         return f'wish "{evidence.get("wish") or ""}" names occupation "{evidence["name"]}"{code}'
     if evidence.get("kind") == "kldb_group":
         return f"same occupation group {evidence.get('group')} {evidence.get('name') or ''}".strip()
+    if evidence.get("kind") == "context" and evidence.get("words"):
+        return "related: vacancies of both ask for " + ", ".join(evidence["words"])
     return ""
 
 
@@ -259,6 +261,9 @@ def _related_de(evidence) -> str | None:
     if kind == "kldb_group" and evidence.get("group"):
         group = " ".join(str(p) for p in (evidence["group"], name) if p)
         return f"verwandter Beruf: gleiche Berufsgruppe {group}"
+    if kind == "context" and evidence.get("words"):
+        words = ", ".join(evidence["words"])
+        return f"verwandter Beruf: Stellen beider Berufe verlangen, was Sie mitbringen: {words}"
     if kind == "cooccurrence":
         other = evidence.get("with") or evidence.get("wish") or name
         said = f" mit „{other}“" if other else ""

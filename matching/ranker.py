@@ -129,6 +129,7 @@ class Settings:
     # below this title similarity a wish does not explain a vacancy: the pair needs an
     # agreeing occupation or occupation group (matching.occupation_match) to be suggested
     title_floor: float = 0.2
+    context_floor: float = 0.15  # a related occupation by context alone, at least this close
     labels: LabelSettings = field(default_factory=LabelSettings)
 
 
@@ -566,10 +567,11 @@ class _TitleIndex:
         )
         self.context_by_person = self._context_similarity(jobs, settings)
         best = _at_least(self.title_by_person, settings.title_floor).maximum(channel.scores)
-        # a related occupation by context (the words its vacancies use) is no evidence a
-        # coach can check (on real lists the shared words are boilerplate: 'unseres',
-        # 'Schulabschluss'); it only lifts vacancies an occupation or its group already ties
+        # a related occupation by context (the words its vacancies use): shown only where the
+        # shared words include something the participant brings (_as_frame), because on real
+        # lists many shared words are boilerplate ('unseres', 'Schulabschluss')
         related = self.context_by_person * settings.context_weight
+        best = best.maximum(_at_least(related, settings.context_floor))
         best = best.maximum(related.multiply(channel.scores.astype(bool)))
         self.by_person = _top_per_row(best.tocsr(), settings.min_occupation, settings.max_keys)
         # one occupation has many titles ('Data Engineer': hundreds): every title of a wished
@@ -612,6 +614,8 @@ class _TitleIndex:
         # the titles of the wished occupation count too, however they are worded
         close = close.maximum(self.channel.same.astype(bool).astype(np.float32))
         person = normalize((close @ context).tocsr(), copy=False)
+        self.context, self.person_context = context, person.tocsr()
+        self.context_stems = np.asarray(stems, dtype=object)
         if not person.nnz:
             return sp.csr_matrix(self.title_by_person.shape, dtype=np.float32)
         return sp_matmul_topn(
@@ -620,6 +624,14 @@ class _TitleIndex:
             top_n=min(settings.key_candidates, n_keys),
             threshold=settings.min_occupation / max(settings.context_weight, 1e-6) * 0.5,
         ).tocsr()
+
+    def shared_words(self, person: int, key: int, brings: dict[str, str], n: int = 3) -> list:
+        """The participant's own words (`brings`: stem -> as written) that make a vacancy
+        text's context close to theirs, closest first."""
+        both = self.person_context[person].multiply(self.context[key]).tocsr()
+        order = np.argsort(-both.data, kind="stable")
+        found = [brings[s] for s in self.context_stems[both.indices[order]] if s in brings]
+        return list(dict.fromkeys(found))[:n]
 
     def _best_wish(self, wish_keys: list[list[str]], n_people: int, n_keys: int) -> sp.csr_matrix:
         """Participant x key similarity: the maximum over the participant's wishes."""
@@ -980,6 +992,9 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
     distance = best["distance"].astype(float)
     wish, similarity = titles.best_wishes(p, jobs.key_codes[v], people.wishes)
     evidence = titles.channel.evidence(p, jobs.key_codes[v])
+    for i in np.flatnonzero([e is None for e in evidence]):
+        words = titles.shared_words(p[i], jobs.key_codes[v[i]], skills.person_terms[p[i]])
+        evidence[i] = {"kind": "context", "words": words} if words else None
     # a distant title is no reason; the agreeing occupation (evidence) is
     weak = similarity < settings.title_floor
     wish = np.where(weak, None, wish)
@@ -1019,7 +1034,10 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
             best["occupation"], best["skills"], best["closeness"], best["language"], strict=True
         )
     ]  # fmt: skip
-    frame["_tie"] = jobs.tie_rank[v]
+    # a pair tied by nothing a coach can check (a context without the participant's own
+    # words) is not suggested (issue 14, item 4)
+    frame = frame[frame["wish"].notna() | frame["related_evidence"].notna()]
+    frame["_tie"] = jobs.tie_rank[v[frame.index]]
     frame["_distance"] = frame["distance_km"].fillna(np.inf)
     frame = frame.sort_values(
         ["participant_id", "score", "_distance", "_tie"], ascending=[True, False, True, True]
