@@ -60,34 +60,57 @@ def first_label(value: object) -> str | None:
     return found[0] if found else None
 
 
-def vacancy_labels(
-    frame: pd.DataFrame, model: OccupationModel, settings: LabelSettings
+def key_occupations(
+    frame: pd.DataFrame,
+    keys: np.ndarray,
+    key_texts: np.ndarray,
+    model: OccupationModel,
+    settings: LabelSettings,
 ) -> pd.DataFrame:
-    """(row, occupation, confidence) per vacancy row: its own labels at 1.0; for a vacancy
-    without, the model's `predicted` likeliest ones at or above `vacancy_floor`."""
+    """(key, occupation, confidence) of each vacancy text `keys` names: the vacancies' own
+    labels at 1.0; for those without, the model's `predicted` likeliest occupations at or
+    above `vacancy_floor`. A text takes the highest confidence any of its vacancies gives."""
     stated = frame["occupation"]
     has = np.flatnonzero(stated.notna().to_numpy())
-    own = [(i, name, 1.0) for i in has for name in labels_of(stated.iat[i])]
+    own = [(keys[i], name, 1.0) for i in has for name in labels_of(stated.iat[i])]
     labelled = np.zeros(len(frame), dtype=bool)
-    labelled[[i for i, _, _ in own]] = True
+    labelled[has] = [bool(labels_of(stated.iat[i])) for i in has]
+    parts = [pd.DataFrame(own, columns=["key", "occupation", "confidence"])]
     todo = np.flatnonzero(~labelled)
-    rows = [pd.DataFrame(own, columns=["row", "occupation", "confidence"])]
     if len(todo):
-        names, scores = model.predict_top(
-            frame["title"].to_numpy(dtype=object)[todo],
-            frame["description"].to_numpy(dtype=object)[todo],
-            settings.predicted,
-        )
-        predicted = pd.DataFrame(
-            {
-                "row": np.repeat(todo, names.shape[1]),
-                "occupation": names.ravel(),
-                "confidence": scores.ravel().astype(float),
-            }
-        )
-        keep = predicted["occupation"].notna() & (predicted["confidence"] >= settings.vacancy_floor)
-        rows.append(predicted[keep])
-    return pd.concat(rows, ignore_index=True)
+        parts.append(_predicted(frame.iloc[todo], keys[todo], key_texts, model, settings))
+    found = pd.concat(parts, ignore_index=True)
+    return found.groupby(["key", "occupation"], as_index=False)["confidence"].max()
+
+
+def _predicted(
+    frame: pd.DataFrame,
+    keys: np.ndarray,
+    key_texts: np.ndarray,
+    model: OccupationModel,
+    settings: LabelSettings,
+) -> pd.DataFrame:
+    """(key, occupation, confidence) of the model's likeliest occupations of each vacancy."""
+    if model.linear is None:
+        # the centroids read the title alone, as the vacancy text key already holds it
+        distinct = pd.DataFrame({"key": np.unique(keys)})
+        titles, texts = key_texts[distinct["key"].to_numpy()], None
+    else:
+        # the linear model reads the description too: each distinct (text, key) once
+        distinct = frame[["title", "description"]].fillna("").astype(str)
+        distinct = distinct.assign(key=keys).drop_duplicates()
+        titles = distinct["title"].to_numpy(dtype=object)
+        texts = distinct["description"].to_numpy(dtype=object)
+    names, scores = model.predict_top(titles, texts, settings.predicted)
+    predicted = pd.DataFrame(
+        {
+            "key": np.repeat(distinct["key"].to_numpy(), names.shape[1]),
+            "occupation": names.ravel(),
+            "confidence": scores.ravel().astype(float),
+        }
+    )
+    keep = predicted["occupation"].notna() & (predicted["confidence"] >= settings.vacancy_floor)
+    return predicted[keep]
 
 
 def model_for(frame: pd.DataFrame) -> OccupationModel:
@@ -198,12 +221,15 @@ class OccupationChannel:
     def evidence(self, persons: np.ndarray, keys: np.ndarray) -> list[dict | None]:
         """Per pair: {'kind': 'occupation', ...} when a wished occupation is the vacancy's,
         {'kind': 'kldb_group', ...} when both lie in one KldB group, else None."""
-        wished_rows, key_rows = self.person_labels.tolil(), self.key_labels.tolil()
+        person, key = self.person_labels, self.key_labels
+        seen: dict[tuple, dict | None] = {}  # participants with the same wishes repeat
         out: list[dict | None] = []
         for p, k in zip(persons, keys, strict=True):
-            wished = dict(zip(wished_rows.rows[p], wished_rows.data[p], strict=True))
-            offered = dict(zip(key_rows.rows[k], key_rows.data[k], strict=True))
-            out.append(self._pair_evidence(p, wished, offered))
+            at = (tuple(self.wishes[p]), k)
+            if at not in seen:
+                wished = _row(person, p)
+                seen[at] = self._pair_evidence(p, wished, _row(key, k))
+            out.append(seen[at])
         return out
 
     def _pair_evidence(self, p: int, wished: dict, offered: dict) -> dict | None:
@@ -230,6 +256,12 @@ class OccupationChannel:
                     "occupation": described.name,
                 }
         return None
+
+
+def _row(matrix: sp.csr_matrix, i: int) -> dict[int, float]:
+    """Row i of a CSR matrix as {column: value}."""
+    lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+    return dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True))
 
 
 def _shared(

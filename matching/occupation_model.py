@@ -115,8 +115,8 @@ def _seed_rows() -> tuple[dict[str, str], ...]:
 
 @functools.cache
 def _seed_texts() -> dict[str, str]:
-    """Each seed name -> what the model reads of it (computed once per process)."""
-    return {name: text_of(name) for name in seed_names()}
+    """Each seed name -> what the model reads of it (stored in the seed table)."""
+    return {row["name"]: row["text"] for row in _seed_rows()}
 
 
 def seed_names() -> list[str]:
@@ -180,8 +180,9 @@ class OccupationModel:
         )
         trained_on = len(counts)
         if seed:
-            for name, text in _seed_texts().items():
-                counts[(text, name)] += 1
+            texts = _seed_texts()
+            for name in seed_names():
+                counts[(texts.get(name) or text_of(name), name)] += 1
         counts = Counter({k: n for k, n in counts.items() if k[0].strip()})
         if not counts:
             raise ValueError("no labelled titles to learn occupations from")

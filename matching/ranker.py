@@ -51,7 +51,7 @@ from matching import explain
 from matching import geo as geo_
 from matching import profiles as pf
 from matching.normalise import strip_context, town_key
-from matching.occupation_match import LabelSettings, OccupationChannel, model_for, vacancy_labels
+from matching.occupation_match import LabelSettings, OccupationChannel, key_occupations, model_for
 from matching.occupation_model import OccupationModel
 from matching.privacy import protected_columns
 
@@ -305,9 +305,7 @@ def _occupation_channel(
 ) -> OccupationChannel:
     """Occupations of wishes and vacancy texts (a text takes its vacancies' occupations)."""
     model = model or model_for(frame)
-    found = vacancy_labels(frame, model, settings.labels)
-    found["key"] = jobs.key_codes[found["row"].to_numpy(dtype=np.int64)]
-    by_key = found.groupby(["key", "occupation"], as_index=False)["confidence"].max()
+    by_key = key_occupations(frame, jobs.key_codes, jobs.keys, model, settings.labels)
     return OccupationChannel(people.wishes, by_key, len(jobs.keys), model, settings.labels)
 
 
@@ -628,9 +626,15 @@ class _TitleIndex:
     def shared_words(self, person: int, key: int, brings: dict[str, str], n: int = 3) -> list:
         """The participant's own words (`brings`: stem -> as written) that make a vacancy
         text's context close to theirs, closest first."""
-        both = self.person_context[person].multiply(self.context[key]).tocsr()
-        order = np.argsort(-both.data, kind="stable")
-        found = [brings[s] for s in self.context_stems[both.indices[order]] if s in brings]
+        mine, theirs = self.person_context, self.context
+        a = slice(mine.indptr[person], mine.indptr[person + 1])
+        b = slice(theirs.indptr[key], theirs.indptr[key + 1])
+        _, at_a, at_b = np.intersect1d(
+            mine.indices[a], theirs.indices[b], assume_unique=True, return_indices=True
+        )
+        weight = mine.data[a][at_a] * theirs.data[b][at_b]
+        stems = self.context_stems[mine.indices[a][at_a][np.argsort(-weight, kind="stable")]]
+        found = [brings[s] for s in stems if s in brings]
         return list(dict.fromkeys(found))[:n]
 
     def _best_wish(self, wish_keys: list[list[str]], n_people: int, n_keys: int) -> sp.csr_matrix:

@@ -62,8 +62,10 @@ def fit_model(postings: pd.DataFrame) -> OccupationModel:
 
 
 def tonights_model(con: duckdb.DuckDBPyConnection) -> OccupationModel:
-    """The model the occupations step fits, for the ranker (same postings, same model)."""
-    return fit_model(read_postings(con))
+    """The model the occupations step fits, for the ranker (same postings, same model);
+    only the labelled postings are read, which is all the fit needs."""
+    frame = con.sql(sql("occupations_read_labelled")).to_arrow_table().to_pandas()
+    return fit_model(frame)
 
 
 def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

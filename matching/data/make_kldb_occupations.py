@@ -18,7 +18,10 @@ from __future__ import annotations
 import argparse
 import csv
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 OUT = Path(__file__).resolve().parent / "kldb_occupations.csv"
 # "21232-100 Steinbearbeiter/in" up to the next "NNNNN-NNN" or the end
@@ -26,8 +29,13 @@ _NAMED = re.compile(r"(\d{5})-\d{3}\s+(.*?)(?=\s+\d{5}-\d{3}\s|$)")
 
 
 def build(source: Path) -> list[list[str]]:
-    """Rows (kldb, group, group_name, area, area_name, name), sorted; military occupations
-    left out. The area is the KldB's Berufsbereich (first digit)."""
+    """Rows (kldb, group, group_name, area, area_name, name, text), sorted; military
+    occupations left out. The area is the KldB's Berufsbereich (first digit); text is the
+    name as the occupation model reads it (occupation_model.text_of), stored so that fitting
+    does not reduce 18,822 names every night (tests/test_occupations.py checks it).
+    """
+    from matching.occupation_model import text_of  # noqa: PLC0415 (needs the path above)
+
     with source.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:]
     groups = {r[0].zfill(3): r[2].strip() for r in rows if len(r) > 2 and r[1] == "3"}
@@ -39,10 +47,9 @@ def build(source: Path) -> list[list[str]]:
             continue  # Berufsbereich 0 is the armed forces, not posted on job boards
         for listed, name in _NAMED.findall(" ".join(row[6].split())):
             if listed == code and name.strip():
-                group, area = code[:3], code[:1]
-                out.add(
-                    (code, group, groups.get(group, ""), area, areas.get(area, ""), name.strip())
-                )
+                group, area, name = code[:3], code[:1], name.strip()
+                row = (code, group, groups.get(group, ""), area, areas.get(area, ""), name)
+                out.add((*row, text_of(name)))
     return [list(r) for r in sorted(out)]
 
 
@@ -54,7 +61,7 @@ def main() -> None:
     rows = build(args.source)
     with args.out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-        writer.writerow(["kldb", "group", "group_name", "area", "area_name", "name"])
+        writer.writerow(["kldb", "group", "group_name", "area", "area_name", "name", "text"])
         writer.writerows(rows)
     types = len({r[0] for r in rows})
     print(f"{len(rows)} occupation names of {types} types written to {args.out}")

@@ -1,0 +1,177 @@
+"""Occupations in ranking (issue 14, items 2-4): labels met, honest related rows, German reasons.
+
+The ranker ties a participant to a vacancy by the wish's title, by an occupation both share
+(the vacancy's own label or a predicted one), by a KldB occupation group, or by words of the
+related vacancies that the participant brings. A row with none of these is not suggested,
+and no reason restates the vacancy's own title as if it explained anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching import explain
+from matching.occupation_model import MIN_LINEAR, OccupationModel
+from matching.ranker import Settings, rank
+from tests.test_ranker import GAZETTEER, TODAY, job, person
+
+CARE = "Gesundheits- und Krankenpfleger/in"
+
+
+@pytest.fixture(scope="module")
+def care_model() -> OccupationModel:
+    """Seed names plus postings that teach `Pflegefachmann` is the care label."""
+    titles = ["Pflegefachmann (m/w/d)", "Pflegefachmann", "Pflegefachfrau (w/m/d)"]
+    return OccupationModel.fit(titles, [CARE] * 3)
+
+
+def ranked(people, jobs, model=None, **settings) -> pd.DataFrame:
+    return rank(
+        pd.DataFrame(people),
+        pd.DataFrame(jobs),
+        gazetteer=GAZETTEER,
+        today=TODAY,
+        settings=Settings(**settings),
+        occupations=model,
+    )
+
+
+def test_a_synonym_without_shared_letters_meets_through_the_label(care_model):
+    # the vacancy's title shares no word with the wish; its label is what the wish names
+    people = [person(desired_occupations=["Pflegefachmann"], skills=[])]
+    jobs = [job("v1", title="Krankenpfleger (m/w/d) Station 4", occupation=CARE,
+                description="Grundpflege und Behandlungspflege")]  # fmt: skip
+    out = ranked(people, jobs, care_model)
+    assert out["vacancy_id"].tolist() == ["v1"]
+    evidence = out["related_evidence"].iloc[0]
+    assert evidence["kind"] == "occupation" and evidence["name"] == CARE
+    assert evidence["wish"] == "Pflegefachmann" and evidence["confidence"] == 1.0
+    line = explain.coach_lines({"related_evidence": evidence, "distance_km": 5.0})[0]
+    assert line == f"Wunschberuf Pflegefachmann: Beruf „{CARE}“ (KldB 81302)"
+
+
+def test_an_unlabelled_vacancy_is_labelled_by_the_model_and_says_how_sure(care_model):
+    people = [person(desired_occupations=["Gesundheits- und Krankenpfleger"], skills=[])]
+    jobs = [job("v1", title="Pflegefachfrau gesucht", occupation=None, description="")]
+    out = ranked(people, jobs, care_model)
+    evidence = out["related_evidence"].iloc[0]
+    assert evidence["kind"] == "occupation" and evidence["name"] == CARE
+    assert 0 < evidence["confidence"] < 1  # a prediction, not the source's own label
+
+
+def test_same_kldb_group_is_named_as_the_evidence_never_the_title():
+    # Fachlagerist/in (51312) and Lagerhelfer/in (51311) share group 513, not the title
+    people = [person(desired_occupations=["Lagerhelfer"], skills=[])]
+    jobs = [job("v1", title="Fachlagerist (m/w/d)", occupation="Fachlagerist/in", description="")]
+    out = ranked(people, jobs)
+    row = out.iloc[0]
+    assert row["wish"] is None  # the titles are too far apart to explain it
+    assert row["related_evidence"]["kind"] == "kldb_group"
+    assert row["related_evidence"]["group"] == "513"
+    reasons = explain.coach_lines({**row.to_dict(), "related_evidence": row["related_evidence"]})
+    assert reasons[0].startswith("verwandter Beruf: gleiche Berufsgruppe 513 Lagerwirtschaft")
+    summary = explain.summaries(out).iloc[0]
+    assert "Fachlagerist (m/w/d)" not in summary and "related to" not in summary
+    assert summary.startswith("same occupation group 513")
+
+
+def test_a_row_without_evidence_is_not_suggested():
+    # a cook's vacancy for a painter: different KldB areas, no shared title, no shared skill
+    people = [person(desired_occupations=["Maler und Lackierer"], skills=["Tapezieren"])]
+    jobs = [
+        job("v1", title="Koch (m/w/d)", occupation="Koch/Köchin",
+            description="Wir suchen dich für unseres Team, Schulabschluss mittlerer Reife."),
+        job("v2", title="Maler und Lackierer (m/w/d)", occupation=None,
+            description="Wir suchen dich für unseres Team, Schulabschluss mittlerer Reife."),
+    ]  # fmt: skip
+    out = ranked(people, jobs)
+    assert out["vacancy_id"].tolist() == ["v2"]
+
+
+def test_related_by_context_only_names_words_the_participant_brings():
+    # warehouse and production helpers share packing; the participant packs
+    people = [person(desired_occupations=["Lagerhelfer"], skills=["Verpackung"])]
+    lager = "Verpackung und Versand von Waren, Kommissionierung im Lager."
+    produktion = "Verpackung von Waren an der Linie, Maschinen bestücken in der Produktion."
+    jobs = [
+        *[job(f"l{i}", title="Lagerhelfer (m/w/d)", description=lager) for i in range(3)],
+        *[job(f"p{i}", title="Produktionshelfer (m/w/d)", description=produktion)
+          for i in range(3)],
+    ]  # fmt: skip
+    out = ranked(people, jobs)
+    related = out[out["vacancy_id"].str.startswith("p")]
+    for evidence, wish in zip(related["related_evidence"], related["wish"], strict=True):
+        if wish is None and evidence and evidence["kind"] == "context":
+            assert evidence["words"] and set(evidence["words"]) <= {"Verpackung"}
+    # every row is explained by something a coach can check
+    assert (out["wish"].notna() | out["related_evidence"].notna()).all()
+
+
+def test_a_distant_title_is_no_reason():
+    # 'Bauhelfer' ~ 'Lagerhelfer*in' share only 'helfer' (the issue's example, 0.12)
+    people = [person(desired_occupations=["Bauhelfer"], skills=[])]
+    jobs = [job("v1", title="Lagerhelfer*in", occupation=None, description="")]
+    out = ranked(people, jobs)
+    assert out.empty or out["wish"].isna().all()
+
+
+def test_every_row_of_the_eval_set_has_evidence_and_no_title_as_reason(eval_frames):
+    people, jobs = eval_frames
+    out = rank(people, jobs, gazetteer=GAZETTEER, today=dt.date(2026, 11, 20))
+    assert len(out)
+    assert (out["wish"].notna() | out["related_evidence"].notna()).all()
+    assert not explain.summaries(out).str.contains("related to").any()
+
+
+@pytest.fixture(scope="module")
+def eval_frames():
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "data" / "matching"
+    vacancies = pd.read_csv(folder / "vacancies.csv", dtype=str)
+    participants = pd.read_csv(folder / "participants.csv", dtype=str)
+    jobs = pd.DataFrame(
+        {
+            "vacancy_id": vacancies.iloc[:, 0],
+            "title": vacancies["Stellentitel"],
+            "description": vacancies.get("Beschreibung"),
+            "postcode": vacancies.get("PLZ"),
+            "city": vacancies.get("Arbeitsort"),
+        }
+    )
+    people = pd.DataFrame(
+        {
+            "participant_id": participants.iloc[:, 0],
+            "desired_occupations": participants.filter(like="Wunsch").iloc[:, 0].map(
+                lambda v: [w.strip() for w in str(v).split(";")]
+            ),
+        }
+    )
+    return people, jobs
+
+
+def test_spelling_variants_of_a_label_find_their_kldb_code():
+    model = OccupationModel.fit()
+    assert model.describe("Fachkraft für Lagerlogistik (m/w/d)").kldb == "51312"
+    assert model.describe("Quantenmagier/in").kldb is None
+
+
+def test_with_enough_labels_a_linear_model_labels_postings():
+    # two occupations, each with MIN_LINEAR/2 postings, told apart by their descriptions
+    n = MIN_LINEAR // 2 + 1
+    titles = ["Mitarbeiter (m/w/d)"] * (2 * n)
+    texts = ["Wareneingang, Kommissionierung, Stapler"] * n + ["Grundpflege, Pflegeheim"] * n
+    labels = ["Lagerhelfer/in"] * n + ["Pflegehelfer/in"] * n
+    model = OccupationModel.fit(titles, labels, descriptions=texts)
+    assert model.linear is not None
+    names, confidence = model.predict(
+        ["Mitarbeiter (m/w/d)"] * 2, ["Kommissionierung im Lager", "Grundpflege im Heim"]
+    )
+    assert names.tolist() == ["Lagerhelfer/in", "Pflegehelfer/in"]
+    assert np.all((confidence > 0.5) & (confidence <= 1))
+    top, scores = model.predict_top(["Mitarbeiter (m/w/d)"], ["Stapler"], 2)
+    assert top.shape == (1, 2) and scores[0, 0] >= scores[0, 1]
