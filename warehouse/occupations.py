@@ -15,6 +15,7 @@ analysts where the model and the employment service disagree.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -64,7 +65,9 @@ def fit_model(postings: pd.DataFrame) -> OccupationModel:
 def tonights_model(con: duckdb.DuckDBPyConnection) -> OccupationModel:
     """The model the occupations step fits, for the ranker (same postings, same model);
     only the labelled postings are read, which is all the fit needs."""
-    frame = con.sql(sql("occupations_read_labelled")).to_arrow_table().to_pandas()
+    # a cursor of its own: the caller may hold a result open on `con` (match --participant)
+    with contextlib.closing(con.cursor()) as cur:
+        frame = cur.sql(sql("occupations_read_labelled")).to_arrow_table().to_pandas()
     return fit_model(frame)
 
 
