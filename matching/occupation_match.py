@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from matching.occupation_model import OccupationModel
+from matching.occupation_model import MIN_LINEAR, OccupationModel
 
 SEPARATOR = "; "  # a Jobsuche posting's occupations: the main one first (spiders/ba_jobsuche)
 
@@ -128,9 +128,10 @@ def model_for(frame: pd.DataFrame) -> OccupationModel:
             "description": frame.loc[known, "description"].fillna("").astype(str),
         }
     )
-    digest = hashlib.sha256(
-        pd.util.hash_pandas_object(training, index=False).to_numpy()
-    ).hexdigest()
+    if len(training) < MIN_LINEAR:  # only the linear model reads descriptions
+        training["description"] = ""
+    hashes = pd.util.hash_pandas_object(training, index=False).to_numpy()
+    digest = hashlib.sha256(hashes.tobytes()).hexdigest()
     if digest not in _FITTED:
         _FITTED[digest] = OccupationModel.fit(
             training["title"].tolist(),

@@ -152,6 +152,7 @@ class OccupationModel:
         self.posted = np.zeros(len(labels), dtype=np.int8)  # set by fit(): labels postings carry
         self.name_length = np.array([len(n) for n in labels], dtype=np.int64)
         self._spelt_like: dict[str, str | None] = {}
+        self._transposed: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     @classmethod
     def fit(
@@ -243,8 +244,11 @@ class OccupationModel:
 
     def _similarity(self, x: sp.csr_matrix, k: int) -> sp.csr_matrix:
         """Titles x occupations: the larger cosine with the name or with the centroid."""
-        by_centroid = sp_matmul_topn(x, self.centroids.T.tocsr(), top_n=k * 3)
-        by_name = sp_matmul_topn(x, self.names.T.tocsr(), top_n=k * 3)
+        if self._transposed is None:  # once per model: the conversion costs more than a query
+            self._transposed = (self.centroids.T.tocsr(), self.names.T.tocsr())
+        centroids, names = self._transposed
+        by_centroid = sp_matmul_topn(x, centroids, top_n=k * 3)
+        by_name = sp_matmul_topn(x, names, top_n=k * 3)
         return by_centroid.maximum(by_name).tocsr()
 
     def predict(
