@@ -146,9 +146,9 @@ def eval_frames():
     people = pd.DataFrame(
         {
             "participant_id": participants.iloc[:, 0],
-            "desired_occupations": participants.filter(like="Wunsch").iloc[:, 0].map(
-                lambda v: [w.strip() for w in str(v).split(";")]
-            ),
+            "desired_occupations": participants.filter(like="Wunsch")
+            .iloc[:, 0]
+            .map(lambda v: [w.strip() for w in str(v).split(";")]),
         }
     )
     return people, jobs
