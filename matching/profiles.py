@@ -7,6 +7,7 @@ file cell or a warehouse column holds (None, text, lists) and never raises on od
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -24,17 +25,29 @@ def split_list(value: object) -> list[str]:
     if _is_missing(value):
         return []
     if isinstance(value, str):
-        parts = _LIST_SPLIT.split(value)
-    elif isinstance(value, Iterable):
-        parts = [p for item in value for p in split_list(item)]
-    else:
-        parts = [str(value)]
+        return list(_split_text(value))
+    if isinstance(value, Iterable):
+        return _clean(p for item in value for p in split_list(item))
+    return _clean([str(value)])
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_text(value: str) -> tuple[str, ...]:
+    """split_list of one text (cached: ten thousand profiles repeat the same entries)."""
+    return tuple(_clean(_LIST_SPLIT.split(value)))
+
+
+def _clean(parts: Iterable[object]) -> list[str]:
+    """The entries without extra spaces, dots and dashes, without 'keine', each once."""
     seen: dict[str, None] = {}
     for part in parts:
-        text = re.sub(r"\s+", " ", str(part)).strip(" .-–")
+        text = _SPACES.sub(" ", str(part)).strip(" .-–")
         if text and text.casefold() not in {"-", "keine", "keiner", "nein", "none", "k.a."}:
             seen.setdefault(text, None)
     return list(seen)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _is_missing(value: object) -> bool:
