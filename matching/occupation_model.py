@@ -51,6 +51,7 @@ from matching import profiles as pf
 
 SEED = Path(__file__).resolve().parent / "data" / "kldb_occupations.csv"
 NGRAMS = (2, 5)  # character n-grams inside word boundaries (char_wb)
+NEAREST_KEPT = 50_000  # texts whose nearest occupations a model remembers
 SPELLING = 0.9  # a label this close to a seed name is that name spelt otherwise
 
 
@@ -153,6 +154,7 @@ class OccupationModel:
         self.name_length = np.array([len(n) for n in labels], dtype=np.int64)
         self._spelt_like: dict[str, str | None] = {}
         self._transposed: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+        self._nearest: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def fit(
@@ -225,22 +227,34 @@ class OccupationModel:
         codes, given = pd.factorize(pd.Series(list(titles), dtype=object).fillna(""))
         of_given = [text_of(t) for t in given]  # titles repeat: each is reduced once
         distinct = sorted(set(of_given))
-        where = {t: i for i, t in enumerate(distinct)}
+        # remembered per model: a coach's `match --participant` asks for the same texts again
+        found = {t: self._nearest[(t, k)] for t in distinct if (t, k) in self._nearest}
+        todo = [t for t in distinct if t not in found]
+        if todo:
+            near = self._similarity(self.vectorizer.transform(todo), k)
+            for row, text in enumerate(todo):
+                found[text] = self._best_of(near, row, k)
+            if len(self._nearest) + len(todo) > NEAREST_KEPT:  # a nightly run's many titles
+                self._nearest.clear()
+            if len(todo) <= NEAREST_KEPT:
+                self._nearest.update({(t, k): found[t] for t in todo})
         names = np.full((len(distinct), k), None, dtype=object)
         scores = np.zeros((len(distinct), k), dtype=np.float32)
-        if distinct:
-            near = self._similarity(self.vectorizer.transform(distinct), k)
-            for row in range(len(distinct)):
-                lo, hi = near.indptr[row], near.indptr[row + 1]
-                # ties ('Koch/Köchin' and 'Koch/Köchin in Feinkostbetrieben' both read
-                # 'koch'): an occupation postings carry first, then the shorter name
-                cols = near.indices[lo:hi]
-                best = np.lexsort((self.name_length[cols], -self.posted[cols], -near.data[lo:hi]))
-                best = best[:k]
-                names[row, : len(best)] = self.labels[near.indices[lo:hi][best]]
-                scores[row, : len(best)] = near.data[lo:hi][best]
+        for row, text in enumerate(distinct):
+            found_names, found_scores = found[text]
+            names[row, : len(found_names)] = found_names
+            scores[row, : len(found_names)] = found_scores
+        where = {t: i for i, t in enumerate(distinct)}
         rows = np.array([where[t] for t in of_given], dtype=np.int64)[codes]
         return names[rows], scores[rows]
+
+    def _best_of(self, near: sp.csr_matrix, row: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """A row's k best occupations. Ties ('Koch/Köchin' and 'Koch/Köchin in
+        Feinkostbetrieben' both read 'koch'): one postings carry first, then the shorter name."""
+        lo, hi = near.indptr[row], near.indptr[row + 1]
+        cols, values = near.indices[lo:hi], near.data[lo:hi]
+        best = np.lexsort((self.name_length[cols], -self.posted[cols], -values))[:k]
+        return self.labels[cols[best]], values[best]
 
     def _similarity(self, x: sp.csr_matrix, k: int) -> sp.csr_matrix:
         """Titles x occupations: the larger cosine with the name or with the centroid."""
