@@ -46,7 +46,8 @@ LABELS_SCHEMA = pa.schema(
 def read_postings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """posting_id, title, description and label (the first raw occupation, or None) of
     every posting."""
-    frame = con.sql(sql("occupations_read_postings")).to_arrow_table().to_pandas()
+    query = con.sql(sql("occupations_read_postings"), params={"labelled_only": False})
+    frame = query.to_arrow_table().to_pandas()
     frame["label"] = frame["label"].astype(object).where(frame["label"].notna(), None)
     return frame
 
@@ -67,7 +68,8 @@ def tonights_model(con: duckdb.DuckDBPyConnection) -> OccupationModel:
     only the labelled postings are read, which is all the fit needs."""
     # a cursor of its own: the caller may hold a result open on `con` (match --participant)
     with contextlib.closing(con.cursor()) as cur:
-        frame = cur.sql(sql("occupations_read_labelled")).to_arrow_table().to_pandas()
+        query = cur.sql(sql("occupations_read_postings"), params={"labelled_only": True})
+        frame = query.to_arrow_table().to_pandas()
     return fit_model(frame)
 
 
