@@ -284,8 +284,8 @@ def _shared(
 
 def _max_product(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
     """(a @ b) with max instead of sum: the best product over the shared occupations."""
-    # a vacancy text rarely has more than three occupations, so a few sparse products over
-    # each text's k-th occupation stay cheap and exact
+    # one sparse product per slot: as many as the most occupations one vacancy text has
+    # (a handful: its own labels, or the `predicted` likeliest ones of its vacancies)
     b = b.tocsc()
     out = sp.csr_matrix((a.shape[0], b.shape[1]), dtype=np.float32)
     counts = np.diff(b.indptr)

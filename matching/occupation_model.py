@@ -6,9 +6,10 @@ names the KldB 2010 assigns to its 1,296 occupation types (5-digit codes; the fi
 digits are the occupation group, `513 Lagerwirtschaft, Post und Zustellung, Güterumschlag`).
 Postings from fairs, employer pages, chamber boards and paper lists have no such label.
 
-The model is a nearest centroid over character n-gram TF-IDF (scikit-learn): each
-occupation's centroid is the normalised sum of the titles labelled with it, and a title
-belongs to the occupation whose centroid is closest (cosine). It is trained on
+The model has two parts (scikit-learn). **Centroids** over character n-gram TF-IDF: each
+occupation's centroid is the normalised sum of the titles labelled with it, and a title's
+similarity to an occupation is the larger of its cosine with that centroid and with the
+occupation's own name. They are trained on
 
 - the **seed**: every KldB occupation name as an example of itself
   (`data/kldb_occupations.csv`, PROVENANCE.md beside it), so an empty warehouse still
@@ -18,10 +19,10 @@ belongs to the occupation whose centroid is closest (cosine). It is trained on
   `Krankenpfleger` both labelled `Gesundheits- und Krankenpfleger/in` put both words into
   one centroid.
 
-Nearest centroid rather than a linear model: thousands of classes with a handful of
-examples each, retrained every night in about a second, and a confidence that is a plain
-cosine a coach can be told about. benchmarks/bench_occupations.py measures it against a
-linear model on real labelled postings.
+The centroids map wishes (`top_k`). Postings are labelled (`predict_top`) by a **linear SVM**
+over the title's n-grams and the description's words once there are MIN_LINEAR labelled
+postings, by the centroids before that. benchmarks/bench_occupations.py measures both
+against a tuned linear peer on real labelled postings (docs/matching.md).
 
 Pure: no I/O besides reading the seed table shipped with the package.
 """
@@ -32,8 +33,8 @@ import csv
 import functools
 import math
 import warnings
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +132,8 @@ def text_of(title: object) -> str:
 
 
 class OccupationModel:
-    """Title -> occupation name, by the nearest centroid of character n-gram TF-IDF."""
+    """Title -> occupation name: centroids of character n-gram TF-IDF, and a linear SVM for
+    postings once there are enough labels."""
 
     def __init__(
         self,
@@ -228,7 +230,8 @@ class OccupationModel:
         of_given = [text_of(t) for t in given]  # titles repeat: each is reduced once
         distinct = sorted(set(of_given))
         # remembered per model: a coach's `match --participant` asks for the same texts again
-        found = {t: self._nearest[(t, k)] for t in distinct if (t, k) in self._nearest}
+        remembered = ((t, self._nearest.get((t, k))) for t in distinct)
+        found = {t: hit for t, hit in remembered if hit is not None}
         todo = [t for t in distinct if t not in found]
         if todo:
             near = self._similarity(self.vectorizer.transform(todo), k)
@@ -292,6 +295,11 @@ class OccupationModel:
         best = np.argsort(-margins, axis=1, kind="stable")[:, :k]
         names = self.linear.classes_[best].astype(object)
         scores = _confidence(np.take_along_axis(margins, best, axis=1))
+        # nothing to read (no title, no description): no occupation, not the intercepts' guess
+        empty = (frame["title"].iloc[_firsts(codes)] == "").to_numpy() & (
+            frame["description"].iloc[_firsts(codes)] == ""
+        ).to_numpy()
+        names[empty], scores[empty] = None, 0.0
         return names[codes], scores[codes]
 
     def describe(self, name: str) -> Occupation:
@@ -314,13 +322,6 @@ class OccupationModel:
         near = (self.names @ x.T).toarray().ravel() * self.seeded
         best = int(near.argmax()) if len(near) else -1
         return str(self.labels[best]) if best >= 0 and near[best] >= SPELLING else None
-
-    def synonyms(self, name: str, titles: Iterable[str], limit: int = 5) -> list[str]:
-        """Titles the model puts into `name` although they share no word with it."""
-        words = set(text_of(name).split())
-        found = [t for t in titles if not words & set(text_of(t).split())]
-        names, _ = self.predict(found)
-        return [t for t, n in zip(found, names, strict=True) if n == name][:limit]
 
 
 # labelled postings below which the centroids alone label postings: a linear model of a few
@@ -358,15 +359,22 @@ def _linear(
         analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True, dtype=np.float32
     )
     columns = [("title", grams, "title")]
-    if frame["description"].str.len().gt(0).any():
-        words = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=50_000, dtype=np.float32)
-        columns.append(("description", words, "description"))
-    pipeline = Pipeline([("features", ColumnTransformer(columns)), ("svm", LinearSVC(C=0.5))])
-    with warnings.catch_warnings():
-        # many occupations with one posting each is what a small warehouse has, not a
-        # regression target mistaken for classes
-        warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
-        return pipeline.fit(frame, names)
+    words = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=50_000, dtype=np.float32)
+    with_words = [*columns, ("description", words, "description")]
+    for parts in (with_words, columns):  # descriptions that share no word: titles alone
+        pipeline = Pipeline(
+            [("features", ColumnTransformer(parts)), ("svm", LinearSVC(C=0.5, random_state=0))]
+        )
+        with warnings.catch_warnings():
+            # many occupations with one posting each is what a small warehouse has, not a
+            # regression target mistaken for classes
+            warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
+            try:
+                return pipeline.fit(frame, names)
+            except ValueError as exc:  # 'After pruning, no terms remain' / 'empty vocabulary'
+                if parts is columns or "terms" not in str(exc) and "vocabulary" not in str(exc):
+                    raise
+    return None
 
 
 def _centroid_confidence(cosine: np.ndarray) -> np.ndarray:
@@ -391,25 +399,7 @@ def _confidence(margin: np.ndarray) -> np.ndarray:
 
 
 def _present(value: object) -> bool:
+    """A value with some text (None, NaN and pd.NA are absent, not the text '<NA>')."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
-    return bool(str(value).strip())
-
-
-def group_label(occupation: Occupation) -> str | None:
-    """'513 Lagerwirtschaft, Post und Zustellung, Güterumschlag', for a coach to read."""
-    if not occupation.group:
-        return None
-    return f"{occupation.group} {occupation.group_name}".strip()
-
-
-def co_occurring(labels_per_posting: Iterable[Sequence[str]]) -> dict[str, Counter]:
-    """Occupations named together on one posting (v6 `alleBerufe`): label -> its companions."""
-    together: dict[str, Counter] = defaultdict(Counter)
-    for labels in labels_per_posting:
-        distinct = sorted({" ".join(str(x).split()) for x in labels if _present(x)})
-        for a in distinct:
-            for b in distinct:
-                if a != b:
-                    together[a][b] += 1
-    return dict(together)
+    return type(value).__name__ not in ("NAType", "NaTType") and bool(str(value).strip())

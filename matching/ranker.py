@@ -118,7 +118,7 @@ class Settings:
         }
     )
     key_candidates: int = 400  # vacancy texts kept per wished occupation
-    max_keys: int = 200  # vacancy texts (occupations) a participant is compared with at most
+    max_keys: int = 200  # similar and related vacancy texts a participant is compared with
     candidate_budget: int = 1000  # per participant: best occupations until this many vacancies
     workers: int = 2  # processes parsing vacancy texts (the machine has 2 cores)
     same_occupation: float = 0.6  # title similarity taken as the wished occupation itself
@@ -563,13 +563,14 @@ class _TitleIndex:
             (np.ones(n_jobs, np.float32), (jobs.key_codes, np.arange(n_jobs))),
             shape=(n_keys, n_jobs),
         )
-        self.context_by_person = self._context_similarity(jobs, settings)
+        self.context_by_person = self._context_similarity(people, jobs, settings)
         best = _at_least(self.title_by_person, settings.title_floor).maximum(channel.scores)
-        # a related occupation by context (the words its vacancies use): shown only where the
-        # shared words include something the participant brings (_as_frame), because on real
+        # a related occupation by context (the words its vacancies use) is a candidate only
+        # where the shared words include something the participant brings, because on real
         # lists many shared words are boilerplate ('unseres', 'Schulabschluss')
         related = self.context_by_person * settings.context_weight
-        best = best.maximum(_at_least(related, settings.context_floor))
+        brought = self.context_evidence.astype(bool)  # the participant's own words shared
+        best = best.maximum(_at_least(related, settings.context_floor).multiply(brought))
         best = best.maximum(related.multiply(channel.scores.astype(bool)))
         self.by_person = _top_per_row(best.tocsr(), settings.min_occupation, settings.max_keys)
         # one occupation has many titles ('Data Engineer': hundreds): every title of a wished
@@ -585,7 +586,9 @@ class _TitleIndex:
             for k, key in enumerate(ks):
                 self.slot_rows[i, k] = self.wish_index.get(key, -1)
 
-    def _context_similarity(self, jobs: _Jobs, settings: Settings) -> sp.csr_matrix:
+    def _context_similarity(
+        self, people: _People, jobs: _Jobs, settings: Settings
+    ) -> sp.csr_matrix:
         """Participant x key similarity of the words vacancies of the wished occupation use.
 
         Each vacancy text key gets a context: the TF-IDF of the words of its vacancies
@@ -614,6 +617,7 @@ class _TitleIndex:
         person = normalize((close @ context).tocsr(), copy=False)
         self.context, self.person_context = context, person.tocsr()
         self.context_stems = np.asarray(stems, dtype=object)
+        self.context_evidence = self._brought(people, person.tocsr(), context, index)
         if not person.nnz:
             return sp.csr_matrix(self.title_by_person.shape, dtype=np.float32)
         return sp_matmul_topn(
@@ -622,6 +626,21 @@ class _TitleIndex:
             top_n=min(settings.key_candidates, n_keys),
             threshold=settings.min_occupation / max(settings.context_weight, 1e-6) * 0.5,
         ).tocsr()
+
+    @staticmethod
+    def _brought(
+        people: _People, person: sp.csr_matrix, context: sp.csr_matrix, index: dict[str, int]
+    ) -> sp.csr_matrix:
+        """Participants x vacancy texts: > 0 where both contexts share a word the participant
+        brings (a skill, qualification or wish term): the only context a coach is shown."""
+        rows, cols = [], []
+        for i, (skills, wishes) in enumerate(zip(people.terms, people.wish_terms, strict=True)):
+            for term in {**skills, **wishes}:
+                if term in index:
+                    rows.append(i)
+                    cols.append(index[term])
+        own = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=person.shape)
+        return (person.multiply(own).tocsr() @ context.T.tocsr()).tocsr()
 
     def shared_words(self, person: int, key: int, brings: dict[str, str], n: int = 3) -> list:
         """The participant's own words (`brings`: stem -> as written) that make a vacancy
@@ -996,12 +1015,13 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
     distance = best["distance"].astype(float)
     wish, similarity = titles.best_wishes(p, jobs.key_codes[v], people.wishes)
     evidence = titles.channel.evidence(p, jobs.key_codes[v])
-    for i in np.flatnonzero([e is None for e in evidence]):
-        words = titles.shared_words(p[i], jobs.key_codes[v[i]], skills.person_terms[p[i]])
-        evidence[i] = {"kind": "context", "words": words} if words else None
     # a distant title is no reason; the agreeing occupation (evidence) is
     weak = similarity < settings.title_floor
     wish = np.where(weak, None, wish)
+    for i in np.flatnonzero(weak & np.array([e is None for e in evidence], dtype=bool)):
+        brings = {**people.terms[p[i]], **people.wish_terms[p[i]]}
+        words = titles.shared_words(p[i], jobs.key_codes[v[i]], brings)
+        evidence[i] = {"kind": "context", "words": words} if words else None
     precision = np.maximum(people.precision[p], jobs.precision[v])
     frame = pd.DataFrame(
         {
@@ -1040,8 +1060,9 @@ def _as_frame(best, people: _People, jobs: _Jobs, titles, skills, settings) -> p
     ]  # fmt: skip
     # a pair tied by nothing a coach can check (a context without the participant's own
     # words) is not suggested (issue 14, item 4)
-    frame = frame[frame["wish"].notna() | frame["related_evidence"].notna()]
-    frame["_tie"] = jobs.tie_rank[v[frame.index]]
+    keep = (frame["wish"].notna() | frame["related_evidence"].notna()).to_numpy()
+    frame = frame[keep]  # none is dropped when the search kept only evidenced pairs
+    frame["_tie"] = jobs.tie_rank[v[keep]]
     frame["_distance"] = frame["distance_km"].fillna(np.inf)
     frame = frame.sort_values(
         ["participant_id", "score", "_distance", "_tie"], ascending=[True, False, True, True]

@@ -175,3 +175,33 @@ def test_with_enough_labels_a_linear_model_labels_postings():
     assert np.all((confidence > 0.5) & (confidence <= 1))
     top, scores = model.predict_top(["Mitarbeiter (m/w/d)"], ["Stapler"], 2)
     assert top.shape == (1, 2) and scores[0, 0] >= scores[0, 1]
+
+
+def test_a_shorter_list_is_the_head_of_the_longer_one(eval_frames):
+    # rows are only dropped for lack of evidence before the top k are chosen, so nobody
+    # gets fewer than k rows while an evidenced one further down exists
+    people, jobs = eval_frames
+    three = rank(people, jobs, gazetteer=GAZETTEER, today=TODAY, settings=Settings(top=3))
+    ten = rank(people, jobs, gazetteer=GAZETTEER, today=TODAY, settings=Settings(top=10))
+    for pid, longer in ten.groupby("participant_id"):
+        shorter = three[three["participant_id"] == pid]["vacancy_id"].tolist()
+        assert shorter == longer.sort_values("rank")["vacancy_id"].tolist()[:3], pid
+
+
+def test_descriptions_sharing_no_word_fall_back_to_titles():
+    n = MIN_LINEAR // 2 + 1
+    titles = ["Lagerhelfer (m/w/d)"] * n + ["Pflegehelfer (m/w/d)"] * n
+    labels = ["Lagerhelfer/in"] * n + ["Pflegehelfer/in"] * n
+    texts = ["einmalig"] + [""] * (2 * n - 1)  # no word in two descriptions
+    model = OccupationModel.fit(titles, labels, descriptions=texts)
+    assert model.linear is not None
+    assert model.predict(["Pflegehelfer"], [""])[0].tolist() == ["Pflegehelfer/in"]
+
+
+def test_a_posting_with_nothing_to_read_gets_no_occupation():
+    n = MIN_LINEAR // 2 + 1
+    titles = ["Lagerhelfer (m/w/d)"] * n + ["Pflegehelfer (m/w/d)"] * n
+    labels = ["Lagerhelfer/in"] * n + ["Pflegehelfer/in"] * n
+    model = OccupationModel.fit(titles, labels, descriptions=["Lager"] * n + ["Pflege"] * n)
+    names, confidence = model.predict(["", "Lagerhelfer"], [None, ""])
+    assert names.tolist() == [None, "Lagerhelfer/in"] and confidence[0] == 0

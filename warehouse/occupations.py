@@ -8,9 +8,10 @@ posting, and writes `occupation_predicted`, `occupation_confidence` and `occupat
 to `postings` and `vacancies` (migration 0012). A failure leaves the warehouse as it was,
 plus a failed runs row.
 
-Every posting gets a prediction, labelled or not: the ranker reads the raw `occupation`
-where there is one and the prediction otherwise, and a labelled posting's prediction shows
-analysts where the model and the employment service disagree.
+Every posting gets a prediction, labelled or not: a labelled posting's prediction shows
+analysts where the model and the employment service disagree. The ranker fits the same model
+on the same labelled postings (`tonights_model`) and asks it for each unlabelled vacancy's
+five likeliest occupations, not only the stored first one.
 """
 
 from __future__ import annotations
