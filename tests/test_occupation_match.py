@@ -8,8 +8,6 @@ and no reason restates the vacancy's own title as if it explained anything.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,9 +117,14 @@ def test_a_distant_title_is_no_reason():
     assert out.empty or out["wish"].isna().all()
 
 
-def test_every_row_of_the_eval_set_has_evidence_and_no_title_as_reason(eval_frames):
+@pytest.fixture(scope="module")
+def eval_ranked(eval_frames) -> pd.DataFrame:
     people, jobs = eval_frames
-    out = rank(people, jobs, gazetteer=GAZETTEER, today=dt.date(2026, 11, 20))
+    return rank(people, jobs, gazetteer=GAZETTEER, today=TODAY, settings=Settings(top=10))
+
+
+def test_every_row_of_the_eval_set_has_evidence_and_no_title_as_reason(eval_ranked):
+    out = eval_ranked
     assert len(out)
     assert (out["wish"].notna() | out["related_evidence"].notna()).all()
     assert not explain.summaries(out).str.contains("related to").any()
@@ -177,12 +180,12 @@ def test_with_enough_labels_a_linear_model_labels_postings():
     assert top.shape == (1, 2) and scores[0, 0] >= scores[0, 1]
 
 
-def test_a_shorter_list_is_the_head_of_the_longer_one(eval_frames):
+def test_a_shorter_list_is_the_head_of_the_longer_one(eval_frames, eval_ranked):
     # rows are only dropped for lack of evidence before the top k are chosen, so nobody
     # gets fewer than k rows while an evidenced one further down exists
     people, jobs = eval_frames
     three = rank(people, jobs, gazetteer=GAZETTEER, today=TODAY, settings=Settings(top=3))
-    ten = rank(people, jobs, gazetteer=GAZETTEER, today=TODAY, settings=Settings(top=10))
+    ten = eval_ranked
     for pid, longer in ten.groupby("participant_id"):
         shorter = three[three["participant_id"] == pid]["vacancy_id"].tolist()
         assert shorter == longer.sort_values("rank")["vacancy_id"].tolist()[:3], pid
