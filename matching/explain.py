@@ -88,8 +88,17 @@ def summaries(frame: pd.DataFrame) -> pd.Series:
         + " km)",
         "distance unknown, radius not checked",
     )
-    parts = pd.DataFrame({"o": occupation, "s": skills.to_numpy(), "d": distance})
-    return parts.apply(lambda r: "; ".join(p for p in r if p), axis=1, raw=True)
+    return _joined([occupation, skills.to_numpy(), distance], frame.index)
+
+
+def _joined(parts: list, index: pd.Index) -> pd.Series:
+    """The non-empty parts of each row joined by '; ' (column-wise, not a row loop)."""
+    out = pd.Series(parts[0], index=index, dtype=object).fillna("")
+    for part in parts[1:]:
+        part = pd.Series(part, index=index, dtype=object).fillna("")
+        glue = np.where((out != "") & (part != ""), "; ", "")
+        out = out + glue + part
+    return out
 
 
 def _evidence_en(evidence: object) -> str:

@@ -37,7 +37,8 @@ import multiprocessing
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -164,19 +165,22 @@ class _Jobs:
     titles: np.ndarray
     key_codes: np.ndarray
     keys: np.ndarray
-    terms: list[dict[str, str]]
-    required: np.ndarray
-    required_codes: list[list[str]]
-    welcomes: np.ndarray
-    preferred_codes: list[list[str]]
-    languages: list[dict[str, int]]
+    text_codes: np.ndarray  # each vacancy's distinct text (title, occupation, description)
     working_time: np.ndarray
-    shift: np.ndarray
+    offers_shift: np.ndarray  # the working time says shifts (the text may say so too)
     start: np.ndarray
     points: np.ndarray
     precision: np.ndarray
     tie_rank: np.ndarray
     today: float
+    # read from the texts (_add_parsed), once the worker processes have parsed them
+    terms: list[dict[str, str]] = field(default_factory=list)
+    required: np.ndarray | None = None
+    required_codes: list[list[str]] = field(default_factory=list)
+    welcomes: np.ndarray | None = None
+    preferred_codes: list[list[str]] = field(default_factory=list)
+    languages: list[dict[str, int]] = field(default_factory=list)
+    shift: np.ndarray | None = None
     asks: np.ndarray | None = None  # vacancies x languages: CEFR level asked (0: none)
     language_names: list[str] = field(default_factory=list)
 
@@ -210,10 +214,14 @@ def _unknown_as_none(frame: pd.DataFrame, column: str) -> pd.Series:
     absent): an empty cell says nothing, not 'no' ('' would refuse shifts)."""
     if column not in frame.columns:
         return pd.Series(None, index=frame.index, dtype=object)
-    values = frame[column].astype(object)
-    blank = np.fromiter(
-        (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
-    )
+    column_values = frame[column]
+    values = column_values.astype(object)
+    if isinstance(column_values.dtype, pd.StringDtype):  # text only: one vectorised strip
+        blank = column_values.str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+    else:
+        blank = np.fromiter(
+            (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
+        )
     return values.where(values.notna() & ~blank, None)
 
 
@@ -227,7 +235,7 @@ def rank(
     per: str = "participant",
     only_participants: list[str] | None = None,
     only_vacancies: list[str] | None = None,
-    occupations: OccupationModel | None = None,
+    occupations: OccupationModel | Callable[[], OccupationModel] | None = None,
 ) -> pd.DataFrame:
     """Rank vacancies for participants (or participants for vacancies), with reasons.
 
@@ -241,8 +249,9 @@ def rank(
             vacancy's best participants.
         only_participants, only_vacancies: rank just these ids; the others still shape
             the text statistics, so scores equal those of a full run.
-        occupations: the occupation model (matching.occupation_model); None learns one
-            from the vacancies' own labels and the seed.
+        occupations: the occupation model (matching.occupation_model), or a function that
+            fits it (called while the vacancy texts are parsed); None learns one from the
+            vacancies' own labels and the seed.
     Returns:
         One row per match: participant_id, vacancy_id, rank (1 = best), score (0..1),
         distance_km (NaN when unknown) and the facts behind it (explain.REASON_FIELDS;
@@ -250,23 +259,25 @@ def rank(
     """
     settings = settings or Settings()
     clock = _Clock()
-    people = _prepare_people(
-        allowed_columns(participants, PARTICIPANT_INPUT, "participants", PARTICIPANT_REQUIRED),
-        gazetteer,
-        today,
-        settings,
+    participants = allowed_columns(
+        participants, PARTICIPANT_INPUT, "participants", PARTICIPANT_REQUIRED
     )
-    clock.lap(f"{len(people.ids)} profiles read")
     vacancies = allowed_columns(vacancies, VACANCY_INPUT, "vacancies", VACANCY_REQUIRED)
-    jobs = _prepare_jobs(vacancies, gazetteer, today, settings.workers)
+    jobs, parsing = _prepare_jobs(vacancies, gazetteer, today, settings.workers)
+    try:  # the texts are parsed in worker processes meanwhile
+        people = _prepare_people(participants, gazetteer, today, settings)
+        clock.lap(f"{len(people.ids)} profiles read")
+        if not len(people.ids) or not len(jobs.ids):
+            return _empty_matches()
+        channel = _occupation_channel(
+            people, vacancies.reset_index(drop=True), jobs, occupations, settings
+        )
+        clock.lap(f"occupations labelled ({len(channel.vocabulary)} occupations)")
+        _add_parsed(jobs, parsing.result())
+    finally:
+        parsing.close()
     clock.lap(f"{len(jobs.ids)} vacancy texts read")
-    if not len(people.ids) or not len(jobs.ids):
-        return _empty_matches()
     _language_matrices(people, jobs)
-    channel = _occupation_channel(
-        people, vacancies.reset_index(drop=True), jobs, occupations, settings
-    )
-    clock.lap(f"occupations labelled ({len(channel.vocabulary)} occupations)")
     titles = _TitleIndex(people, jobs, settings, channel)
     clock.lap(f"occupations compared ({len(jobs.keys)} distinct vacancy titles)")
     skills = _SkillIndex(people, jobs, settings)
@@ -300,10 +311,12 @@ def _occupation_channel(
     people: _People,
     frame: pd.DataFrame,
     jobs: _Jobs,
-    model: OccupationModel | None,
+    model: OccupationModel | Callable[[], OccupationModel] | None,
     settings: Settings,
 ) -> OccupationChannel:
     """Occupations of wishes and vacancy texts (a text takes its vacancies' occupations)."""
+    if callable(model):  # fitted only now, while the vacancy texts are being parsed
+        model = model()
     model = model or model_for(frame)
     by_key = key_occupations(frame, jobs.key_codes, jobs.keys, model, settings.labels)
     return OccupationChannel(people.wishes, by_key, len(jobs.keys), model, settings.labels)
@@ -311,19 +324,24 @@ def _occupation_channel(
 
 def _search(rows, cols, people, jobs, titles, skills, per, budget, settings) -> dict | None:
     """The best pairs for `rows` x `cols` under every constraint (None if there are none)."""
-    found = []
     cost = titles.pairs_per_person(budget)
-    pairs_seen = 0
-    for block, reach in _blocks(rows, cols, people, jobs, cost, settings):
+
+    def one(block_reach):
+        block, reach = block_reach
         pairs = _candidates(block, reach, titles, skills, budget)
-        pairs_seen += len(pairs["p"])
+        seen = len(pairs["p"])
         pairs = _feasible(pairs, people, jobs, settings)
-        if len(pairs["p"]):
-            _score(pairs, people, jobs, settings)
-            pairs = {
-                key: value[pairs["score"] >= settings.min_score] for key, value in pairs.items()
-            }
-            found.append(_top(pairs, per, settings.top, jobs))
+        if not len(pairs["p"]):
+            return seen, None
+        _score(pairs, people, jobs, settings)
+        pairs = {key: value[pairs["score"] >= settings.min_score] for key, value in pairs.items()}
+        return seen, _top(pairs, per, settings.top, jobs)
+
+    blocks = _blocks(rows, cols, people, jobs, cost, settings)
+    with ThreadPoolExecutor(max_workers=max(settings.workers, 1)) as pool:
+        results = list(pool.map(one, blocks))
+    pairs_seen = sum(seen for seen, _ in results)
+    found = [top for _, top in results if top is not None]
     log.info("%s candidate pairs for %s participants", pairs_seen, len(rows))
     if not found:
         return None
@@ -411,18 +429,53 @@ def _prepare_people(
     )
 
 
-def _parse_texts(texts: list[str], workers: int) -> list[dict]:
-    """parse_vacancy_text for every text; large lists are split over worker processes."""
-    # forking is only safe while this process runs one Python thread (not inside a Prefect
-    # task runner, for one); elsewhere the texts are parsed here, just more slowly
-    forkable = sys.platform == "linux" and threading.active_count() == 1
-    if workers < 2 or len(texts) < PARALLEL_FROM or not forkable:
-        return [pf.parse_vacancy_text(t) for t in texts]
-    chunk = -(-len(texts) // (workers * 4))
-    parts = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [item for part in pool.map(_parse_chunk, parts) for item in part]
+class _Parsing:
+    """parse_vacancy_text for every text; large lists are split over worker processes, which
+    parse while this process goes on (the occupation model is fitted meanwhile)."""
+
+    def __init__(self, texts: list[str], workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._parsed: list[dict] | None = None
+        # forking is only safe while this process runs one Python thread (not inside a
+        # Prefect task runner, for one); elsewhere the texts are parsed here, more slowly
+        forkable = sys.platform == "linux" and threading.active_count() == 1
+        if workers < 2 or len(texts) < PARALLEL_FROM or not forkable:
+            self._texts = texts
+            return
+        chunk = -(-len(texts) // (workers * 4))
+        bounds = [(i, min(i + chunk, len(texts))) for i in range(0, len(texts), chunk)]
+        # the workers inherit the texts when forked: sending them would hold this process's
+        # lock on Python objects (the GIL) while it fits the occupation model
+        global _FORKED_TEXTS
+        _FORKED_TEXTS = texts
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._parts = self._pool.map(_parse_forked, bounds)
+
+    def result(self) -> list[dict]:
+        if self._parsed is None:
+            if self._pool is None:
+                self._parsed = _parse_chunk(self._texts)
+            else:
+                try:
+                    self._parsed = [item for part in self._parts for item in part]
+                finally:
+                    self.close()
+        return self._parsed
+
+    def close(self) -> None:
+        global _FORKED_TEXTS
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        _FORKED_TEXTS = []
+
+
+_FORKED_TEXTS: list[str] = []  # the texts _Parsing's forked workers read
+
+
+def _parse_forked(bounds: tuple[int, int]) -> list[dict]:
+    return _parse_chunk(_FORKED_TEXTS[bounds[0] : bounds[1]])
 
 
 PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
@@ -434,8 +487,8 @@ def _parse_chunk(texts: list[str]) -> list[dict]:
 
 def _prepare_jobs(
     frame: pd.DataFrame, gazetteer: geo_.Gazetteer, today: dt.date, workers: int = 1
-) -> _Jobs:
-    """Parse the vacancy frame into arrays; each distinct text is parsed once."""
+) -> tuple[_Jobs, _Parsing]:
+    """The vacancy frame as arrays, and its distinct texts being parsed (_add_parsed)."""
     frame = frame.reset_index(drop=True)
     lat, lon, precision = geo_.locate(
         gazetteer, frame["postcode"], frame["city"], frame["lat"], frame["lon"]
@@ -461,37 +514,39 @@ def _prepare_jobs(
     key_codes, key_values = pd.factorize(pd.Series(stripped, dtype=object))
     key_codes = key_codes[pair_codes]
     text_codes, distinct = pd.factorize(_join_texts(frame))
-    parsed = _parse_texts(list(distinct), workers)
     today_day = float((today - EPOCH).days)
     start = np.array([_day(v) for v in frame["start_date"]], dtype=float)
     immediate = frame["is_immediate_start"].fillna(False).to_numpy(dtype=bool)
     start = np.where(immediate | (start < today_day), today_day, start)
     ids = frame["vacancy_id"].astype(str).to_numpy(dtype=object)
     offered = frame["working_time"]
-    return _Jobs(
+    jobs = _Jobs(
         ids=ids,
         titles=frame["title"].to_numpy(dtype=object),
         key_codes=key_codes.astype(np.int64),
         keys=np.asarray(key_values, dtype=object),
-        terms=[parsed[c]["terms"] for c in text_codes],
-        required=np.array(
-            [pf.licence_mask(parsed[c]["required"]) for c in text_codes], dtype=np.int64
-        ),
-        required_codes=[parsed[c]["required"] for c in text_codes],
-        welcomes=np.array(
-            [pf.licence_mask(parsed[c]["preferred"]) for c in text_codes], dtype=np.int64
-        ),
-        preferred_codes=[parsed[c]["preferred"] for c in text_codes],
-        languages=[parsed[c]["languages"] for c in text_codes],
+        text_codes=text_codes,
         working_time=np.array([_working_time_code(v) for v in offered], dtype=np.int8),
-        shift=np.array([parsed[c]["shift"] for c in text_codes], dtype=bool)
-        | (offered.to_numpy(dtype=object) == "shift"),
+        offers_shift=offered.to_numpy(dtype=object) == "shift",
         start=start,
         points=geo_.unit_vectors(lat, lon),
         precision=precision,
         tie_rank=np.argsort(np.argsort(ids, kind="stable"), kind="stable"),
         today=today_day,
     )
+    return jobs, _Parsing(list(distinct), workers)
+
+
+def _add_parsed(jobs: _Jobs, parsed: list[dict]) -> None:
+    """What the texts say: terms, licences, languages and shifts, per vacancy."""
+    codes = jobs.text_codes
+    jobs.terms = [parsed[c]["terms"] for c in codes]
+    jobs.required_codes = [parsed[c]["required"] for c in codes]
+    jobs.required = np.array([pf.licence_mask(r) for r in jobs.required_codes], dtype=np.int64)
+    jobs.preferred_codes = [parsed[c]["preferred"] for c in codes]
+    jobs.welcomes = np.array([pf.licence_mask(r) for r in jobs.preferred_codes], dtype=np.int64)
+    jobs.languages = [parsed[c]["languages"] for c in codes]
+    jobs.shift = np.array([parsed[c]["shift"] for c in codes], dtype=bool) | jobs.offers_shift
 
 
 _PLACE_TAIL = r"\s+(?:in|bei|nahe|Raum|Region)\s+[A-ZÄÖÜ][^,;|]*$"

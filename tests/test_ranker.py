@@ -301,9 +301,9 @@ def marked(texts):
 
 
 texts = [f"Staplerschein erforderlich, Deutsch B{i % 2 + 1}, Schicht {i}" for i in range(40)]
-serial = ranker._parse_texts(texts, workers=1)
+serial = ranker._Parsing(texts, workers=1).result()
 ranker.PARALLEL_FROM, ranker._parse_chunk = 10, marked
-parallel = ranker._parse_texts(texts, workers=2)
+parallel = ranker._Parsing(texts, workers=2).result()
 assert {item.pop("pid") for item in parallel} - {os.getpid()}, "no worker process ran"
 assert parallel == serial
 """

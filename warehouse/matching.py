@@ -86,7 +86,7 @@ def run_matching(
             gazetteer=gazetteer,
             today=today or dt.date.today(),
             settings=settings,
-            occupations=tonights_model(con),
+            occupations=lambda: tonights_model(con),  # fitted while texts are parsed
         )
         ranked["reasons"] = reason_json(ranked)
         matched = ranked["participant_id"].nunique() if len(ranked) else 0
