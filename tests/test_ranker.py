@@ -189,6 +189,36 @@ def test_blocks_do_not_change_the_result():
     pd.testing.assert_frame_equal(whole[columns], tiny[columns])
 
 
+def test_blocks_searched_on_two_threads_give_what_one_gives():
+    people = [person(participant_id=f"P{i}", postcode=pc) for i, pc in
+              enumerate(["04109", "04425", "04838", None] * 3)]  # fmt: skip
+    jobs = [job(f"v{i}", postcode=pc) for i, pc in enumerate(["04109", "04425", "04838", None] * 4)]
+    one = ranked(people, jobs, block_pairs=3, workers=1)
+    two = ranked(people, jobs, block_pairs=3, workers=2)
+    assert len(one) == 120  # 12 participants, their 10 best each
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_a_model_handed_in_as_a_function_is_fitted_once_and_its_failure_surfaces():
+    from matching.occupation_model import OccupationModel
+
+    calls = []
+
+    def fit() -> OccupationModel:
+        calls.append(1)
+        return OccupationModel.fit(["Lagerhelfer (m/w/d)"], ["Lagerhelfer/in"])
+
+    kwargs = dict(gazetteer=GAZETTEER, today=TODAY)
+    frame = rank(pd.DataFrame([person()]), pd.DataFrame([job()]), occupations=fit, **kwargs)
+    assert calls == [1] and ids(frame) == ["v1"]
+
+    def broken() -> OccupationModel:
+        raise ValueError("no model tonight")
+
+    with pytest.raises(ValueError, match="no model tonight"):
+        rank(pd.DataFrame([person()]), pd.DataFrame([job()]), occupations=broken, **kwargs)
+
+
 def test_one_vacancy_on_demand_scores_as_in_the_full_run():
     people = [person(participant_id=f"P{i}") for i in range(3)]
     jobs = [job("a"), job("b", title="Kommissionierer (m/w/d)")]
@@ -306,6 +336,14 @@ ranker.PARALLEL_FROM, ranker._parse_chunk = 10, marked
 parallel = ranker._Parsing(texts, workers=2).result()
 assert {item.pop("pid") for item in parallel} - {os.getpid()}, "no worker process ran"
 assert parallel == serial
+assert ranker._FORKED_TEXTS == [], "the texts stay referenced after the parse"
+
+# a parse given up half-way (the ranker failed meanwhile) leaves no worker behind
+import multiprocessing
+abandoned = ranker._Parsing(texts, workers=2)
+assert multiprocessing.active_children()
+abandoned.close()
+assert not multiprocessing.active_children()
 """
 
 
