@@ -6,7 +6,7 @@ postcode within about 120 km of Leipzig, 3% without a place) and 10,000 particip
 profiles living within 35 km of Leipzig. Both are loaded with the real importers
 (`resque import vacancies` is set-based; `resque import participants` runs the privacy
 guard), then the real `resque match --top 10` runs in a child process, and its wall time
-and peak memory are printed. Target (issue 5): <= 30 s and <= 4 GB on the 2-core machine.
+and peak memory are printed. Target (issue 14): <= 20 s and <= 2 GB on the 2-core machine.
 
     python benchmarks/bench_match.py [--participants 10000] [--vacancies 100000]
 """
