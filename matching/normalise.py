@@ -9,7 +9,10 @@ Pure functions, no I/O. The raw value is always kept elsewhere; these produce co
 - `town_key` / `city_key`: a place name without postcode, district or state suffix
   ('04109 Leipzig-Plagwitz' -> 'leipzig').
 - `is_agency`: whether an employer name is a temp or placement agency.
-- `posting_hours`: weekly hours stated in a title or description.
+- `posting_hours`: weekly hours stated in a title or description (`hours_in_text` is the
+  rule, which pipelines.normalise.weekly_hours applies to source values too).
+- `fold`, `fold_case`, `lower_umlauts`: the package's text folding, all on the one umlaut
+  table `UMLAUTS`.
 - `client_key`: the client a temp agency's ad names ('Einsatz bei einem Logistikdienstleister
   in Leipzig' -> 'logistikdienstleister').
 """
@@ -24,9 +27,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.normalise import weekly_hours
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# The package's one umlaut table (issue 15): ASCII-only German writes 'ä' as 'ae', so
+# 'Müller' and 'Mueller' must give one key. Lower case only, as every user lowers case first;
+# 'ß' matters after lower() (casefold() already spells it 'ss').
+UMLAUT_SPELLINGS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+UMLAUTS = str.maketrans(UMLAUT_SPELLINGS)
 # Legal forms, longest first so that 'gmbh & co. kg' goes before 'gmbh'.
 _LEGAL_FORMS = re.compile(
     r"\b(?:(?:gmbh|ag|se|ug|kg)\s*(?:&|\+|u\.|und)\s*co\.?\s*(?:kgaa|kg|ohg)"
@@ -80,9 +85,31 @@ def fold_marks(text: str) -> str:
     return text if text.isascii() else text.translate(_MARKS)
 
 
+def fold_case(text: str) -> str:
+    """Case-folded text with umlauts spelled out, nothing else: 'Präsenz' -> 'praesenz'.
+
+    Accents and look-alike characters stay, so patterns over it see the text as written;
+    the normalise stage's category rules and `hours_in_text` read this.
+    """
+    return text.casefold().translate(UMLAUTS)
+
+
+def lower_umlauts(text: str) -> str:
+    """lower() with umlauts spelled out: 'Müßig' -> 'muessig'.
+
+    For names built from file names and company names (inbox sources, sample domains):
+    lower() keeps what casefold() would expand ('ﬁ' stays one non-ASCII character), so
+    these names stay as they were before the table was shared.
+    """
+    return text.lower().translate(UMLAUTS)
+
+
 def fold(text: str) -> str:
-    """Case-folded ASCII-ish text: fold_marks, then umlauts spelled out, accents dropped."""
-    text = fold_marks(text).casefold().translate(_UMLAUTS)
+    """Case-folded ASCII-ish text: fold_marks, then umlauts spelled out, accents dropped.
+
+    Other non-ASCII characters ('€', 'ø') are kept.
+    """
+    text = fold_case(fold_marks(text))
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
@@ -322,11 +349,58 @@ def town_key(city: object) -> str | None:
     return words[0]
 
 
+# --- working hours -------------------------------------------------------------------------
+
+# A decimal number, with the German comma or a point ('38,5').
+NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
+_HOURS = re.compile(
+    r"(?:(" + NUMBER + r")\s*(?:-|–|—|bis|und)\s*)?(" + NUMBER + r")\s*-?\s*"
+    r"(?:wochenstunden|stunden|stunde|std|hours|hour|hrs|hr|h)\b\.?"
+    r"(?:\s*(?:/|pro|je|im|in der|per|a)?\s*(tag|taeglich|day|monat|monatlich|mtl|month))?"
+)
+_BARE_NUMBER = re.compile(NUMBER)
+_WEEKS_PER_MONTH = 52 / 12
+
+
+def decimal(text: str) -> float:
+    """A float from a NUMBER match, accepting the German decimal comma."""
+    return float(text.replace(",", "."))
+
+
+def plausible_hours(hours: float) -> float | None:
+    """Hours per week if plausible (1..60), else None."""
+    return hours if 1 <= hours <= 60 else None
+
+
+def hours_in_text(text: str) -> float | None:
+    """Weekly working hours a text states ('40 Std./Woche', '20-25 Std.' -> 25.0), or None.
+
+    Here rather than in pipelines.normalise (which applies it to source values) so that
+    matching needs nothing from pipelines.
+    """
+    key = fold_case(text).strip()
+    if _BARE_NUMBER.fullmatch(key):
+        return plausible_hours(decimal(key))
+    match = _HOURS.search(key)
+    if match is None:
+        return None
+    hours = decimal(match[2])
+    if match[1]:
+        hours = max(hours, decimal(match[1]))
+    period = match[3]
+    # '8 Std./Tag' and minijob '40 Std./Monat' must not read as 8 or 40 hours a week.
+    if period in ("tag", "taeglich", "day"):
+        hours *= 5
+    elif period:
+        hours = round(hours / _WEEKS_PER_MONTH, 1)
+    return plausible_hours(hours)
+
+
 def posting_hours(title: object, description: object = None) -> float | None:
     """Weekly hours stated in the title, else in the description ('Teilzeit 20 Std./Woche')."""
     for text in (title, description):
         if isinstance(text, str) and text:
-            hours = weekly_hours(text[:2000])
+            hours = hours_in_text(text[:2000])
             if hours is not None:
                 return hours
     return None
@@ -408,7 +482,7 @@ def _client_head(phrase: str) -> str | None:
     return words[-1]
 
 
-# pipelines.normalise.weekly_hours' pattern in RE2 (on lower-cased, not folded, text), plus
+# hours_in_text's pattern in RE2 (on lower-cased, not folded, text), plus
 # the character after it, so that the Python rule can check the word ends there.
 _HOURS_RE2 = (
     r"(?P<h>(?:[0-9]+(?:[.,][0-9]+)?\s*(?:-|–|—|bis|und)\s*)?[0-9]+(?:[.,][0-9]+)?\s*-?\s*"
@@ -429,11 +503,11 @@ def hours_of_texts(texts: pd.Series) -> np.ndarray:
     found = pc.extract_regex(heads, _HOURS_RE2)
     passages = np.asarray(pc.struct_field(found, [0]).to_pandas(), dtype=object)
     codes, distinct = pd.factorize(passages, use_na_sentinel=True)
-    hours = np.array([weekly_hours(p) for p in distinct] + [None], dtype=float)[codes]
+    hours = np.array([hours_in_text(p) for p in distinct] + [None], dtype=float)[codes]
     # RE2's \b is ASCII: in '3 Häuser ... 30 Std.' it cuts out '3 hä', which the rule
     # rejects; such texts are read whole, as the rule reads them
     for row in np.flatnonzero((codes >= 0) & np.isnan(hours)):
-        value = weekly_hours(texts.iloc[row][:2000])
+        value = hours_in_text(texts.iloc[row][:2000])
         hours[row] = np.nan if value is None else value
     return hours
 

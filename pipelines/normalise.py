@@ -15,6 +15,8 @@ import numbers
 import re
 import unicodedata
 
+from matching.normalise import NUMBER, decimal, fold_case, hours_in_text, plausible_hours
+
 # --- shared helpers ------------------------------------------------------------------------
 
 # Sources write "nothing" in many ways; compared after casefold so 'N/A' and 'NULL' match too.
@@ -39,7 +41,6 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _ANY_NEWLINES = re.compile(r"\n+")
 
 _MIDNIGHT = dt.time()
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def _to_text(value: object) -> str | None:
@@ -120,11 +121,6 @@ def _clean(text: str) -> str:
     text = _BLANK_LINES.sub("\n\n", text)
     # NFC last: removing an invisible char can bring a base letter and its accent together.
     return unicodedata.normalize("NFC", text.strip())
-
-
-def _fold(text: str) -> str:
-    """Lower-case key with umlauts spelled out, so 'Praktikant', 'PRAKTIKANT' and 'ue' agree."""
-    return text.casefold().translate(_UMLAUTS)
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -332,23 +328,17 @@ def is_immediate_start(value: object) -> bool:
     """True if a start-date value means 'as soon as possible' ('ab sofort', 'asap', ...)."""
     if not isinstance(value, str):
         return False
-    key = _fold(value)
+    key = fold_case(value)
     return bool(_IMMEDIATE.search(key)) and not _NEGATION.search(key)
 
 
 # --- numbers -------------------------------------------------------------------------------
 
-_NUM = r"[0-9]+(?:[.,][0-9]+)?"
 # '-1' (a common 'unknown' code) is negative, but in '2-3' the '-' belongs to the range.
 _PLACES = re.compile(
-    r"(?:(?<!\w)(-)\s*)?(?<![0-9])(" + _NUM + r")(?:\s*(?:-|–|—|bis)\s*(" + _NUM + r"))?"
+    r"(?:(?<!\w)(-)\s*)?(?<![0-9])(" + NUMBER + r")(?:\s*(?:-|–|—|bis)\s*(" + NUMBER + r"))?"
 )
 _MAX_PLACES = 10000
-
-
-def _to_float(text: str) -> float:
-    """A float from a _NUM match, accepting the German decimal comma."""
-    return float(text.replace(",", "."))
 
 
 def _places(number: float) -> int | None:
@@ -369,50 +359,22 @@ def parse_places(value: object) -> int | None:
     match = _PLACES.search(text)
     if match is None or match[1]:
         return None
-    count = _to_float(match[2])
+    count = decimal(match[2])
     if match[3]:
-        count = max(count, _to_float(match[3]))
+        count = max(count, decimal(match[3]))
     return _places(count)
 
 
-_HOURS = re.compile(
-    r"(?:(" + _NUM + r")\s*(?:-|–|—|bis|und)\s*)?(" + _NUM + r")\s*-?\s*"
-    r"(?:wochenstunden|stunden|stunde|std|hours|hour|hrs|hr|h)\b\.?"
-    r"(?:\s*(?:/|pro|je|im|in der|per|a)?\s*(tag|taeglich|day|monat|monatlich|mtl|month))?"
-)
-_BARE_NUMBER = re.compile(_NUM)
-_WEEKS_PER_MONTH = 52 / 12
-
-
-def _hours_in_range(hours: float) -> float | None:
-    """Hours per week if plausible (1..60), else None."""
-    return hours if 1 <= hours <= 60 else None
-
-
 def weekly_hours(value: object) -> float | None:
-    """Weekly working hours from numbers or text ('40 Std./Woche', '20-25 Std.' -> 25.0)."""
+    """Weekly working hours from numbers or text ('40 Std./Woche', '20-25 Std.' -> 25.0).
+
+    The text rule is matching.normalise.hours_in_text, which matching reads postings with.
+    """
     number = _number(value)
     if number is not None:
-        return _hours_in_range(float(number)) if abs(number) <= 60 else None
+        return plausible_hours(float(number)) if abs(number) <= 60 else None
     text = _to_text(value)
-    if not text:
-        return None
-    key = _fold(text).strip()
-    if _BARE_NUMBER.fullmatch(key):
-        return _hours_in_range(_to_float(key))
-    match = _HOURS.search(key)
-    if match is None:
-        return None
-    hours = _to_float(match[2])
-    if match[1]:
-        hours = max(hours, _to_float(match[1]))
-    period = match[3]
-    # '8 Std./Tag' and minijob '40 Std./Monat' must not read as 8 or 40 hours a week.
-    if period in ("tag", "taeglich", "day"):
-        hours *= 5
-    elif period:
-        hours = round(hours / _WEEKS_PER_MONTH, 1)
-    return _hours_in_range(hours)
+    return hours_in_text(text) if text else None
 
 
 # --- categories ----------------------------------------------------------------------------
@@ -475,7 +437,7 @@ def normalise_employment_type(value: object) -> str | None:
     text = clean_line(value)
     if text is None:
         return None
-    key = _fold(text)
+    key = fold_case(text)
     if key in _EMPLOYMENT_TYPES:
         return key
     if _INT_TEXT.fullmatch(key):
@@ -510,7 +472,7 @@ def normalise_working_time(value: object) -> str | None:
         text = clean_line(value)
         if text is None:
             return None
-        key = _fold(text)
+        key = fold_case(text)
         if key in _WORKING_TIME_CODES:
             return _WORKING_TIME_CODES[key]
         full, part = _FULL_TIME.search(key), _PART_TIME.search(key)
