@@ -49,6 +49,7 @@ from pathlib import Path
 
 import duckdb
 
+from matching.normalise import lower_umlauts
 from pipelines.config import DEFAULT_SETTLE_SECONDS, ENTITIES, WRITE_MODES, Config, SourceConfig
 from pipelines.errors import ResqueError
 from pipelines.importer import (
@@ -63,7 +64,6 @@ from warehouse.runs import database_file, next_run_id, utcnow
 log = logging.getLogger(__name__)
 SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json"}
 SIDECAR_KEYS = {"source", "entity", "write_mode", "sheet", "map", "defaults", "allow_shrink"}
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 TRAILING_DATE = re.compile(r"[_\-. ]*(\d{4}(-?\d{2}){0,2}|\d{2}\.\d{2}\.\d{4})$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _STAMP = re.compile(r"^(\d{8}-\d{6})(-\d+)?_")
@@ -115,7 +115,7 @@ def source_name_from_file(path: Path, configured: Iterable[str] = ()) -> str:
 
 def _clean(stem: str) -> str:
     """A usable source name: lowercase, umlauts spelt out, other characters as '_'."""
-    text = stem.lower().translate(UMLAUTS)
+    text = lower_umlauts(stem)
     return re.sub(r"[^a-z0-9_.-]+", "_", text).strip("_.-")[:64]
 
 
