@@ -66,8 +66,9 @@ SOURCE_KEYS = {
     "file": COMMON_SOURCE_KEYS | {"path", "map", "sheet", "max_shrink"},
     "spider": COMMON_SOURCE_KEYS | {"spider", "base_url", "start_urls", "args", "settings"},
 }
-# The dedup threshold is calibrated with the pair model, and incremental runs keep the
-# decisions stored at that threshold: a threshold from the config would mix two cut-offs.
+# The dedup threshold is calibrated with the pair model, and an incremental run clusters
+# again only the vacancies new postings touch: a threshold from the config would leave the
+# warehouse merged at two cut-offs. `resque dedup --full` is a flag, not a setting.
 DEDUP_REFUSED = (
     "[dedup] takes no settings: the merge threshold is calibrated with the model "
     "(matching/dedup_model.json, benchmarks/train_dedup.py; docs/dedup.md)"
