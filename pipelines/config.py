@@ -175,8 +175,16 @@ class ScheduleConfig(Table):
 class ExportConfig(Table):
     """[export]: where the monthly employer-service lists go, and to whom."""
 
-    path: Annotated[Path | None, _says("{key} must be text")] = None  # default: 'exports'
-    to: Text | None = None  # next to the warehouse; `path` is relative to the config file
+    # relative to the config file; None: the folder 'exports' next to the warehouse
+    path: Annotated[Path | None, _says("{key} must be a folder name")] = None
+    to: Text | None = None  # recorded as the recipient
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any) -> Any:
+        if value == "":  # Path("") would be the config's own folder, not "unset"
+            raise ValueError("path must be a folder name")
+        return value
 
 
 class InboxTable(Table):
@@ -275,7 +283,7 @@ def _refuse_other_kinds_keys(section: dict, kind: str) -> None:
 
 # The file load_config is reading: pydantic-settings builds its sources from the class, so
 # the path reaches settings_customise_sources this way (a ContextVar: safe across threads).
-_TOML_FILE: ContextVar[Path] = ContextVar("resque_toml_file")
+_TOML_FILE: ContextVar[Path] = ContextVar("resque_toml_file", default=BUNDLED_CONFIG)
 
 
 class ConfigFile(BaseSettings):
