@@ -60,6 +60,7 @@ def test_dedup_is_refused_with_the_reason(tmp_path):
         ("[match]\ntop = true\n", "[match]: top must be a whole number >= 1"),
         ("match = 3\n", "[match] must be a table"),
         ("[sources.a]\nmap = { Titel = 1 }\n", "[sources.a]: map.Titel: "),
+        ('[export]\npath = ""\n', "[export]: path must be a folder name"),
     ],
 )
 def test_a_wrong_value_is_one_line_not_a_traceback(tmp_path, text, expected):
