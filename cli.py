@@ -481,7 +481,9 @@ def _eval_stages(commands: argparse._SubParsersAction) -> argparse._SubParsersAc
 def _add_match_commands(commands: argparse._SubParsersAction) -> None:
     """`resque match [--top N]`, `--participant ID`, `--vacancy ID`; `resque eval match FILE`."""
     match = commands.add_parser("match", help="rank vacancies for every participant")
-    match.add_argument("--top", type=int, default=10, help="matches per participant (10)")
+    match.add_argument(
+        "--top", type=int, help="matches per participant (default: [match] top, else 10)"
+    )
     who = match.add_mutually_exclusive_group()
     who.add_argument("--participant", metavar="ID", help="print one participant's best vacancies")
     who.add_argument("--vacancy", metavar="ID", help="print the best participants for a vacancy")
@@ -506,6 +508,8 @@ def _add_match_commands(commands: argparse._SubParsersAction) -> None:
 def cmd_match(args: argparse.Namespace) -> int:
     from warehouse import matching
 
+    if args.top is None:  # the flag beats the config ([match] top or $RESQUE_MATCH__TOP)
+        args.top = _config(args).match_top
     if args.top < 1:
         raise ResqueError(f"--top must be at least 1, not {args.top}")
     if args.run is not None or args.stored:

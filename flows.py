@@ -33,7 +33,14 @@ from prefect.schedules import Cron, Schedule
 from prefect.states import State
 from prefect.types.entrypoint import EntrypointType
 
-from pipelines.config import DEFAULT_SETTLE_SECONDS, Config, config_path, db_path, load_config
+from pipelines.config import (
+    DEFAULT_SETTLE_SECONDS,
+    DEFAULT_TOP,
+    Config,
+    config_path,
+    db_path,
+    load_config,
+)
 from pipelines.crawl import crawl_source
 from pipelines.errors import ResqueError
 from pipelines.importer import StepResult, import_file
@@ -157,10 +164,10 @@ def occupations(db: str) -> dict[str, Any]:
 
 
 @task(name="match", cache_policy=NO_CACHE)
-def match(db: str) -> dict[str, Any]:
-    """Rank the active vacancies for every active participant."""
+def match(db: str, top: int = DEFAULT_TOP) -> dict[str, Any]:
+    """Rank the active vacancies for every active participant, keeping `top` for each."""
     with opened(db) as con:
-        counts = run_matching(con)
+        counts = run_matching(con, top=top)
     _logger().info("match: %s", counts)
     return counts
 
@@ -250,13 +257,13 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
             "retention", "", retention(db, settings.retention_months, inbox, return_state=True)
         )
     )
-    for step, stage in (
-        ("dedup", dedup),
-        ("occupations", occupations),
-        ("match", match),
-        ("snapshot", publish),
+    for step, stage, given in (
+        ("dedup", dedup, ()),
+        ("occupations", occupations, ()),
+        ("match", match, (settings.match_top,)),
+        ("snapshot", publish, ()),
     ):
-        steps.append(_outcome(step, "", stage(db, return_state=True)))
+        steps.append(_outcome(step, "", stage(db, *given, return_state=True)))
     summary = {"db": db, "steps": steps, "totals": totals(db)}
     summary["seconds"] = round(time.perf_counter() - clock, 2)
     if any(s["error"] for s in steps):

@@ -1,22 +1,46 @@
-"""The TOML config: where the warehouse is and which sources feed it.
+"""The TOML config: where the warehouse is, which sources feed it, and how the stages run.
 
-Precedence, highest first: command-line flag, environment variable (RESQUE_DB,
-RESQUE_CONFIG), the TOML file, built-in defaults. A source declares up front what dlt
-calls its primary key (the column mapped to `source_ref`, else a hash of the record's
-identity) and its write mode: `snapshot` (each file is the complete current list, postings
-it lacks become inactive) or `merge` (upsert only, nothing is deactivated). A snapshot
-that would deactivate more than `max_shrink` of a source's active records (`[import]`, or
-per source) is refused: a half-copied list is not the complete one.
+Precedence, highest first: command-line flag, environment variable, the TOML file, built-in
+defaults. RESQUE_DB and RESQUE_CONFIG name the warehouse and the config file; any other
+setting can be given as RESQUE_<SECTION>__<KEY> (e.g. RESQUE_MATCH__TOP=20,
+RESQUE_SCHEDULE__TIMEZONE=UTC), read by pydantic-settings. Every table refuses a key it
+does not know: a misspelt key is an error, not a silently ignored setting.
+
+A source declares up front what dlt calls its primary key (the column mapped to
+`source_ref`, else a hash of the record's identity) and its write mode: `snapshot` (each
+file is the complete current list, postings it lacks become inactive) or `merge` (upsert
+only, nothing is deactivated). A snapshot that would deactivate more than `max_shrink` of
+a source's active records (`[import]`, or per source) is refused: a half-copied list is not
+the complete one.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
 
 from pipelines.errors import ResqueError
 from pipelines.record import record_fields
@@ -27,51 +51,33 @@ WRITE_MODES = ("snapshot", "merge")
 ENTITIES = ("vacancies", "employers", "participants")
 DEFAULT_MAX_SHRINK = 0.3
 DEFAULT_SETTLE_SECONDS = 10.0
+DEFAULT_TOP = 10
+ENV_PREFIX = "RESQUE_"
+COMMON_SOURCE_KEYS = {
+    "type",
+    "entity",
+    "write_mode",
+    "defaults",
+    "enabled",
+    "description",
+    "display_name",
+}
 SOURCE_KEYS = {
-    "file": {
-        "type",
-        "entity",
-        "path",
-        "write_mode",
-        "map",
-        "defaults",
-        "sheet",
-        "max_shrink",
-        "enabled",
-        "description",
-        "display_name",
-    },
-    "spider": {
-        "type",
-        "entity",
-        "spider",
-        "base_url",
-        "start_urls",
-        "write_mode",
-        "args",
-        "settings",
-        "defaults",
-        "enabled",
-        "description",
-        "display_name",
-    },
+    "file": COMMON_SOURCE_KEYS | {"path", "map", "sheet", "max_shrink"},
+    "spider": COMMON_SOURCE_KEYS | {"spider", "base_url", "start_urls", "args", "settings"},
 }
-TOP_LEVEL_KEYS = {
-    "warehouse",
-    "import",
-    "sources",
-    "schedule",
-    "dedup",
-    "match",
-    "export",
-    "inbox",
-    "privacy",
-}
+# The dedup threshold is calibrated with the pair model, and an incremental run clusters
+# again only the vacancies new postings touch: a threshold from the config would leave the
+# warehouse merged at two cut-offs. `resque dedup --full` is a flag, not a setting.
+DEDUP_REFUSED = (
+    "[dedup] takes no settings: the merge threshold is calibrated with the model "
+    "(matching/dedup_model.json, benchmarks/train_dedup.py; docs/dedup.md)"
+)
 
 
 @dataclass
 class SourceConfig:
-    """One configured source."""
+    """One configured source, paths resolved (pipelines/inbox.py derives more with replace)."""
 
     name: str
     type: str
@@ -96,23 +102,225 @@ class SourceConfig:
         return self.write_mode == "snapshot"
 
 
-@dataclass
-class ScheduleConfig:
+# --- the file's tables, checked by pydantic ----------------------------------------------------
+
+
+def _says(message: str, *, numeric: bool = False) -> WrapValidator:
+    """Any failure of the field is `message` ({key}: the field, {value}: what was given): one
+    sentence a user can act on, instead of pydantic's words about types.
+
+    `numeric`: TOML true/false is refused although pydantic would read it as 1/0.
+    """
+
+    def check(value: Any, handler: Callable[[Any], Any], info: ValidationInfo) -> Any:
+        said = message.format(key=info.field_name, value=repr(value))
+        if numeric and isinstance(value, bool):
+            raise ValueError(said)
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            raise ValueError(said) from exc
+
+    return WrapValidator(check)
+
+
+Share = Annotated[
+    float, Field(ge=0, le=1), _says("{key} must be a number from 0 to 1 (0.3 = 30%)", numeric=True)
+]
+Count = Annotated[int, Field(ge=0), _says("{key} must be a whole number >= 0", numeric=True)]
+Text = Annotated[str, _says("{key} must be text")]
+FileName = Annotated[str, Field(min_length=1), _says("{key} must be a file name")]
+Cron = Annotated[
+    str,
+    Field(pattern=r"^\s*\S+(\s+\S+){4}\s*$"),
+    _says(
+        "{key} must be a cron string with five fields (minute hour day month weekday), not {value}"
+    ),
+]
+
+
+class Table(BaseModel):
+    """A TOML table: a key it does not declare is an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class WarehouseTable(Table):
+    path: FileName = DEFAULT_DB  # relative to the working directory, as given
+
+
+class ImportTable(Table):
+    max_shrink: Share = DEFAULT_MAX_SHRINK
+
+
+class ScheduleConfig(Table):
     """[schedule]: when `resque serve` runs the flows, and how often a failed crawl is retried."""
 
-    timezone: str = "Europe/Berlin"
-    nightly: str = "0 2 * * *"  # every night at 02:00
-    monthly: str = "0 6 15 * *"  # the employer-service export, 06:00 on the 15th
-    crawl_retries: int = 2
-    crawl_retry_delay: int = 300  # seconds between attempts
+    timezone: Text = "Europe/Berlin"
+    nightly: Cron = "0 2 * * *"  # every night at 02:00
+    monthly: Cron = "0 6 15 * *"  # the employer-service export, 06:00 on the 15th
+    crawl_retries: Count = 2
+    crawl_retry_delay: Count = 300  # seconds between attempts
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {zone!r} (e.g. 'Europe/Berlin')") from exc
+        return zone
 
 
-@dataclass
-class ExportConfig:
+class ExportConfig(Table):
     """[export]: where the monthly employer-service lists go, and to whom."""
 
-    path: Path | None = None  # default: folder 'exports' next to the warehouse
-    to: str | None = None
+    # relative to the config file; None: the folder 'exports' next to the warehouse
+    path: Annotated[Path | None, _says("{key} must be a folder name")] = None
+    to: Text | None = None  # recorded as the recipient
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any) -> Any:
+        if value == "":  # Path("") would be the config's own folder, not "unset"
+            raise ValueError("path must be a folder name")
+        return value
+
+
+class InboxTable(Table):
+    path: Annotated[str | None, Field(min_length=1), _says("{key} must be a folder name")] = None
+    settle_seconds: Annotated[
+        float,
+        Field(ge=0, le=3600),
+        _says("{key} must be a number from 0 to 3600", numeric=True),
+    ] = DEFAULT_SETTLE_SECONDS
+
+
+class PrivacyTable(Table):
+    retention_months: Annotated[
+        int | None, Field(ge=1), _says("{key} must be a whole number >= 1", numeric=True)
+    ] = None
+    key_file: FileName | None = None
+
+
+class MatchTable(Table):
+    """[match]: what `resque match` and the nightly match do unless a flag says otherwise."""
+
+    top: Annotated[int, Field(ge=1), _says("{key} must be a whole number >= 1", numeric=True)] = (
+        DEFAULT_TOP
+    )
+
+
+class SourceTable(Table):
+    """[sources.NAME]: the keys of both kinds; which are allowed depends on `type`."""
+
+    type: str = "file"
+    entity: Annotated[
+        str,
+        Field(pattern="^(" + "|".join(ENTITIES) + ")$"),
+        _says("{key} must be one of " + ", ".join(ENTITIES)),
+    ] = "vacancies"
+    write_mode: Annotated[
+        str, Field(pattern="^(snapshot|merge)$"), _says("{key} must be 'snapshot' or 'merge'")
+    ] = "merge"
+    defaults: dict[str, Any] = {}
+    enabled: bool = True
+    description: str | None = None
+    display_name: Annotated[
+        str | None, Field(pattern=r"\S"), _says("{key} must be a non-empty text")
+    ] = None
+    path: FileName | None = None
+    map: dict[str, str] = {}
+    sheet: str | None = None
+    max_shrink: Share | None = None
+    spider: str | None = None
+    base_url: str | None = None
+    start_urls: list[str] = []
+    args: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keys_of_its_kind(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        if not isinstance(data, dict):
+            return handler(data)  # pydantic says it must be a table
+        # a source naming its spider is a spider source: `type` may be left out
+        kind = data.get("type", "spider" if "spider" in data else "file")
+        if kind not in SOURCE_KEYS:
+            raise ValueError(f"type must be 'file' or 'spider', not {kind!r}")
+        _refuse_other_kinds_keys(data, kind)
+        unknown = sorted(set(data) - SOURCE_KEYS[kind])
+        if unknown:
+            raise ValueError(_unknown(unknown[0], SOURCE_KEYS[kind]))
+        return handler({**data, "type": kind})
+
+    @model_validator(mode="after")
+    def _complete(self) -> SourceTable:
+        known = record_fields(self.entity)
+        unknown = sorted(set(self.defaults) - set(known))
+        if unknown:
+            raise ValueError(f"defaults: {_unknown(unknown[0], known)}")
+        if self.type == "spider" and not self.spider:
+            raise ValueError("a spider source needs 'spider'")
+        return self
+
+
+def _unknown(key: str, known: Any) -> str:
+    return f"unknown key {key!r} (known: {', '.join(sorted(known))})"
+
+
+def _refuse_other_kinds_keys(section: dict, kind: str) -> None:
+    """A key of the other source type: say which type it belongs to, not just 'unknown'."""
+    other = "file" if kind == "spider" else "spider"
+    strays = sorted(set(section) - SOURCE_KEYS[kind] & SOURCE_KEYS[other])
+    if strays:
+        needs = f"type = {other!r}" + ("" if other == "file" else " and spider = '...'")
+        raise ValueError(
+            f"key {strays[0]!r} belongs to a {other} source, but this is "
+            f"a {kind} source; a {other} source needs {needs}"
+        )
+
+
+# The file load_config is reading: pydantic-settings builds its sources from the class, so
+# the path reaches settings_customise_sources this way (a ContextVar: safe across threads).
+_TOML_FILE: ContextVar[Path] = ContextVar("resque_toml_file", default=BUNDLED_CONFIG)
+
+
+class ConfigFile(BaseSettings):
+    """The whole file, merged with RESQUE_<SECTION>__<KEY> variables (which win)."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        env_prefix=ENV_PREFIX,
+        env_prefix_target="all",  # `import` is an alias (a Python keyword): prefix it too
+        env_nested_delimiter="__",
+    )
+
+    warehouse: WarehouseTable = WarehouseTable()
+    import_: ImportTable = Field(ImportTable(), alias="import")
+    sources: dict[str, SourceTable] = {}
+    schedule: ScheduleConfig = ScheduleConfig()
+    match: MatchTable = MatchTable()
+    export: ExportConfig = ExportConfig()
+    inbox: InboxTable = InboxTable()
+    privacy: PrivacyTable = PrivacyTable()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_dedup_settings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "dedup" in data:
+            raise ValueError(DEDUP_REFUSED)
+        return data
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ):
+        """Environment over the TOML file over the defaults; no .env or secrets files."""
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, _TOML_FILE.get())
+
+
+# --- the resolved config the commands use -------------------------------------------------------
 
 
 @dataclass
@@ -122,7 +330,6 @@ class Config:
     path: Path
     db_path: Path
     sources: dict[str, SourceConfig]
-    sections: dict[str, Any] = field(default_factory=dict)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     inbox: Path | None = None  # [inbox] path: a folder where partners drop files
@@ -138,6 +345,8 @@ class Config:
     # [privacy] key_file: the pseudonym key (pipelines/pseudonym_key.py); the environment
     # variables RESQUE_PSEUDONYM_KEY and RESQUE_PSEUDONYM_KEY_FILE beat it
     key_file: Path | None = None
+    # [match] top: matches kept per participant when `resque match` has no --top
+    match_top: int = DEFAULT_TOP
 
     def source_display_names(self) -> dict[str, str]:
         """The configured display names of sources (reports/source_names.py fills the gaps)."""
@@ -170,200 +379,56 @@ def load_config(path: Path) -> Config:
     """Read and check a config file; every mistake is one line naming the file and key."""
     if not path.is_file():
         raise ResqueError(f"{path}: no such config file")
+    token = _TOML_FILE.set(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        checked = ConfigFile()
     except tomllib.TOMLDecodeError as exc:
         raise ResqueError(f"{path}: invalid TOML ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise ResqueError(f"{path}: not UTF-8 text") from exc
-    _reject_unknown(path, "top level", data, TOP_LEVEL_KEYS)
-    warehouse = data.get("warehouse", {})
-    _reject_unknown(path, "[warehouse]", warehouse, {"path"})
+    except ValidationError as exc:
+        raise ResqueError(one_line(path, exc)) from None  # the line says it all
+    except SettingsError as exc:  # a RESQUE_<SECTION> variable that is not JSON
+        raise ResqueError(f"environment: {exc}") from None
+    finally:
+        _TOML_FILE.reset(token)
+    return _resolved(path, checked)
+
+
+def _resolved(path: Path, checked: ConfigFile) -> Config:
+    """The checked tables as the commands use them: paths relative to the config file."""
     base = path.resolve().parent
-    imports = data.get("import", {})
-    _reject_unknown(path, "[import]", imports, {"max_shrink"})
-    sources = {
-        name: _source(path, base, name, section)
-        for name, section in data.get("sources", {}).items()
-    }
+    export = checked.export
+    privacy = checked.privacy
     return Config(
         path=path,
-        db_path=Path(warehouse.get("path", DEFAULT_DB)),
-        sources=sources,
-        sections={k: v for k, v in data.items() if k not in {"warehouse", "sources"}},
-        schedule=_schedule(path, data.get("schedule", {})),
-        export=_export(path, base, data.get("export", {})),
-        inbox=_inbox(path, base, data.get("inbox", {})),
-        inbox_settle_seconds=_settle_seconds(path, data.get("inbox", {})),
-        max_shrink=_share(path, "[import]", imports.get("max_shrink", DEFAULT_MAX_SHRINK)),
-        retention_months=_retention(path, data.get("privacy", {})),
-        key_file=_key_file(path, base, data.get("privacy", {})),
+        db_path=Path(checked.warehouse.path),
+        sources={name: _source(base, name, table) for name, table in checked.sources.items()},
+        schedule=checked.schedule,
+        export=export.model_copy(update={"path": _under(base, export.path)}),
+        inbox=_under(base, checked.inbox.path),
+        inbox_settle_seconds=checked.inbox.settle_seconds,
+        max_shrink=checked.import_.max_shrink,
+        retention_months=privacy.retention_months,
+        key_file=_under(base, privacy.key_file and Path(privacy.key_file).expanduser()),
+        match_top=checked.match.top,
     )
 
 
-def _retention(path: Path, section: Any) -> int | None:
-    """[privacy] retention_months, checked: a whole number of months, at least 1."""
-    _reject_unknown(path, "[privacy]", section, {"retention_months", "key_file"})
-    months = section.get("retention_months")
-    if months is not None and (
-        isinstance(months, bool) or not isinstance(months, int) or months < 1
-    ):
-        raise ResqueError(f"{path}: [privacy]: retention_months must be a whole number >= 1")
-    return months
+def _under(base: Path, value: str | Path | None) -> Path | None:
+    return (base / value).resolve() if value else None
 
 
-def _key_file(path: Path, base: Path, section: dict[str, Any]) -> Path | None:
-    """[privacy] key_file: the pseudonym key file ('~' allowed; relative to the config)."""
-    value = section.get("key_file")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise ResqueError(f"{path}: [privacy]: key_file must be a file name")
-    return (base / Path(value).expanduser()).resolve()
-
-
-def _reject_unknown(path: Path, where: str, section: Any, known: set[str]) -> None:
-    """A misspelt key is an error, not a silently ignored setting."""
-    if not isinstance(section, dict):
-        raise ResqueError(f"{path}: {where} must be a table")
-    unknown = sorted(set(section) - known)
-    if unknown:
-        raise ResqueError(
-            f"{path}: {where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
-        )
-
-
-def _source(path: Path, base: Path, name: str, section: Any) -> SourceConfig:
-    """One [sources.NAME] table, checked."""
-    where = f"[sources.{name}]"
-    if not isinstance(section, dict):
-        raise ResqueError(f"{path}: {where} must be a table")
-    # a source naming its spider is a spider source: `type` may be left out
-    kind = section.get("type", "spider" if "spider" in section else "file")
-    if kind not in SOURCE_KEYS:
-        raise ResqueError(f"{path}: {where}: type must be 'file' or 'spider', not {kind!r}")
-    _reject_other_kinds_keys(path, where, section, kind)
-    _reject_unknown(path, where, section, SOURCE_KEYS[kind])
-    entity = section.get("entity", "vacancies")
-    if entity not in ENTITIES:
-        raise ResqueError(f"{path}: {where}: entity must be one of {', '.join(ENTITIES)}")
-    write_mode = section.get("write_mode", "merge")
-    if write_mode not in WRITE_MODES:
-        raise ResqueError(f"{path}: {where}: write_mode must be 'snapshot' or 'merge'")
-    defaults = section.get("defaults", {})
-    _reject_unknown(path, f"{where}.defaults", defaults, set(record_fields(entity)))
-    source = SourceConfig(
-        name=name,
-        type=kind,
-        entity=entity,
-        write_mode=write_mode,
-        map=dict(section.get("map", {})),
-        defaults=defaults,
-        sheet=section.get("sheet"),
-        max_shrink=(
-            _share(path, where, section["max_shrink"]) if "max_shrink" in section else None
-        ),
-        spider=section.get("spider"),
-        display_name=_display_name(path, where, section.get("display_name")),
-        base_url=section.get("base_url"),
-        start_urls=list(section.get("start_urls", [])),
-        args=dict(section.get("args", {})),
-        settings=dict(section.get("settings", {})),
-        enabled=bool(section.get("enabled", True)),
-        description=section.get("description"),
-    )
-    if kind == "file":
-        if "path" in section:  # without one, the source's files come through the inbox
-            if not isinstance(section["path"], str) or not section["path"]:
-                raise ResqueError(f"{path}: {where}: path must be a file name")
-            source.path = (base / section["path"]).resolve()
-    elif not source.spider:
-        raise ResqueError(f"{path}: {where}: a spider source needs 'spider'")
+def _source(base: Path, name: str, table: SourceTable) -> SourceConfig:
+    """One checked [sources.NAME] table, its paths resolved."""
+    source = SourceConfig(name=name, **table.model_dump(exclude={"path", "display_name"}))
+    source.display_name = table.display_name.strip() if table.display_name else None
+    if source.type == "file":
+        source.path = _under(base, table.path)  # without one, files come through the inbox
     else:
         source.base_url = _local_or_url(base, source.base_url)
         source.start_urls = [_local_or_url(base, url) for url in source.start_urls]
     return source
-
-
-def _display_name(path: Path, where: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ResqueError(f"{path}: {where}: display_name must be a non-empty text")
-    return value.strip()
-
-
-def _reject_other_kinds_keys(path: Path, where: str, section: dict, kind: str) -> None:
-    """A key of the other source type: say which type it belongs to, not just 'unknown'."""
-    other = "file" if kind == "spider" else "spider"
-    strays = sorted(set(section) - SOURCE_KEYS[kind] & SOURCE_KEYS[other])
-    if strays:
-        needs = f"type = {other!r}" + ("" if other == "file" else " and spider = '...'")
-        raise ResqueError(
-            f"{path}: {where}: key {strays[0]!r} belongs to a {other} source, but this is "
-            f"a {kind} source; a {other} source needs {needs}"
-        )
-
-
-def _schedule(path: Path, section: Any) -> ScheduleConfig:
-    """[schedule], checked: five-field cron strings, a known time zone, whole numbers."""
-    known = set(ScheduleConfig.__dataclass_fields__)
-    _reject_unknown(path, "[schedule]", section, known)
-    schedule = ScheduleConfig(**section)
-    for key in ("nightly", "monthly"):
-        value = getattr(schedule, key)
-        if not isinstance(value, str) or len(value.split()) != 5:
-            raise ResqueError(
-                f"{path}: [schedule]: {key} must be a cron string with five fields "
-                f"(minute hour day month weekday), not {value!r}"
-            )
-    try:
-        ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ResqueError(
-            f"{path}: [schedule]: unknown timezone {schedule.timezone!r} (e.g. 'Europe/Berlin')"
-        ) from exc
-    for key in ("crawl_retries", "crawl_retry_delay"):
-        value = getattr(schedule, key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ResqueError(f"{path}: [schedule]: {key} must be a whole number >= 0")
-    return schedule
-
-
-def _export(path: Path, base: Path, section: Any) -> ExportConfig:
-    """[export]: `path` (relative to the config file) and `to`, the usual recipient."""
-    _reject_unknown(path, "[export]", section, {"path", "to"})
-    for key in ("path", "to"):
-        if not isinstance(section.get(key, ""), str):
-            raise ResqueError(f"{path}: [export]: {key} must be text")
-    out = section.get("path")
-    return ExportConfig(path=(base / out).resolve() if out else None, to=section.get("to"))
-
-
-def _share(path: Path, where: str, value: Any) -> float:
-    """A share such as max_shrink: a number from 0 to 1."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ResqueError(f"{path}: {where}: max_shrink must be a number from 0 to 1 (0.3 = 30%)")
-    return float(value)
-
-
-def _settle_seconds(path: Path, section: Any) -> float:
-    """[inbox] settle_seconds: how long apart the two looks at an inbox file are."""
-    value = section.get("settle_seconds", DEFAULT_SETTLE_SECONDS)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
-        raise ResqueError(f"{path}: [inbox]: settle_seconds must be a number from 0 to 3600")
-    return float(value)
-
-
-def _inbox(path: Path, base: Path, section: Any) -> Path | None:
-    """[inbox] path: a folder (relative to the config file) whose files each nightly run imports."""
-    _reject_unknown(path, "[inbox]", section, {"path", "settle_seconds"})
-    folder = section.get("path")
-    if folder is None:
-        return None
-    if not isinstance(folder, str) or not folder:
-        raise ResqueError(f"{path}: [inbox]: path must be a folder name")
-    return (base / folder).resolve()
 
 
 def _local_or_url(base: Path, value: str | None) -> str | None:
@@ -374,3 +439,48 @@ def _local_or_url(base: Path, value: str | None) -> str | None:
     if not value or "://" in value:
         return value
     return (base / value).resolve().as_uri()
+
+
+# --- pydantic's report as one line -------------------------------------------------------------
+
+
+def one_line(path: Path, error: ValidationError) -> str:
+    """The first problem pydantic found, as '<file>: [table]: <what is wrong>'."""
+    problem = error.errors()[0]
+    loc = tuple(str(part) for part in problem["loc"])
+    origin = _variable(loc) or path  # a variable beats the file: the value came from it
+    kind, text = problem["type"], problem["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return f"{origin}: {_where(loc[:-1])}: {_unknown(loc[-1], _known(loc[:-1]))}"
+    depth = 2 if loc[:1] == ("sources",) else 1  # a source's table is two names deep
+    table, key = loc[:depth], ".".join(loc[depth:])
+    if kind in ("model_type", "dict_type", "model_attributes_type") and not key:
+        return f"{origin}: {_where(table)} must be a table"
+    if kind != "value_error" and key:
+        text = f"{key}: {text}"  # pydantic's own words, for a case no rule above words
+    return f"{origin}: {_where(table)}: {text}" if table else f"{origin}: {text}"
+
+
+def _variable(loc: tuple[str, ...]) -> str | None:
+    """The environment variable that set the value at `loc` (or its table), if one did."""
+    names = {name.upper() for name in os.environ}
+    for depth in range(len(loc), 0, -1):
+        name = ENV_PREFIX + "__".join(loc[:depth]).upper()
+        if name in names:
+            return f"${name}"
+    return None
+
+
+def _where(table: tuple[str, ...]) -> str:
+    return f"[{'.'.join(table)}]" if table else "top level"
+
+
+def _known(table: tuple[str, ...]) -> list[str]:
+    """The keys the table at `table` declares (its alias where it has one)."""
+    model: Any = ConfigFile
+    for name in table:
+        fields = {f.alias or n: f for n, f in model.model_fields.items()}
+        model = fields[name].annotation if name in fields else None
+        if not isinstance(model, type) or not issubclass(model, BaseModel):
+            return []
+    return sorted(f.alias or n for n, f in model.model_fields.items())

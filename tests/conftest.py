@@ -15,12 +15,17 @@ import duckdb
 import pytest
 
 import cli
+from pipelines.config import ENV_PREFIX, ConfigFile
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # The pseudonym key of every test (a made-up constant, used nowhere else), so that tests and
 # the processes they start never read or create the developer's key in ~/.config.
 TEST_KEY = "0123456789abcdef" * 4
 KEY_ENV = ("RESQUE_PSEUDONYM_KEY", "RESQUE_PSEUDONYM_KEY_FILE", "XDG_CONFIG_HOME")
+# A developer's RESQUE_<TABLE>__<KEY> settings (pipelines/config.py) must not reach the tests.
+CONFIG_TABLE_VARIABLES = {
+    ENV_PREFIX + (info.alias or name).upper() for name, info in ConfigFile.model_fields.items()
+}
 # Where resque's own code logs (module loggers and the CLI's), and where the Prefect flows
 # log their tasks' counts.
 PROJECT_LOGGERS = ("resque", "cli", "pipelines", "warehouse", "matching", "reports", "flows",
@@ -54,6 +59,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's RESQUE_* settings; each test starts with the test key."""
     for name in ("RESQUE_DB", "RESQUE_CONFIG", "RESQUE_DEBUG", "RESQUE_PSEUDONYM_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):  # config settings: RESQUE_MATCH__TOP and the like
+        if name.upper().split("__")[0] in CONFIG_TABLE_VARIABLES:
+            monkeypatch.delenv(name)
     monkeypatch.setenv("RESQUE_PSEUDONYM_KEY", TEST_KEY)
 
 
