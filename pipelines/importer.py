@@ -29,7 +29,14 @@ from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from pipelines.readers import read_table
 from warehouse.db import transaction
 from warehouse.load import LoadCounts, RawRows, ShrinkRefused, insert_reader_rejects, load_batch
-from warehouse.runs import database_file, next_run_id, record_run, record_run_anew, utcnow
+from warehouse.runs import (
+    database_file,
+    next_run_id,
+    record_failure,
+    record_run,
+    unrecorded_note,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -214,53 +221,6 @@ def store(
         ) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
     return StepResult(run_id, source, entity, counts, details)
-
-
-def record_failure(
-    con, run_id, kind, source, started, message, details, db_file: str | None = None
-) -> str | None:
-    """The failed step's runs row, written after its transaction rolled back.
-
-    A write that failed for want of space makes DuckDB invalidate the whole database:
-    `con` (useless from then on) is closed and, given `db_file`, the row is written
-    through a fresh connection. Returns None once written, else why it could not be.
-    """
-    fields = {
-        "kind": kind,
-        "source": source,
-        "started_at": started,
-        "status": "failed",
-        "error": message,
-        "details": details,
-    }
-    try:
-        record_run(con, run_id, **fields)
-        return None
-    except duckdb.FatalException as exc:
-        if db_file is None:
-            return _not_recorded(run_id, exc)
-        con.close()  # DuckDB reopens the file only once no connection holds the old instance
-        try:
-            record_run_anew(db_file, run_id, **fields)
-            return None
-        except duckdb.Error as again:
-            return _not_recorded(run_id, again)
-    except duckdb.Error as exc:
-        return _not_recorded(run_id, exc)
-
-
-def _not_recorded(run_id: int, exc: Exception) -> str:
-    """Why a failed run's row could not be written (logged; the step's error names it)."""
-    reason = str(exc).splitlines()[0]
-    log.warning("could not record the failed run %s: %s", run_id, reason)
-    return reason
-
-
-def unrecorded_note(reason: str | None) -> str:
-    """The tail of a step's error line when its failed runs row could not be written."""
-    if reason is None:
-        return ""
-    return f"; the failed run could not be recorded either ({reason[:200]})"
 
 
 def import_file(

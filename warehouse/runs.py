@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 import duckdb
 
 from warehouse.db import sql
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> dt.datetime:
@@ -72,3 +75,50 @@ def record_run(
             json.dumps(details or {}, ensure_ascii=False, default=str),
         ],
     )
+
+
+def record_failure(
+    con, run_id, kind, source, started, message, details, db_file: str | None = None
+) -> str | None:
+    """The failed step's runs row, written after its transaction rolled back.
+
+    A write that failed for want of space makes DuckDB invalidate the whole database:
+    `con` (useless from then on) is closed and, given `db_file`, the row is written
+    through a fresh connection. Returns None once written, else why it could not be.
+    """
+    fields = {
+        "kind": kind,
+        "source": source,
+        "started_at": started,
+        "status": "failed",
+        "error": message,
+        "details": details,
+    }
+    try:
+        record_run(con, run_id, **fields)
+        return None
+    except duckdb.FatalException as exc:
+        if db_file is None:
+            return _not_recorded(run_id, exc)
+        con.close()  # DuckDB reopens the file only once no connection holds the old instance
+        try:
+            record_run_anew(db_file, run_id, **fields)
+            return None
+        except duckdb.Error as again:
+            return _not_recorded(run_id, again)
+    except duckdb.Error as exc:
+        return _not_recorded(run_id, exc)
+
+
+def _not_recorded(run_id: int, exc: Exception) -> str:
+    """Why a failed run's row could not be written (logged; the step's error names it)."""
+    reason = str(exc).splitlines()[0]
+    log.warning("could not record the failed run %s: %s", run_id, reason)
+    return reason
+
+
+def unrecorded_note(reason: str | None) -> str:
+    """The tail of a step's error line when its failed runs row could not be written."""
+    if reason is None:
+        return ""
+    return f"; the failed run could not be recorded either ({reason[:200]})"
