@@ -1,4 +1,8 @@
-"""The `runs` log: one row per import, crawl, dedup or match step."""
+"""The `runs` log: one row per import, crawl, dedup or match step.
+
+A step keeps its row through `step_run`: the success row lands in the step's own
+transaction, a failed row after that transaction rolled back (`record_failure`).
+"""
 
 from __future__ import annotations
 
