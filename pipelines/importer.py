@@ -191,7 +191,7 @@ def store(
                 run.succeeded(counts=counts.as_dict(), status=status)
     except ShrinkRefused:
         raise ResqueError(run.error) from None
-    except (duckdb.Error, OSError, MemoryError) as exc:
+    except (duckdb.Error, OSError, MemoryError) as exc:  # a refusal propagates as it is
         raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
     return StepResult(run.run_id, source, entity, counts, details)

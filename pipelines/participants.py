@@ -131,7 +131,7 @@ def import_participants(
                 counts = _load(con, batch, table, source, run.run_id, run.started, snapshot)
                 record_pseudonym_key(con, key.fingerprint, run.run_id, run.started)
                 run.succeeded(counts=counts.as_dict())
-    except (duckdb.Error, OSError, MemoryError) as exc:
+    except (duckdb.Error, OSError, MemoryError) as exc:  # a refusal propagates as it is
         raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     if details["ignored_columns"]:
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
