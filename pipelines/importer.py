@@ -29,7 +29,7 @@ from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from pipelines.readers import read_table
 from warehouse.db import transaction
 from warehouse.load import LoadCounts, RawRows, ShrinkRefused, insert_reader_rejects, load_batch
-from warehouse.runs import database_file, next_run_id, record_run, record_run_anew, utcnow
+from warehouse.runs import Describe, next_run_id, record_failure, step_run, unrecorded_note, utcnow
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -160,107 +160,61 @@ def store(
     `max_shrink` guards a snapshot (see warehouse.load.load_batch); crawls pass None, their
     own guard is the degraded-crawl rule.
     """
-    run_id, started = next_run_id(con), utcnow()
-    db_file = database_file(con)  # to record a failure after DuckDB invalidated `con`
     details = dict(details or {})
     bad_rows = bad_rows or []
+    where = details.get("path", source)
+    run = step_run(con, kind=kind, source=source, details=details, describe=store_error(where))
     try:
-        batch = stages.validate(stages.normalise(records, entity, defaults), entity)
-        accepted = int(batch[stages.REJECT].isna().sum())
-        if snapshot and accepted == 0:
-            raise ResqueError(
-                f"{details.get('path', source)}: no valid row; refusing to treat an empty list "
-                "as the complete list (it would deactivate everything)"
-            )
-        with transaction(con):
-            counts = load_batch(
-                con,
-                entity,
-                batch,
-                raw,
-                source=source,
-                run_id=run_id,
-                now=started,
-                snapshot=snapshot,
-                max_shrink=max_shrink,
-            )
-            insert_reader_rejects(con, bad_rows, source, run_id)
-            counts.rows_in += len(bad_rows)
-            counts.rows_rejected += len(bad_rows)
-            record_run(
-                con,
-                run_id,
-                kind=kind,
-                source=source,
-                started_at=started,
-                status=status,
-                counts=counts.as_dict(),
-                details=details,
-            )
-    except ShrinkRefused as exc:
-        message = f"{details.get('path', source)}: {exc}"
-        record_failure(con, run_id, kind, source, started, message, details, db_file)
-        raise ResqueError(message) from None
-    except ResqueError as exc:
-        record_failure(con, run_id, kind, source, started, str(exc), details, db_file)
-        raise
-    except (duckdb.Error, OSError, MemoryError) as exc:
-        message = f"{details.get('path', source)}: load failed ({str(exc).splitlines()[0]})"
-        raise ResqueError(
-            message
-            + unrecorded_note(
-                record_failure(con, run_id, kind, source, started, message, details, db_file)
-            )
-        ) from exc
+        with run:
+            batch = stages.validate(stages.normalise(records, entity, defaults), entity)
+            accepted = int(batch[stages.REJECT].isna().sum())
+            if snapshot and accepted == 0:
+                raise ResqueError(
+                    f"{where}: no valid row; refusing to treat an empty list "
+                    "as the complete list (it would deactivate everything)"
+                )
+            with transaction(con):
+                counts = load_batch(
+                    con,
+                    entity,
+                    batch,
+                    raw,
+                    source=source,
+                    run_id=run.run_id,
+                    now=run.started,
+                    snapshot=snapshot,
+                    max_shrink=max_shrink,
+                )
+                insert_reader_rejects(con, bad_rows, source, run.run_id)
+                counts.rows_in += len(bad_rows)
+                counts.rows_rejected += len(bad_rows)
+                run.succeeded(counts=counts.as_dict(), status=status)
+    except ShrinkRefused:
+        raise ResqueError(run.error) from None
+    except (duckdb.Error, OSError, MemoryError) as exc:  # a refusal propagates as it is
+        raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
-    return StepResult(run_id, source, entity, counts, details)
+    return StepResult(run.run_id, source, entity, counts, details)
 
 
-def record_failure(
-    con, run_id, kind, source, started, message, details, db_file: str | None = None
-) -> str | None:
-    """The failed step's runs row, written after its transaction rolled back.
+def load_error(where: str) -> Describe:
+    """An import's failed-row error: its own line for a refusal, one line for a failed load;
+    any other exception (a bug) leaves no failed row."""
 
-    A write that failed for want of space makes DuckDB invalidate the whole database:
-    `con` (useless from then on) is closed and, given `db_file`, the row is written
-    through a fresh connection. Returns None once written, else why it could not be.
-    """
-    fields = {
-        "kind": kind,
-        "source": source,
-        "started_at": started,
-        "status": "failed",
-        "error": message,
-        "details": details,
-    }
-    try:
-        record_run(con, run_id, **fields)
+    def describe(exc: BaseException) -> str | None:
+        if isinstance(exc, ResqueError):
+            return str(exc)
+        if isinstance(exc, (duckdb.Error, OSError, MemoryError)):
+            return f"{where}: load failed ({str(exc).splitlines()[0]})"
         return None
-    except duckdb.FatalException as exc:
-        if db_file is None:
-            return _not_recorded(run_id, exc)
-        con.close()  # DuckDB reopens the file only once no connection holds the old instance
-        try:
-            record_run_anew(db_file, run_id, **fields)
-            return None
-        except duckdb.Error as again:
-            return _not_recorded(run_id, again)
-    except duckdb.Error as exc:
-        return _not_recorded(run_id, exc)
+
+    return describe
 
 
-def _not_recorded(run_id: int, exc: Exception) -> str:
-    """Why a failed run's row could not be written (logged; the step's error names it)."""
-    reason = str(exc).splitlines()[0]
-    log.warning("could not record the failed run %s: %s", run_id, reason)
-    return reason
-
-
-def unrecorded_note(reason: str | None) -> str:
-    """The tail of a step's error line when its failed runs row could not be written."""
-    if reason is None:
-        return ""
-    return f"; the failed run could not be recorded either ({reason[:200]})"
+def store_error(where: str) -> Describe:
+    """`load_error`, with a refused shrink named after the file (the loader cannot know it)."""
+    loaded = load_error(where)
+    return lambda exc: f"{where}: {exc}" if isinstance(exc, ShrinkRefused) else loaded(exc)
 
 
 def import_file(

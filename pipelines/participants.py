@@ -42,7 +42,7 @@ from matching.privacy import (
 from pipelines import normalise as nz
 from pipelines.errors import ResqueError
 from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from pipelines.importer import StepResult, check_source_name, record_failure, unrecorded_note
+from pipelines.importer import StepResult, check_source_name, load_error
 from pipelines.pseudonym_key import PseudonymKey, warehouse_key
 from pipelines.readers import RawTable, read_table
 from warehouse.db import sql, transaction
@@ -52,7 +52,7 @@ from warehouse.privacy import (
     id_hash,
     record_pseudonym_key,
 )
-from warehouse.runs import database_file, next_run_id, record_run, utcnow
+from warehouse.runs import step_run, unrecorded_note
 
 log = logging.getLogger(__name__)
 FORGOTTEN = "forgotten (erasure request or retention period); not imported again"
@@ -105,51 +105,38 @@ def import_participants(
         run) for a refused or unreadable file; the warehouse is then as it was.
     """
     check_source_name(source)
-    run_id, started = next_run_id(con), utcnow()
-    db_file = database_file(con)  # to record a failure after DuckDB invalidated `con`
     details: dict[str, Any] = {"path": str(path), "entity": ENTITY, "snapshot": snapshot}
+    describe = load_error(str(path))
+    run = step_run(con, kind="import", source=source, details=details, describe=describe)
     try:
-        table = read_table(path, ENTITY, sheet)
-        refuse_personal_data(table, str(path))
-        details.update(table.detail)
-        columns = list(table.frame.columns)
-        mapping = map_columns(columns, ENTITY, overrides)
-        require_columns(mapping, columns, ENTITY, str(path))
-        details["columns"] = mapping
-        details["ignored_columns"] = [c for c in columns if c not in mapping.values()]
-        key = warehouse_key(con, key_file, create=True)
-        details["key_fingerprint"] = key.fingerprint
-        batch = reject_forgotten(
-            validate(pseudonymise(normalise(table, mapping, defaults), key)),
-            forgotten_hashes(con),
-        )
-        accepted = int(batch["reject_reason"].isna().sum())
-        if snapshot and accepted == 0:
-            raise ResqueError(f"{path}: no valid row; refusing to deactivate every participant")
-        with transaction(con):
-            counts = _load(con, batch, table, source, run_id, started, snapshot)
-            record_pseudonym_key(con, key.fingerprint, run_id, started)
-            record_run(
-                con,
-                run_id,
-                kind="import",
-                source=source,
-                started_at=started,
-                status="succeeded",
-                counts=counts.as_dict(),
-                details=details,
+        with run:
+            table = read_table(path, ENTITY, sheet)
+            refuse_personal_data(table, str(path))
+            details.update(table.detail)
+            columns = list(table.frame.columns)
+            mapping = map_columns(columns, ENTITY, overrides)
+            require_columns(mapping, columns, ENTITY, str(path))
+            details["columns"] = mapping
+            details["ignored_columns"] = [c for c in columns if c not in mapping.values()]
+            key = warehouse_key(con, key_file, create=True)
+            details["key_fingerprint"] = key.fingerprint
+            batch = reject_forgotten(
+                validate(pseudonymise(normalise(table, mapping, defaults), key)),
+                forgotten_hashes(con),
             )
-    except ResqueError as exc:
-        record_failure(con, run_id, "import", source, started, str(exc), details, db_file)
-        raise
-    except (duckdb.Error, OSError, MemoryError) as exc:
-        message = f"{path}: load failed ({str(exc).splitlines()[0]})"
-        failure = record_failure(con, run_id, "import", source, started, message, details, db_file)
-        raise ResqueError(message + unrecorded_note(failure)) from exc
+            accepted = int(batch["reject_reason"].isna().sum())
+            if snapshot and accepted == 0:
+                raise ResqueError(f"{path}: no valid row; refusing to deactivate every participant")
+            with transaction(con):
+                counts = _load(con, batch, table, source, run.run_id, run.started, snapshot)
+                record_pseudonym_key(con, key.fingerprint, run.run_id, run.started)
+                run.succeeded(counts=counts.as_dict())
+    except (duckdb.Error, OSError, MemoryError) as exc:  # a refusal propagates as it is
+        raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     if details["ignored_columns"]:
         log.warning("%s: columns not read: %s", path, ", ".join(details["ignored_columns"]))
     log.info("import %s (participants): %s", source, counts.as_dict())
-    return StepResult(run_id, source, ENTITY, counts, details)
+    return StepResult(run.run_id, source, ENTITY, counts, details)
 
 
 def pseudonymise(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:

@@ -392,8 +392,8 @@ def test_when_not_even_the_failed_run_can_be_written_the_line_says_so(config, db
     file = drop(config, SAMPLES / "ihk_lehrstellen.jsonl", "lehrstellen_2026-12.jsonl")
     monkeypatch.setattr("warehouse.load.load_batch", invalidated)
     monkeypatch.setattr("pipelines.importer.load_batch", invalidated)
-    monkeypatch.setattr("pipelines.importer.record_run", invalidated)
-    monkeypatch.setattr("pipelines.importer.record_run_anew", no_space)
+    monkeypatch.setattr("warehouse.runs.record_run", invalidated)
+    monkeypatch.setattr("warehouse.runs.record_run_anew", no_space)
     with pytest.raises(ResqueError) as info:
         import_one(db, config, file)
     line = str(info.value)

@@ -28,7 +28,7 @@ from matching.evaluation import cluster_metrics, large_employer_metrics
 from matching.stable_ids import assign_ids
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
-from warehouse.runs import next_run_id, record_run, utcnow
+from warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 
@@ -91,53 +91,31 @@ def run_dedup(
         matched_pairs, vacancies, merges, splits, seconds.
     """
     model = model or default_model()
-    run_id, started = next_run_id(con), utcnow()
+    run = step_run(con, kind="dedup", details={"full": full}, describe=_failure)
     clock = time.perf_counter()
     try:
-        with transaction(con):
+        with run, transaction(con):
             first = con.execute(sql("dedup_never_run")).fetchall()[0][0]
             step = _full_run if full or first else _incremental_run
-            counts = step(con, run_id, model, started)
+            counts = step(con, run.run_id, model, run.started)
             counts["seconds"] = round(time.perf_counter() - clock, 2)
-            record_run(
-                con,
-                run_id,
-                kind="dedup",
-                source=None,
-                started_at=started,
-                status="succeeded",
+            run.succeeded(
                 counts={"rows_in": counts["postings"], "rows_updated": counts["changed"]},
                 details=counts,
             )
     except (duckdb.Error, MemoryError) as exc:
-        message = f"dedup failed ({str(exc).splitlines()[0]})"
-        _record_failure(con, run_id, started, message, full)
-        raise ResqueError(message) from exc
-    except ResqueError as exc:
-        _record_failure(con, run_id, started, str(exc), full)
-        raise
-    except Exception as exc:  # a bug: the run is still recorded as failed, then reported
-        _record_failure(con, run_id, started, f"{type(exc).__name__}: {exc}", full)
-        raise
-    log.info("dedup run %s: %s", run_id, counts)
-    return {"run_id": run_id, **counts}
+        raise ResqueError(run.error) from exc
+    log.info("dedup run %s: %s", run.run_id, counts)
+    return {"run_id": run.run_id, **counts}
 
 
-def _record_failure(con, run_id: int, started: dt.datetime, message: str, full: bool) -> None:
-    """The failed run's row, written after its transaction rolled back."""
-    try:
-        record_run(
-            con,
-            run_id,
-            kind="dedup",
-            source=None,
-            started_at=started,
-            status="failed",
-            error=message,
-            details={"full": full},
-        )
-    except duckdb.Error:
-        log.exception("could not record the failed run %s", run_id)
+def _failure(exc: BaseException) -> str | None:
+    """The failed dedup run's error; a bug is recorded too (by its type), then reported."""
+    if isinstance(exc, (duckdb.Error, MemoryError)):
+        return f"dedup failed ({str(exc).splitlines()[0]})"
+    if isinstance(exc, ResqueError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else None
 
 
 class _Stopwatch:

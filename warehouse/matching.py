@@ -29,7 +29,7 @@ from matching.ranking_metrics import evaluate
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
 from warehouse.occupations import tonights_model
-from warehouse.runs import next_run_id, record_run, utcnow
+from warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 CENTROIDS = "postcode_centroids.csv"
@@ -73,43 +73,42 @@ def run_matching(
         {'run_id', 'participants', 'vacancies', 'matches', 'without_match', 'seconds'}.
         Raises ResqueError after recording a failed run.
     """
-    started, clock = utcnow(), time.perf_counter()
+    clock = time.perf_counter()
     details: dict[str, Any] = {"top": top}
-    run_id = next_run_id(con)
+    run = step_run(con, kind="match", details=details, describe=_failure)
     try:
-        participants, vacancies, gazetteer = _inputs(con)
-        details.update(participants=len(participants), vacancies=len(vacancies))
-        settings = _with_top(settings, top)
-        ranked = rank(
-            participants,
-            vacancies,
-            gazetteer=gazetteer,
-            today=today or dt.date.today(),
-            settings=settings,
-            occupations=lambda: tonights_model(con),  # fitted while texts are parsed
-        )
-        ranked["reasons"] = reason_json(ranked)
-        matched = ranked["participant_id"].nunique() if len(ranked) else 0
-        details.update(matches=len(ranked), without_match=len(participants) - matched)
-        details["seconds"] = round(time.perf_counter() - clock, 2)
-        with transaction(con):
-            _insert(con, ranked, run_id)
-            record_run(
-                con,
-                run_id,
-                kind="match",
-                source=None,
-                started_at=started,
-                status="succeeded",
-                counts={"rows_in": len(participants), "rows_loaded": len(ranked)},
-                details=details,
+        with run:
+            participants, vacancies, gazetteer = _inputs(con)
+            details.update(participants=len(participants), vacancies=len(vacancies))
+            settings = _with_top(settings, top)
+            ranked = rank(
+                participants,
+                vacancies,
+                gazetteer=gazetteer,
+                today=today or dt.date.today(),
+                settings=settings,
+                occupations=lambda: tonights_model(con),  # fitted while texts are parsed
             )
-    except (ResqueError, duckdb.Error, ValueError, MemoryError) as exc:
-        message = f"matching failed: {str(exc).splitlines()[0]}"
-        _record_failure(con, run_id, started, message, details)
-        raise ResqueError(message) from exc
-    log.info("match run %s: %s", run_id, details)
-    return {"run_id": run_id, **{k: details[k] for k in _SUMMARY_KEYS}}
+            ranked["reasons"] = reason_json(ranked)
+            matched = ranked["participant_id"].nunique() if len(ranked) else 0
+            details.update(matches=len(ranked), without_match=len(participants) - matched)
+            details["seconds"] = round(time.perf_counter() - clock, 2)
+            with transaction(con):
+                _insert(con, ranked, run.run_id)
+                run.succeeded(counts={"rows_in": len(participants), "rows_loaded": len(ranked)})
+    except _RECORDED as exc:
+        raise ResqueError(run.error) from exc
+    log.info("match run %s: %s", run.run_id, details)
+    return {"run_id": run.run_id, **{k: details[k] for k in _SUMMARY_KEYS}}
+
+
+# What a failed match run records and reports in one line; anything else (a bug) propagates.
+_RECORDED = (ResqueError, duckdb.Error, ValueError, MemoryError)
+
+
+def _failure(exc: BaseException) -> str | None:
+    """The failed match run's error."""
+    return f"matching failed: {str(exc).splitlines()[0]}" if isinstance(exc, _RECORDED) else None
 
 
 _SUMMARY_KEYS = ("participants", "vacancies", "matches", "without_match", "seconds")
@@ -142,23 +141,6 @@ def _insert(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, run_id: int) -
         con.execute(sql("match_insert"), {"run_id": run_id})
     finally:
         con.unregister("ranked")
-
-
-def _record_failure(con, run_id: int, started: dt.datetime, message: str, details) -> None:
-    """The failed run's row, written after its transaction rolled back."""
-    try:
-        record_run(
-            con,
-            run_id,
-            kind="match",
-            source=None,
-            started_at=started,
-            status="failed",
-            error=message,
-            details=details,
-        )
-    except duckdb.Error:
-        log.exception("could not record the failed match run %s", run_id)
 
 
 def _ranked_list(

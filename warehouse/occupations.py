@@ -17,7 +17,6 @@ five likeliest occupations, not only the stored first one.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import time
 from typing import Any
@@ -30,7 +29,7 @@ import pyarrow as pa
 from matching.occupation_model import OccupationModel
 from pipelines.errors import ResqueError
 from warehouse.db import sql, transaction
-from warehouse.runs import next_run_id, record_run, utcnow
+from warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 KIND = "occupations"
@@ -81,34 +80,29 @@ def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         Counts for printing: run_id, postings, labelled (by the source), predicted,
         trained_on (distinct labelled (title, label) pairs), seed_only, changed, seconds.
     """
-    run_id, started = next_run_id(con), utcnow()
+    run = step_run(con, kind=KIND, describe=_failure)
     clock = time.perf_counter()
     try:
-        with transaction(con):
+        with run, transaction(con):
             counts = _label(con)
             counts["seconds"] = round(time.perf_counter() - clock, 2)
-            record_run(
-                con,
-                run_id,
-                kind=KIND,
-                source=None,
-                started_at=started,
-                status="succeeded",
+            run.succeeded(
                 counts={"rows_in": counts["postings"], "rows_updated": counts["changed"]},
                 details=counts,
             )
     except (duckdb.Error, MemoryError) as exc:
-        message = f"occupations failed ({str(exc).splitlines()[0]})"
-        _record_failure(con, run_id, started, message)
-        raise ResqueError(message) from exc
-    except ResqueError as exc:
-        _record_failure(con, run_id, started, str(exc))
-        raise
-    except Exception as exc:  # a bug: the run is still recorded as failed, then reported
-        _record_failure(con, run_id, started, f"{type(exc).__name__}: {exc}")
-        raise
-    log.info("occupations run %s: %s", run_id, counts)
-    return {"run_id": run_id, **counts}
+        raise ResqueError(run.error) from exc
+    log.info("occupations run %s: %s", run.run_id, counts)
+    return {"run_id": run.run_id, **counts}
+
+
+def _failure(exc: BaseException) -> str | None:
+    """The failed run's error; a bug is recorded too (by its type), then reported."""
+    if isinstance(exc, (duckdb.Error, MemoryError)):
+        return f"occupations failed ({str(exc).splitlines()[0]})"
+    if isinstance(exc, ResqueError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else None
 
 
 def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -158,22 +152,6 @@ def _kldb(
         return known[name]
 
     return [code(raw) or code(guess) for raw, guess in zip(labels, predicted, strict=True)]
-
-
-def _record_failure(con, run_id: int, started: dt.datetime, message: str) -> None:
-    """The failed run's row, written after its transaction rolled back."""
-    try:
-        record_run(
-            con,
-            run_id,
-            kind=KIND,
-            source=None,
-            started_at=started,
-            status="failed",
-            error=message,
-        )
-    except duckdb.Error:
-        log.exception("could not record the failed run %s", run_id)
 
 
 # --- a title's occupations, for a coach or an analyst ------------------------------------------

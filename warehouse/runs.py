@@ -1,14 +1,25 @@
-"""The `runs` log: one row per import, crawl, dedup or match step."""
+"""The `runs` log: one row per import, crawl, dedup or match step.
+
+A step keeps its row through `step_run`: the success row lands in the step's own
+transaction, a failed row after that transaction rolled back (`record_failure`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 import duckdb
 
 from warehouse.db import sql
+
+log = logging.getLogger(__name__)
+# A step's wording of its failure for runs.error; None: the exception leaves no failed row.
+Describe = Callable[[BaseException], str | None]
 
 
 def utcnow() -> dt.datetime:
@@ -72,3 +83,134 @@ def record_run(
             json.dumps(details or {}, ensure_ascii=False, default=str),
         ],
     )
+
+
+def record_failure(
+    con, run_id, kind, source, started, message, details, db_file: str | None = None
+) -> str | None:
+    """The failed step's runs row, written after its transaction rolled back.
+
+    A write that failed for want of space makes DuckDB invalidate the whole database:
+    `con` (useless from then on) is closed and, given `db_file`, the row is written
+    through a fresh connection. Returns None once written, else why it could not be.
+    """
+    fields = {
+        "kind": kind,
+        "source": source,
+        "started_at": started,
+        "status": "failed",
+        "error": message,
+        "details": details,
+    }
+    try:
+        record_run(con, run_id, **fields)
+        return None
+    except duckdb.FatalException as exc:
+        if db_file is None:
+            return _not_recorded(run_id, exc)
+        con.close()  # DuckDB reopens the file only once no connection holds the old instance
+        try:
+            record_run_anew(db_file, run_id, **fields)
+            return None
+        except duckdb.Error as again:
+            return _not_recorded(run_id, again)
+    except duckdb.Error as exc:
+        return _not_recorded(run_id, exc)
+
+
+def _not_recorded(run_id: int, exc: Exception) -> str:
+    """Why a failed run's row could not be written (logged; the step's error names it)."""
+    reason = str(exc).splitlines()[0]
+    log.warning("could not record the failed run %s: %s", run_id, reason)
+    return reason
+
+
+def unrecorded_note(reason: str | None) -> str:
+    """The tail of a step's error line when its failed runs row could not be written."""
+    if reason is None:
+        return ""
+    return f"; the failed run could not be recorded either ({reason[:200]})"
+
+
+def _as_is(exc: BaseException) -> str | None:
+    """An error's own text; an interrupt (not an Exception) is not recorded as a failure."""
+    return str(exc) if isinstance(exc, Exception) else None
+
+
+class StepRun:
+    """One step's runs row: the body writes its success, an exception leaves a failed row.
+
+    Use through `step_run`. The failed row is written after the body's own transaction
+    rolled back, so the warehouse holds what it held before plus that row; the exception
+    then propagates, for the caller to word the error it raises.
+    """
+
+    def __init__(self, con, *, kind: str, source: str | None, details, describe: Describe):
+        self.con, self.kind, self.source = con, kind, source
+        self.details = details  # the dict itself: a failed row holds it as the body left it
+        self.describe = describe
+        self.run_id, self.started = next_run_id(con), utcnow()
+        self.db_file = database_file(con)  # asked now: an invalidated `con` cannot answer
+        self.error: str | None = None  # the failed row's error, once the body raised
+        self.unrecorded: str | None = None  # why that row could not be written, if not
+
+    def succeeded(
+        self,
+        *,
+        counts: dict[str, int] | None = None,
+        details: dict[str, Any] | None = None,
+        status: str = "succeeded",
+    ) -> None:
+        """The success row; call it inside the step's transaction so both land or neither.
+
+        `details` default to the step's; `status` is 'degraded' for a crawl that loaded.
+        """
+        record_run(
+            self.con,
+            self.run_id,
+            kind=self.kind,
+            source=self.source,
+            started_at=self.started,
+            status=status,
+            counts=counts,
+            details=self.details if details is None else details,
+        )
+
+    def __enter__(self) -> StepRun:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        if exc is not None:
+            self.error = self.describe(exc)
+            if self.error is not None:
+                self.unrecorded = record_failure(
+                    self.con, self.run_id, self.kind, self.source, self.started,
+                    self.error, self.details, self.db_file,
+                )  # fmt: skip
+        return False  # never swallowed: the caller words what it raises
+
+
+def step_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    source: str | None = None,
+    details: dict[str, Any] | None = None,
+    describe: Describe = _as_is,
+) -> StepRun:
+    """Reserve a step's run id and start time now; `with` it around the step's work.
+
+    Created before the caller's `try`, its `error` and `unrecorded` are there for the
+    caller's `except` to word the one line it raises.
+
+    Args:
+        details: the failed row's details (and the success row's unless it gives its own).
+        describe: the failed row's error for an exception (default its text); None for an
+            exception the step does not record as a failed run.
+    """
+    return StepRun(con, kind=kind, source=source, details=details, describe=describe)
