@@ -18,12 +18,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.config import Config, config_path, db_path, load_config
-from pipelines.crawl import crawl_source
-from pipelines.errors import ResqueError
-from pipelines.headers import parse_overrides
-from pipelines.importer import StepResult, import_file
-from warehouse.db import opened, sql
+from resque.pipelines.config import Config, config_path, db_path, load_config
+from resque.pipelines.crawl import crawl_source
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import parse_overrides
+from resque.pipelines.importer import StepResult, import_file
+from resque.warehouse.db import opened, sql
 
 log = logging.getLogger("resque")
 MAX_PRINTED_ROWS = 200
@@ -266,7 +266,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = db_path(args.db, config)
     started = time.perf_counter()
     with _local_prefect(args.verbose):
-        from flows import NightlyRunFailed, nightly
+        from resque.flows import NightlyRunFailed, nightly
 
         try:
             summary, failed = nightly(config=str(config.path), db=str(path)), None
@@ -320,7 +320,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from warehouse.query import run_query
+    from resque.warehouse.query import run_query
 
     frame = run_query(_readable_db(args), args.sql)
     if args.csv:
@@ -355,7 +355,7 @@ def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from warehouse.dedup import run_dedup
+    from resque.warehouse.dedup import run_dedup
 
     with opened(_db(args)) as con:
         counts = run_dedup(con, full=args.full)
@@ -370,7 +370,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
 
 def cmd_dedup_explain(args: argparse.Namespace) -> int:
-    from warehouse.dedup import explain_vacancy
+    from resque.warehouse.dedup import explain_vacancy
 
     with opened(_db(args), read_only=True) as con:
         print(explain_vacancy(con, args.vacancy_id))
@@ -378,8 +378,8 @@ def cmd_dedup_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_dedup(args: argparse.Namespace) -> int:
-    from matching.evaluation import format_large_employer_metrics, format_metrics
-    from warehouse.dedup import evaluate_labels
+    from resque.matching.evaluation import format_large_employer_metrics, format_metrics
+    from resque.warehouse.dedup import evaluate_labels
 
     with opened(_db(args), read_only=True) as con:
         metrics = evaluate_labels(con, args.labels)
@@ -407,7 +407,7 @@ def _add_occupation_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_occupations(args: argparse.Namespace) -> int:
-    from warehouse.occupations import label_postings
+    from resque.warehouse.occupations import label_postings
 
     if args.title is not None:
         return _print_occupations(args)
@@ -424,7 +424,7 @@ def cmd_occupations(args: argparse.Namespace) -> int:
 
 def _print_occupations(args: argparse.Namespace) -> int:
     """The title's 3 nearest occupations, KldB code and confidence (decimal comma)."""
-    from warehouse.occupations import suggest
+    from resque.warehouse.occupations import suggest
 
     if not args.title.strip():
         raise ResqueError("--title: give a job title, e.g. --title 'Pflegefachmann'")
@@ -455,7 +455,7 @@ def _default_participant_source(args: argparse.Namespace) -> None:
     if args.source is None:
         if args.entity != "participants":
             raise ResqueError(f"import {args.entity}: --source NAME is required")
-        from pipelines.participants import DEFAULT_SOURCE
+        from resque.pipelines.participants import DEFAULT_SOURCE
 
         args.source = DEFAULT_SOURCE
 
@@ -506,7 +506,7 @@ def _add_match_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from warehouse import matching
+    from resque.warehouse import matching
 
     if args.top is None:  # the flag beats the config ([match] top or $RESQUE_MATCH__TOP)
         args.top = _config(args).match_top
@@ -537,7 +537,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
     """A ranked list with one reason per line, in German, as a job coach reads it."""
-    from matching.explain import coach_lines, de_number
+    from resque.matching.explain import coach_lines, de_number
 
     nothing = "keine passende Stelle" if kind == "vacancy" else "keine passenden Teilnehmenden"
     print(f"== {title} (beste {len(frame)})" if len(frame) else f"== {title}: {nothing}")
@@ -568,7 +568,7 @@ def _run_id(text: str) -> int:
 
 def _print_stored(args: argparse.Namespace) -> int:
     """`match --participant ID --run RUN_ID` / `--stored`: the stored run, not a new ranking."""
-    from warehouse.review import stored_for_participant
+    from resque.warehouse.review import stored_for_participant
 
     if not args.participant:
         raise ResqueError("--run and --stored show one participant's rows: add --participant ID")
@@ -585,8 +585,8 @@ def _print_stored(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_match(args: argparse.Namespace) -> int:
-    from pipelines.pseudonym_key import warehouse_key
-    from warehouse.matching import evaluate_matching
+    from resque.pipelines.pseudonym_key import warehouse_key
+    from resque.warehouse.matching import evaluate_matching
 
     with opened(_db(args), read_only=True) as con:
         key = warehouse_key(con, _config(args).key_file)  # labels may name source ids
@@ -668,7 +668,7 @@ def _login() -> str:
 
 def _readable_db(args: argparse.Namespace) -> Path:
     """The analysts' snapshot when it exists (and --live is not given), else the warehouse."""
-    from warehouse.snapshot import snapshot_path
+    from resque.warehouse.snapshot import snapshot_path
 
     path = _db(args)
     snapshot = snapshot_path(path)
@@ -810,7 +810,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "serve needs a Prefect server: start one with 'prefect server start' and set "
             "PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
-    from flows import schedules, serve_flows
+    from resque.flows import schedules, serve_flows
 
     for name, schedule in schedules(config).items():
         print(f"{name}: cron '{schedule.cron}' ({schedule.timezone})")
@@ -819,7 +819,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from warehouse.export import approve_match_run
+    from resque.warehouse.export import approve_match_run
 
     with opened(_db(args)) as con:
         done = approve_match_run(con, args.run_id, args.by or _login(), args.note)
@@ -833,7 +833,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Show a stored run per participant with its weak rows flagged; record drops first."""
-    from warehouse import review
+    from resque.warehouse import review
 
     run_id = _run_id(args.run_id)
     if args.drop or args.drop_participant:
@@ -860,8 +860,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _print_review(run_id: int, frame: pd.DataFrame, weak_only: bool) -> None:
     """Per participant: the stored rows in rank order, German reasons, flags, drop handles."""
-    from matching.explain import coach_lines, de_number
-    from warehouse.review import WEAK_SCORE
+    from resque.matching.explain import coach_lines, de_number
+    from resque.warehouse.review import WEAK_SCORE
 
     kept = frame[~frame["dropped"]]
     print(
@@ -888,7 +888,7 @@ def _print_review(run_id: int, frame: pd.DataFrame, weak_only: bool) -> None:
 
 
 def cmd_export_employer_service(args: argparse.Namespace) -> int:
-    from reports.employer_service import export_employer_service
+    from resque.reports.employer_service import export_employer_service
 
     with opened(_db(args)) as con:
         done = export_employer_service(
@@ -911,7 +911,7 @@ def cmd_export_employer_service(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.partner_report import write_report
+    from resque.reports.partner_report import write_report
 
     with opened(_readable_db(args), read_only=True) as con:
         written = write_report(con, args.out)
@@ -950,8 +950,8 @@ def _add_privacy_commands(commands: argparse._SubParsersAction) -> None:
 
 def _pseudonyms(args: argparse.Namespace, con: duckdb.DuckDBPyConnection, ids: list[str]):
     """Pseudonyms as given; source ids hashed with the warehouse's key (needed only for them)."""
-    from matching.privacy import is_pseudonym, participant_pseudonym
-    from pipelines.pseudonym_key import warehouse_key
+    from resque.matching.privacy import is_pseudonym, participant_pseudonym
+    from resque.pipelines.pseudonym_key import warehouse_key
 
     if all(is_pseudonym(text) for text in ids):
         return [participant_pseudonym(text, None) for text in ids]
@@ -965,7 +965,7 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
     Closing the warehouse republishes the snapshot and rewrites the file (the deleted rows'
     bytes must not stay in it); if that is cut short, the next writable open finishes it.
     """
-    from warehouse.privacy import forget_participants
+    from resque.warehouse.privacy import forget_participants
 
     with opened(_db(args)) as con:
         ids = _pseudonyms(args, con, args.participant_ids)
@@ -983,7 +983,7 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
 
 def cmd_participants_pseudonym(args: argparse.Namespace) -> int:
     """One line per id: the source id as given, a tab, its pseudonym (for finding a person)."""
-    from pipelines.pseudonym_key import require_key, warehouse_key
+    from resque.pipelines.pseudonym_key import require_key, warehouse_key
 
     key_file, path = _config(args).key_file, _db(args)
     if path.exists():  # a key other than the warehouse's would print pseudonyms found nowhere
@@ -998,7 +998,7 @@ def cmd_participants_pseudonym(args: argparse.Namespace) -> int:
 
 def cmd_participants_keygen(args: argparse.Namespace) -> int:
     """Write a new key; print where (never the key), and what to do with it."""
-    from pipelines.pseudonym_key import default_key_path, refuse_repository, write_new_key
+    from resque.pipelines.pseudonym_key import default_key_path, refuse_repository, write_new_key
 
     path = (args.out or default_key_path()).expanduser().absolute()  # checked as written
     refuse_repository(path)

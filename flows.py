@@ -33,7 +33,7 @@ from prefect.schedules import Cron, Schedule
 from prefect.states import State
 from prefect.types.entrypoint import EntrypointType
 
-from pipelines.config import (
+from resque.pipelines.config import (
     DEFAULT_SETTLE_SECONDS,
     DEFAULT_TOP,
     Config,
@@ -41,17 +41,17 @@ from pipelines.config import (
     db_path,
     load_config,
 )
-from pipelines.crawl import crawl_source
-from pipelines.errors import ResqueError
-from pipelines.importer import StepResult, import_file
-from pipelines.inbox import clear_expired, import_inbox_file, pending_files
-from reports.employer_service import export_employer_service
-from warehouse.db import opened, sql
-from warehouse.dedup import run_dedup
-from warehouse.matching import run_matching
-from warehouse.occupations import label_postings
-from warehouse.privacy import apply_retention
-from warehouse.snapshot import publish_snapshot
+from resque.pipelines.crawl import crawl_source
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.importer import StepResult, import_file
+from resque.pipelines.inbox import clear_expired, import_inbox_file, pending_files
+from resque.reports.employer_service import export_employer_service
+from resque.warehouse.db import opened, sql
+from resque.warehouse.dedup import run_dedup
+from resque.warehouse.matching import run_matching
+from resque.warehouse.occupations import label_postings
+from resque.warehouse.privacy import apply_retention
+from resque.warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger(__name__)
 NIGHTLY, MONTHLY = "nightly", "employer-service-monthly"

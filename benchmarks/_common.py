@@ -43,7 +43,7 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[fl
 
 def resque(*args: str) -> list[str]:
     """The installed console script, run with this interpreter's environment."""
-    return [sys.executable, "-m", "cli", *args]
+    return [sys.executable, "-m", "resque.cli", *args]
 
 
 def self_peak_mb() -> float:

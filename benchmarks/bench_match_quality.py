@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 import real_match_set  # noqa: E402
 from _common import DATA, resque, run_measured  # noqa: E402
 
-from matching.ranking_metrics import evaluate  # noqa: E402
+from resque.matching.ranking_metrics import evaluate  # noqa: E402
 
 SYNTHETIC = HERE.parent / "tests" / "data" / "matching"
 REAL = DATA / "real_match"

@@ -51,7 +51,7 @@ sys.path.insert(0, str(HERE))
 import real_match_set  # noqa: E402
 from _common import DATA  # noqa: E402
 
-from matching.occupation_model import NGRAMS, OccupationModel, label_key, text_of  # noqa: E402
+from resque.matching.occupation_model import NGRAMS, OccupationModel, label_key, text_of  # noqa: E402
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 

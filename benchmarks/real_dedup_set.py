@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import gen_postings as gp  # noqa: E402
 from dedup_set_stats import employer_key  # noqa: E402
 
-from spiders.base import scrub_personal_data, squish  # noqa: E402
+from resque.spiders.base import scrub_personal_data, squish  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "real_dedup"
 REPOST_SOURCES = ["arbeitgeberservice", "jobmesse", "karriereseite", "stellenportal"]

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.config import load_config  # noqa: E402
-from pipelines.importer import import_file  # noqa: E402
-from warehouse.db import open_warehouse  # noqa: E402
+from resque.pipelines.config import load_config  # noqa: E402
+from resque.pipelines.importer import import_file  # noqa: E402
+from resque.warehouse.db import open_warehouse  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 OUT = ROOT / "tests" / "data" / "dedup"

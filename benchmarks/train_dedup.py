@@ -34,18 +34,18 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching import blocking  # noqa: E402
-from matching import dedup as md  # noqa: E402
-from matching.classifier import (  # noqa: E402
+from resque.matching import blocking  # noqa: E402
+from resque.matching import dedup as md  # noqa: E402
+from resque.matching.classifier import (  # noqa: E402
     MODEL_FILE,
     best_threshold,
     calibration_table,
     fit_model,
     model_features,
 )
-from matching.evaluation import cluster_metrics, format_metrics  # noqa: E402
-from pipelines.importer import import_file  # noqa: E402
-from warehouse.db import open_warehouse, sql  # noqa: E402
+from resque.matching.evaluation import cluster_metrics, format_metrics  # noqa: E402
+from resque.pipelines.importer import import_file  # noqa: E402
+from resque.warehouse.db import open_warehouse, sql  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "dedup"
 

@@ -109,7 +109,7 @@ def model_features(columns: Any) -> list[str]:
 
 def default_model() -> Model:
     """The model bundled with the package (read like code, as a package resource)."""
-    text = (resources.files("matching") / MODEL_FILE).read_text(encoding="utf-8")
+    text = (resources.files("resque.matching") / MODEL_FILE).read_text(encoding="utf-8")
     return Model.from_dict(json.loads(text))
 
 

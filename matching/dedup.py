@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from matching import blocking, comparisons
-from matching.classifier import Model
-from matching.clustering import cluster
-from matching.codes import CodedFrame, codes, derived
-from matching.normalise import (
+from resque.matching import blocking, comparisons
+from resque.matching.classifier import Model
+from resque.matching.clustering import cluster
+from resque.matching.codes import CodedFrame, codes, derived
+from resque.matching.normalise import (
     city_key,
     client_keys,
     description_keys,
@@ -31,9 +31,9 @@ from matching.normalise import (
     title_key,
     town_key,
 )
-from matching.occupations import occupation_group
-from matching.stable_ids import assign_ids
-from matching.titles import conflicts_within, title_words
+from resque.matching.occupations import occupation_group
+from resque.matching.stable_ids import assign_ids
+from resque.matching.titles import conflicts_within, title_words
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from matching.normalise import town_key
+from resque.matching.normalise import town_key
 
 EARTH_RADIUS_KM = 6371.0088
 # How a place was located; the reasons name it so a coach knows how far to trust a distance.

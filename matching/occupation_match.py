@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from matching.occupation_model import MIN_LINEAR, OccupationModel
+from resque.matching.occupation_model import MIN_LINEAR, OccupationModel
 
 SEPARATOR = "; "  # a Jobsuche posting's occupations: the main one first (spiders/ba_jobsuche)
 

@@ -48,7 +48,7 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from sparse_dot_topn import sp_matmul_topn
 
-from matching import profiles as pf
+from resque.matching import profiles as pf
 
 SEED = Path(__file__).resolve().parent / "data" / "kldb_occupations.csv"
 NGRAMS = (2, 5)  # character n-grams inside word boundaries (char_wb)

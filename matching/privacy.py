@@ -53,8 +53,8 @@ import hmac
 import re
 from collections import Counter
 
-from matching.normalise import fold, fold_marks
-from pipelines.headers import header_key
+from resque.matching.normalise import fold, fold_marks
+from resque.pipelines.headers import header_key
 
 # --- headers ---------------------------------------------------------------------------------
 

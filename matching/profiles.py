@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from matching.normalise import fast_fold, fold, strip_context, title_key, town_key
+from resque.matching.normalise import fast_fold, fold, strip_context, title_key, town_key
 
 # --- lists ---------------------------------------------------------------------------------
 

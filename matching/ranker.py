@@ -48,13 +48,18 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sparse_dot_topn import sp_matmul_topn
 
-from matching import explain
-from matching import geo as geo_
-from matching import profiles as pf
-from matching.normalise import strip_context, town_key
-from matching.occupation_match import LabelSettings, OccupationChannel, key_occupations, model_for
-from matching.occupation_model import OccupationModel
-from matching.privacy import protected_columns
+from resque.matching import explain
+from resque.matching import geo as geo_
+from resque.matching import profiles as pf
+from resque.matching.normalise import strip_context, town_key
+from resque.matching.occupation_match import (
+    LabelSettings,
+    OccupationChannel,
+    key_occupations,
+    model_for,
+)
+from resque.matching.occupation_model import OccupationModel
+from resque.matching.privacy import protected_columns
 
 log = logging.getLogger(__name__)
 

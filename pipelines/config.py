@@ -42,8 +42,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from pipelines.errors import ResqueError
-from pipelines.record import record_fields
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.record import record_fields
 
 BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "resque.toml"
 DEFAULT_DB = "resque.duckdb"

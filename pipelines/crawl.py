@@ -24,12 +24,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.config import SourceConfig
-from pipelines.errors import RESULTS_MISSING_REASON, ResqueError
-from pipelines.importer import StepResult, check_source_name, record_failure, store
-from pipelines.record import record_fields
-from warehouse.load import RawRows
-from warehouse.runs import next_run_id, utcnow
+from resque.pipelines.config import SourceConfig
+from resque.pipelines.errors import RESULTS_MISSING_REASON, ResqueError
+from resque.pipelines.importer import StepResult, check_source_name, record_failure, store
+from resque.pipelines.record import record_fields
+from resque.warehouse.load import RawRows
+from resque.warehouse.runs import next_run_id, utcnow
 
 log = logging.getLogger(__name__)
 # A crawl with fewer items than this share of the last good crawl is degraded.
@@ -111,7 +111,7 @@ def run_spider_process(spec: dict[str, Any], timeout: float = PROCESS_TIMEOUT) -
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "spiders.crawl", str(spec_path)],
+            [sys.executable, "-m", "resque.spiders.crawl", str(spec_path)],
             capture_output=True,
             text=True,
             timeout=timeout,

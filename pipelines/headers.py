@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from matching.normalise import fold
-from pipelines.errors import ResqueError
-from pipelines.record import record_fields
+from resque.matching.normalise import fold
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.record import record_fields
 
 # Per field, the header spellings people use, best first. Headers are compared after
 # header_key(): case-folded, umlauts spelled out, punctuation and spaces removed. Every

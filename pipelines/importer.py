@@ -21,15 +21,28 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from matching.privacy import protected_kind
-from pipelines import stages
-from pipelines.config import DEFAULT_MAX_SHRINK
-from pipelines.errors import ResqueError
-from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from pipelines.readers import read_table
-from warehouse.db import transaction
-from warehouse.load import LoadCounts, RawRows, ShrinkRefused, insert_reader_rejects, load_batch
-from warehouse.runs import Describe, next_run_id, record_failure, step_run, unrecorded_note, utcnow
+from resque.matching.privacy import protected_kind
+from resque.pipelines import stages
+from resque.pipelines.config import DEFAULT_MAX_SHRINK
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
+from resque.pipelines.readers import read_table
+from resque.warehouse.db import transaction
+from resque.warehouse.load import (
+    LoadCounts,
+    RawRows,
+    ShrinkRefused,
+    insert_reader_rejects,
+    load_batch,
+)
+from resque.warehouse.runs import (
+    Describe,
+    next_run_id,
+    record_failure,
+    step_run,
+    unrecorded_note,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -247,7 +260,7 @@ def import_file(
     """
     if entity == "participants":
         # profiles pass the privacy guard and keep no raw payload: their own importer
-        from pipelines.participants import import_participants
+        from resque.pipelines.participants import import_participants
 
         return import_participants(
             con,

@@ -49,17 +49,23 @@ from pathlib import Path
 
 import duckdb
 
-from matching.normalise import lower_umlauts
-from pipelines.config import DEFAULT_SETTLE_SECONDS, ENTITIES, WRITE_MODES, Config, SourceConfig
-from pipelines.errors import ResqueError
-from pipelines.importer import (
+from resque.matching.normalise import lower_umlauts
+from resque.pipelines.config import (
+    DEFAULT_SETTLE_SECONDS,
+    ENTITIES,
+    WRITE_MODES,
+    Config,
+    SourceConfig,
+)
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.importer import (
     StepResult,
     check_source_name,
     import_file,
     record_failure,
     unrecorded_note,
 )
-from warehouse.runs import database_file, next_run_id, utcnow
+from resque.warehouse.runs import database_file, next_run_id, utcnow
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json"}

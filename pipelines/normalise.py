@@ -15,7 +15,7 @@ import numbers
 import re
 import unicodedata
 
-from matching.normalise import NUMBER, decimal, fold_case, hours_in_text, plausible_hours
+from resque.matching.normalise import NUMBER, decimal, fold_case, hours_in_text, plausible_hours
 
 # --- shared helpers ------------------------------------------------------------------------
 

@@ -32,27 +32,27 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from matching import profiles as pf
-from matching.privacy import (
+from resque.matching import profiles as pf
+from resque.matching.privacy import (
     nameable_header,
     personal_data_in_cell,
     personal_data_in_text,
     protected_columns,
 )
-from pipelines import normalise as nz
-from pipelines.errors import ResqueError
-from pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from pipelines.importer import StepResult, check_source_name, load_error
-from pipelines.pseudonym_key import PseudonymKey, warehouse_key
-from pipelines.readers import RawTable, read_table
-from warehouse.db import sql, transaction
-from warehouse.load import LoadCounts
-from warehouse.privacy import (
+from resque.pipelines import normalise as nz
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
+from resque.pipelines.importer import StepResult, check_source_name, load_error
+from resque.pipelines.pseudonym_key import PseudonymKey, warehouse_key
+from resque.pipelines.readers import RawTable, read_table
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.load import LoadCounts
+from resque.warehouse.privacy import (
     forgotten_hashes,
     id_hash,
     record_pseudonym_key,
 )
-from warehouse.runs import step_run, unrecorded_note
+from resque.warehouse.runs import step_run, unrecorded_note
 
 log = logging.getLogger(__name__)
 FORGOTTEN = "forgotten (erasure request or retention period); not imported again"

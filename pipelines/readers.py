@@ -28,8 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pipelines.errors import ResqueError
-from pipelines.headers import REQUIRED, SYNONYMS, header_key
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import REQUIRED, SYNONYMS, header_key
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (";", ",", "\t", "|")

@@ -32,8 +32,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from pipelines.errors import ResqueError
-from warehouse import export as store
+from resque.pipelines.errors import ResqueError
+from resque.warehouse import export as store
 
 log = logging.getLogger(__name__)
 HEADERS = {

@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pipelines.errors import ResqueError
-from warehouse.report import report_data
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.report import report_data
 
 TOP_SECTORS = 12
 COLOURS = [

@@ -31,7 +31,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from matching.normalise import lower_umlauts
+from resque.matching.normalise import lower_umlauts
 
 HERE = Path(__file__).resolve().parent
 RNG = random.Random(2026)

@@ -42,8 +42,8 @@ from urllib.parse import quote, urlencode
 from scrapy.http import JsonRequest, Request, Response
 from twisted.python.failure import Failure
 
-from pipelines.record import Posting
-from spiders.base import SourceSpider, scrub_personal_data
+from resque.pipelines.record import Posting
+from resque.spiders.base import SourceSpider, scrub_personal_data
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from parsel import Selector, SelectorList
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
-from pipelines.record import Posting
+from resque.pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
+from resque.pipelines.record import Posting
 
 # --- privacy -------------------------------------------------------------------------------
 

@@ -22,8 +22,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from pipelines.record import Employer
-from spiders.base import SourceSpider, label_key, lines_of, postal_address, text_of
+from resque.pipelines.record import Employer
+from resque.spiders.base import SourceSpider, label_key, lines_of, postal_address, text_of
 
 
 class ChamberCompaniesSpider(SourceSpider):

@@ -16,7 +16,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from spiders.settings import base_settings
+from resque.spiders.settings import base_settings
 
 
 def crawl_settings(spec: dict[str, Any]) -> Settings:

@@ -27,8 +27,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from pipelines.record import Posting
-from spiders.base import (
+from resque.pipelines.record import Posting
+from resque.spiders.base import (
     SourceSpider,
     label_key,
     page_number,

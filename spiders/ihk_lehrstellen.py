@@ -26,7 +26,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from spiders.base import (
+from resque.spiders.base import (
     Address,
     ChamberBoardSpider,
     label_key,

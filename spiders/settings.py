@@ -10,8 +10,8 @@ import os
 from typing import Any
 
 BOT_NAME = "resque"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["resque.spiders"]
+NEWSPIDER_MODULE = "resque.spiders"
 
 USER_AGENT = "resque/0.1 (job-placement network vacancy collector; +mailto:resque@example.org)"
 ROBOTSTXT_OBEY = True
@@ -36,7 +36,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     # above RetryMiddleware (550): sees a 429/503 and its Retry-After before the retry is made
-    "spiders.middlewares.RetryAfterMiddleware": 560,
+    "resque.spiders.middlewares.RetryAfterMiddleware": 560,
 }
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
@@ -45,7 +45,7 @@ SPIDERMON_ENABLED = True
 # pipelines/crawl.py computes field coverage over the items itself; Spidermon's own walks
 # into every nested raw dict and costs a third of a small crawl.
 SPIDERMON_ADD_FIELD_COVERAGE = False
-SPIDERMON_SPIDER_CLOSE_MONITORS = ("spiders.monitors.CrawlHealthSuite",)
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("resque.spiders.monitors.CrawlHealthSuite",)
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
 SPIDERMON_MIN_ITEMS = 1
 SPIDERMON_MAX_ERRORS = 0

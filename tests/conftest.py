@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import cli
-from pipelines.config import ENV_PREFIX, ConfigFile
+from resque import cli
+from resque.pipelines.config import ENV_PREFIX, ConfigFile
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # The pseudonym key of every test (a made-up constant, used nowhere else), so that tests and
@@ -26,10 +26,9 @@ KEY_ENV = ("RESQUE_PSEUDONYM_KEY", "RESQUE_PSEUDONYM_KEY_FILE", "XDG_CONFIG_HOME
 CONFIG_TABLE_VARIABLES = {
     ENV_PREFIX + (info.alias or name).upper() for name, info in ConfigFile.model_fields.items()
 }
-# Where resque's own code logs (module loggers and the CLI's), and where the Prefect flows
-# log their tasks' counts.
-PROJECT_LOGGERS = ("resque", "cli", "pipelines", "warehouse", "matching", "reports", "flows",
-                   "spiders", "prefect.flow_runs", "prefect.task_runs")  # fmt: skip
+# Where resque's own code logs (the CLI's "resque" and the module loggers under it,
+# "resque.pipelines.importer" and the like), and where the Prefect flows log their tasks' counts.
+PROJECT_LOGGERS = ("resque", "prefect.flow_runs", "prefect.task_runs")
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pseudonym_of(source_id: str) -> str:
     """The pseudonym tests expect for a source id (made with the test key)."""
-    from matching.privacy import pseudonym
+    from resque.matching.privacy import pseudonym
 
     return pseudonym(source_id, bytes.fromhex(TEST_KEY))
 
@@ -122,7 +121,7 @@ def filled_run(tmp_path_factory: pytest.TempPathFactory) -> FilledRun:
     # Prefect sets up logging when first imported, replacing the root logger's handlers:
     # that must happen before the capture starts (collecting tests/test_flows.py imports it
     # anyway)
-    import flows  # noqa: F401
+    from resque import flows  # noqa: F401
 
     db = tmp_path_factory.mktemp("samples") / "samples.duckdb"
     out, err = io.StringIO(), io.StringIO()

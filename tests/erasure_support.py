@@ -81,7 +81,7 @@ def pending(db: Path) -> int:
 def on_fault_point(hook: Callable[[str], None], monkeypatch=None) -> None:
     """Call `hook(step)` at every named step of a rewrite or snapshot publish (for good, or
     for one test with `monkeypatch`; on main, which had no such steps, it is never called)."""
-    from warehouse import db, snapshot
+    from resque.warehouse import db, snapshot
 
     for module in (db, snapshot):
         if monkeypatch is None:

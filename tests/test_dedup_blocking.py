@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.blocking import BlockingRule, block_sizes, candidate_pairs, default_rules, rule_pairs
+from resque.matching.blocking import (
+    BlockingRule,
+    block_sizes,
+    candidate_pairs,
+    default_rules,
+    rule_pairs,
+)
 
 
 def _frame(rows: list[tuple[str | None, str | None, str]]) -> pd.DataFrame:

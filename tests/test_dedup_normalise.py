@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.normalise import (
+from resque.matching.normalise import (
     city_key,
     client_key,
     employer_key,
@@ -20,7 +20,7 @@ from matching.normalise import (
     title_key,
     town_key,
 )
-from matching.occupations import occupation_group
+from resque.matching.occupations import occupation_group
 
 
 @pytest.mark.parametrize(
@@ -282,7 +282,7 @@ def test_occupation_groups(title, group):
 def test_postings_without_employer_or_town_are_normalised():
     import pandas as pd
 
-    from matching.dedup import normalise
+    from resque.matching.dedup import normalise
 
     raw = pd.DataFrame(
         {

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz
 
-from matching import comparisons
-from matching import dedup as md
-from matching.classifier import default_model
+from resque.matching import comparisons
+from resque.matching import dedup as md
+from resque.matching.classifier import default_model
 
 BASE = {
     "posting_id": "p1",

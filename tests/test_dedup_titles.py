@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching import dedup as md
-from matching.classifier import DIRECTION, SUPPORT, default_model
-from matching.normalise import title_key
-from matching.titles import compare_pair, conflicts_within, title_words
+from resque.matching import dedup as md
+from resque.matching.classifier import DIRECTION, SUPPORT, default_model
+from resque.matching.normalise import title_key
+from resque.matching.titles import compare_pair, conflicts_within, title_words
 
 HOSPITAL = {
     "source": "ba_jobsuche",

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import load_config
-from pipelines.importer import import_file
+from resque.pipelines.config import load_config
+from resque.pipelines.importer import import_file
 from tests.conftest import SAMPLES, query
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import samples_labels  # noqa: E402  (the answer key of samples/README.md as labels)
 
-from warehouse.db import open_warehouse
-from warehouse.dedup import run_dedup
+from resque.warehouse.db import open_warehouse
+from resque.warehouse.dedup import run_dedup
 
 HEADER = [
     "Referenznummer",
@@ -224,7 +224,7 @@ def test_eval_prints_pairwise_and_bcubed_scores(first_week: Path, tmp_path: Path
 
 
 def test_a_failed_run_leaves_the_warehouse_as_it_was(first_week: Path, tmp_path: Path, resque):
-    from matching.classifier import Model
+    from resque.matching.classifier import Model
 
     db = first_week
     rows = [["B1", "Lagerhelfer", "Muster Logistik GmbH", "04109", "Leipzig", LAGER, "", ""]]

@@ -17,7 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import cli
+from resque import cli
+from resque.warehouse.db import opened
+from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 from tests.conftest import query
 from tests.erasure_support import (
     FREE_TEXT,
@@ -29,8 +31,6 @@ from tests.erasure_support import (
     scratch,
     who,
 )
-from warehouse.db import opened
-from warehouse.snapshot import publish_snapshot, snapshot_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEAD_PID = 4_194_999  # above Linux's pid_max: no live process has it
@@ -76,7 +76,15 @@ def test_an_import_committing_during_the_rewrite_is_refused_not_lost(
 
     def replace(src, dst, *args, **kwargs):
         if Path(dst) == warehouse and not imports:  # the rewrite's window: copy made, not in place
-            command = [sys.executable, "-m", "cli", "--db", str(warehouse), "import", "vacancies"]
+            command = [
+                sys.executable,
+                "-m",
+                "resque.cli",
+                "--db",
+                str(warehouse),
+                "import",
+                "vacancies",
+            ]
             imports.append(
                 subprocess.run(
                     [*command, str(late), "--source", "late"],
@@ -251,7 +259,7 @@ def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque
 
 def test_retention_in_the_nightly_flow_republishes_and_rewrites(warehouse):
     """Retention uses the same marker: snapshot and file lose the person when it closes."""
-    import flows
+    from resque import flows
 
     with opened(warehouse) as con:
         con.execute(
@@ -265,7 +273,7 @@ def test_retention_in_the_nightly_flow_republishes_and_rewrites(warehouse):
 def test_a_migration_that_deletes_personal_data_is_rewritten_after_a_stop(tmp_path, monkeypatch):
     """A REWRITE_MARKER migration sets the marker in its own transaction: a stop before the
     rewrite does not leave the deleted rows in the file for good."""
-    from warehouse import db as warehouse_db
+    from resque.warehouse import db as warehouse_db
 
     path = tmp_path / "w.duckdb"
     bundled = warehouse_db._migration_files()

@@ -14,8 +14,8 @@ import duckdb
 import openpyxl
 import pytest
 
-import cli
-from reports.employer_service import HEADERS
+from resque import cli
+from resque.reports.employer_service import HEADERS
 from tests.conftest import SAMPLES, query
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")

@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import cli
-from reports.employer_service import HEADERS, WIDTH_LIMITS
+from resque import cli
+from resque.reports.employer_service import HEADERS, WIDTH_LIMITS
 from tests.conftest import SAMPLES, query
 
 MONTH = "2026-12"

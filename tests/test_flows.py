@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import cli
-import flows
-from pipelines.config import BUNDLED_CONFIG, load_config
-from pipelines.errors import ResqueError
+from resque import cli, flows
+from resque.pipelines.config import BUNDLED_CONFIG, load_config
+from resque.pipelines.errors import ResqueError
 from tests.conftest import SAMPLES, query
 
 GOOD_CSV = SAMPLES / "arbeitgeberservice_2026-11.csv"
@@ -76,7 +75,7 @@ def test_deployments_serve_both_flows_with_this_config_and_warehouse(tmp_path):
     deployments = {d.name: d for d in flows.deployments(config, tmp_path / "w.duckdb")}
     assert set(deployments) == {"nightly", "employer-service-monthly"}
     nightly = deployments["nightly"]
-    assert nightly.entrypoint == "flows.nightly"
+    assert nightly.entrypoint == "resque.flows.nightly"
     assert nightly.parameters == {
         "config": str(BUNDLED_CONFIG.resolve()),
         "db": str((tmp_path / "w.duckdb").resolve()),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.normalise import (
+from resque.matching.normalise import (
     UMLAUT_SPELLINGS,
     UMLAUTS,
     fast_fold,
@@ -19,7 +19,7 @@ from matching.normalise import (
     hours_in_text,
     lower_umlauts,
 )
-from pipelines.normalise import weekly_hours
+from resque.pipelines.normalise import weekly_hours
 
 ROOT = Path(__file__).resolve().parents[1]
 # 'ä' (or an escape of it) given 'ae' as a dict entry, a pair or replace() arguments.
@@ -69,7 +69,9 @@ def test_matching_normalise_imports_nothing_from_pipelines():
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     ]
-    assert not [name for name in imported if name and name.split(".")[0] == "pipelines"]
+    assert not [
+        name for name in imported if name and name.split(".")[:2] == ["resque", "pipelines"]
+    ]
 
 
 def test_the_table_spells_lower_case_umlauts_and_sharp_s():

@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from matching import explain
-from pipelines.config import load_config
-from pipelines.errors import ResqueError
-from reports.source_names import display_name, display_names
+from resque.matching import explain
+from resque.pipelines.config import load_config
+from resque.pipelines.errors import ResqueError
+from resque.reports.source_names import display_name, display_names
 
 STORED = {  # a reasons dict as the ranker stores it (English facts, JSON in matches.reasons)
     "summary": 'wish "Lagerhelfer" ~ "Lagerhelfer*in" (0.94); 4.7 km (radius 20 km)',

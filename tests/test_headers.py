@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipelines.errors import ResqueError
-from pipelines.headers import header_key, map_columns, parse_overrides, require_columns
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import header_key, map_columns, parse_overrides, require_columns
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_employer_headers():
 
 
 def _own_fields() -> list[tuple[str, str]]:
-    from pipelines.record import record_fields
+    from resque.pipelines.record import record_fields
 
     return [
         (entity, name)
@@ -144,7 +144,7 @@ def test_record_field_name_is_its_own_header(entity, field):
 
 
 def test_a_file_of_every_record_field_maps_each_to_itself():
-    from pipelines.record import record_fields
+    from resque.pipelines.record import record_fields
 
     fields = [f for f in record_fields("vacancies") if f != "source"]
     mapping = map_columns(fields, "vacancies")

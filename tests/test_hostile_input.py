@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import stages
-from pipelines.errors import ResqueError
-from pipelines.headers import map_columns
-from pipelines.readers import read_table
+from resque.pipelines import stages
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.headers import map_columns
+from resque.pipelines.readers import read_table
 
 CELL = st.one_of(
     st.none(),

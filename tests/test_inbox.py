@@ -16,14 +16,19 @@ import duckdb
 import openpyxl
 import pytest
 
-import flows
-from pipelines import inbox
-from pipelines.config import load_config
-from pipelines.errors import ResqueError
-from pipelines.inbox import import_inbox_file, inbox_source, pending_files, source_name_from_file
+from resque import flows
+from resque.pipelines import inbox
+from resque.pipelines.config import load_config
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.inbox import (
+    import_inbox_file,
+    inbox_source,
+    pending_files,
+    source_name_from_file,
+)
+from resque.warehouse.db import open_warehouse
 from tests.conftest import SAMPLES, query
 from tests.test_hostile_input import huge_shared_strings
-from warehouse.db import open_warehouse
 
 EMPLOYER_SERVICE = SAMPLES / "arbeitgeberservice_2026-11.csv"
 PROFILES = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
@@ -390,10 +395,10 @@ def test_when_not_even_the_failed_run_can_be_written_the_line_says_so(config, db
         raise duckdb.FatalException("database has been invalidated because of a previous error")
 
     file = drop(config, SAMPLES / "ihk_lehrstellen.jsonl", "lehrstellen_2026-12.jsonl")
-    monkeypatch.setattr("warehouse.load.load_batch", invalidated)
-    monkeypatch.setattr("pipelines.importer.load_batch", invalidated)
-    monkeypatch.setattr("warehouse.runs.record_run", invalidated)
-    monkeypatch.setattr("warehouse.runs.record_run_anew", no_space)
+    monkeypatch.setattr("resque.warehouse.load.load_batch", invalidated)
+    monkeypatch.setattr("resque.pipelines.importer.load_batch", invalidated)
+    monkeypatch.setattr("resque.warehouse.runs.record_run", invalidated)
+    monkeypatch.setattr("resque.warehouse.runs.record_run_anew", no_space)
     with pytest.raises(ResqueError) as info:
         import_one(db, config, file)
     line = str(info.value)

@@ -7,13 +7,13 @@ import json
 import duckdb
 import pytest
 
-from matching import occupation_model
-from matching.occupation_model import OccupationModel
-from pipelines.errors import ResqueError
+from resque.matching import occupation_model
+from resque.matching.occupation_model import OccupationModel
+from resque.pipelines.errors import ResqueError
+from resque.warehouse import occupations
+from resque.warehouse.db import open_warehouse, sql
+from resque.warehouse.occupations import label_postings
 from tests.conftest import dump_tables, query
-from warehouse import occupations
-from warehouse.db import open_warehouse, sql
-from warehouse.occupations import label_postings
 
 CARE = "Gesundheits- und Krankenpfleger/in"
 # (posting_id, title, occupation as the source wrote it, vacancy_id, last_seen day)

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import cli
-from matching.privacy import personal_data_in_text, protected_kind
+from resque import cli
+from resque.matching.privacy import personal_data_in_text, protected_kind
 from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "participants"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import load_config
-from pipelines.errors import ResqueError
-from pipelines.importer import check_source_name
-from pipelines.inbox import inbox_source, source_name_from_file
-from warehouse.export import month_bounds
+from resque.pipelines.config import load_config
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.importer import check_source_name
+from resque.pipelines.inbox import inbox_source, source_name_from_file
+from resque.warehouse.export import month_bounds
 
 
 @pytest.mark.parametrize("name", ["../etc", "a/b", "..", "", ".hidden", "x" * 65, "a\\b", "a b"])

@@ -7,12 +7,12 @@ import stat
 
 import pytest
 
-from pipelines.config import load_config
-from pipelines.errors import ResqueError
+from resque.pipelines.config import load_config
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import opened, rewrite
+from resque.warehouse.privacy import apply_retention, id_hash
+from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
-from warehouse.db import opened, rewrite
-from warehouse.privacy import apply_retention, id_hash
-from warehouse.snapshot import publish_snapshot, snapshot_path
 
 PARTICIPANTS = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
 

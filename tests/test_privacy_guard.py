@@ -23,9 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cli
-from matching.normalise import fold, fold_marks
-from matching.privacy import (
+from resque import cli
+from resque.matching.normalise import fold, fold_marks
+from resque.matching.privacy import (
     ADDRESS,
     BIRTH_DATE,
     EMAIL,
@@ -38,8 +38,8 @@ from matching.privacy import (
     personal_data_in_text,
     protected_kind,
 )
-from matching.profiles import CEFR, LANGUAGES, LICENCE_INCLUDES
-from pipelines.headers import SYNONYMS, header_key
+from resque.matching.profiles import CEFR, LANGUAGES, LICENCE_INCLUDES
+from resque.pipelines.headers import SYNONYMS, header_key
 from tests.conftest import SAMPLES, dump_tables, query
 
 HEADER = (

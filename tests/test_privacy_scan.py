@@ -19,9 +19,9 @@ import duckdb
 import openpyxl
 import pytest
 
+from resque.warehouse.db import opened
+from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 from tests.conftest import SAMPLES, TEST_KEY, captured_logs, query
-from warehouse.db import opened
-from warehouse.snapshot import publish_snapshot, snapshot_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "participants"
 REFUSED = FIXTURES / "teilnehmende_mit_personendaten.csv"
@@ -158,7 +158,11 @@ def test_log_records_hold_nothing_personal(exported):
     lines = [layout.format(record) for record in records]  # with any traceback
     names = {record.name for record in records}
     # the run and the commands did log: the import, the flow's tasks, the erasure
-    assert {"pipelines.participants", "warehouse.privacy", "prefect.task_runs"} <= names
+    assert {
+        "resque.pipelines.participants",
+        "resque.warehouse.privacy",
+        "prefect.task_runs",
+    } <= names
     assert leaks(lines) == []
     texts = profile_texts()
     assert len(texts) > 40

@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from matching.privacy import (
+from resque.matching.privacy import (
     is_pseudonym,
     key_fingerprint,
     participant_pseudonym,
     pseudonym,
     source_id_key,
 )
-from pipelines.config import load_config
-from pipelines.errors import ResqueError
-from pipelines.pseudonym_key import default_key_path, load_key, parse_key
+from resque.pipelines.config import load_config
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.pseudonym_key import default_key_path, load_key, parse_key
+from resque.warehouse.db import open_warehouse
+from resque.warehouse.privacy import id_hash
 from tests.conftest import SAMPLES, TEST_KEY, dump_tables, pseudonym_of, query
-from warehouse.db import open_warehouse
-from warehouse.privacy import id_hash
 
 KEY = bytes.fromhex(TEST_KEY)
 OTHER_KEY = "fedcba9876543210" * 4
@@ -397,7 +397,7 @@ def test_keygen_checks_the_path_it_writes(resque, tmp_path, monkeypatch):
 
 def test_a_key_file_is_whole_or_absent(tmp_path, monkeypatch):
     """The key is linked into place from a written temporary file: no empty key file."""
-    from pipelines import pseudonym_key
+    from resque.pipelines import pseudonym_key
 
     path = tmp_path / "keys" / "pseudonym.key"
 

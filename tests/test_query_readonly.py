@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.db import open_warehouse
-from warehouse.query import open_locked, run_query
-from warehouse.snapshot import publish_snapshot, snapshot_path
+from resque.warehouse.db import open_warehouse
+from resque.warehouse.query import open_locked, run_query
+from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 
 KEY_MARKER = "KEYMARKER7f3a9c"
 CSV_MARKER = "CSVMARKER51be0d"

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import explain
-from matching import profiles as pf
-from matching.geo import build_gazetteer, locate
-from matching.privacy import protected_kind
-from matching.ranker import PARTICIPANT_INPUT, VACANCY_INPUT, Settings, rank
+from resque.matching import explain
+from resque.matching import profiles as pf
+from resque.matching.geo import build_gazetteer, locate
+from resque.matching.privacy import protected_kind
+from resque.matching.ranker import PARTICIPANT_INPUT, VACANCY_INPUT, Settings, rank
 
 TODAY = dt.date(2026, 11, 20)
 GAZETTEER = build_gazetteer(
@@ -200,7 +200,7 @@ def test_blocks_searched_on_two_threads_give_what_one_gives():
 
 
 def test_a_model_handed_in_as_a_function_is_fitted_once_and_its_failure_surfaces():
-    from matching.occupation_model import OccupationModel
+    from resque.matching.occupation_model import OccupationModel
 
     calls = []
 
@@ -321,7 +321,7 @@ def test_places_are_located_by_postcode_area_and_town():
 
 PARALLEL_CHECK = """
 import os
-from matching import ranker
+from resque.matching import ranker
 
 serial_chunk = ranker._parse_chunk
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipelines.errors import ResqueError
-from pipelines.readers import read_table
+from resque.pipelines.errors import ResqueError
+from resque.pipelines.readers import read_table
 
 HEADER = ["Angebots-Nr.", "Stellenbezeichnung", "Firma", "PLZ", "Ort"]
 ROWS = [
@@ -228,7 +228,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
 def test_unreadable_files_fail_with_one_line(tmp_path, monkeypatch, case):
-    monkeypatch.setattr("pipelines.readers.MAX_XLSX_UNPACKED", 16 << 20)
+    monkeypatch.setattr("resque.pipelines.readers.MAX_XLSX_UNPACKED", 16 << 20)
     make, message = BAD_FILES[case]
     path = make(tmp_path / "list.csv")
     with pytest.raises(ResqueError) as info:

@@ -18,7 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import real_match_set as rms  # noqa: E402
 
-from pipelines.headers import map_columns  # noqa: E402
+from resque.pipelines.headers import map_columns  # noqa: E402
 
 LAGER, KOCH, INFO = "Fachkraft - Lagerlogistik", "Koch/Köchin", "Informatiker/in"
 # (reference, label, postcode, town): Leipzig, Halle, Dresden (~100 km), Hamburg, Vienna

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from resque.warehouse.snapshot import snapshot_path
 from tests.conftest import query
-from warehouse.snapshot import snapshot_path
 
 
 def test_report_is_self_contained_with_four_plots(filled_db, resque, tmp_path):

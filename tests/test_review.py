@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import cli
+from resque import cli
 from tests.conftest import SAMPLES, dump_tables, query
 
 MONTH = "2026-12"

@@ -7,9 +7,9 @@ import json
 import duckdb
 import pytest
 
+from resque.warehouse.db import open_warehouse, transaction
+from resque.warehouse.runs import step_run
 from tests.conftest import dump_tables, query
-from warehouse.db import open_warehouse, transaction
-from warehouse.runs import step_run
 
 RUN_ROWS = "select run_id, kind, source, status, rows_in, error, details from runs order by run_id"
 
@@ -124,7 +124,7 @@ def test_when_the_file_cannot_take_the_failed_row_either_the_run_says_why(wareho
     def no_space(*args, **kwargs):
         raise duckdb.IOException("Could not write file: No space left on device")
 
-    monkeypatch.setattr("warehouse.runs.record_run_anew", no_space)
+    monkeypatch.setattr("resque.warehouse.runs.record_run_anew", no_space)
     run = step_run(con, kind="import", source="ihk")
     with pytest.raises(duckdb.FatalException), run:
         con.broken = True

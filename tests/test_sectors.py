@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
+from resque.pipelines.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
+from resque.warehouse.db import _migration_files, applied_versions, migrate
+from resque.warehouse.report import report_data
 from tests.conftest import query
-from warehouse.db import _migration_files, applied_versions, migrate
-from warehouse.report import report_data
 
 DATA = Path(__file__).resolve().parent.parent / "pipelines" / "data"
 

@@ -10,9 +10,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from resque.warehouse.db import open_warehouse
+from resque.warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
 from tests.conftest import query
-from warehouse.db import open_warehouse
-from warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from resque.warehouse.db import _migration_files, applied_versions, connect, migrate
 from tests.conftest import query
-from warehouse.db import _migration_files, applied_versions, connect, migrate
 
 UNIQUE_KEYS = {
     "postings": "posting_id",
@@ -87,7 +87,7 @@ def test_migrations_apply_once_in_order(tmp_path):
 
 def test_a_migration_that_deletes_personal_data_rewrites_the_file(tmp_path, monkeypatch):
     """Like 0006 (source ids): deleted rows must not stay readable in freed blocks."""
-    from warehouse import db as warehouse_db
+    from resque.warehouse import db as warehouse_db
 
     path = tmp_path / "w.duckdb"
     bundled = _migration_files()

@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.errors import ResqueError
+from resque.pipelines.errors import ResqueError
 
 log = logging.getLogger(__name__)
 IN_USE = "the database is in use by another process"
@@ -44,7 +44,7 @@ PENDING_REWRITE_MIGRATION = 8  # creates the pending_rewrite table
 
 def _migration_files() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every bundled migration, in order."""
-    folder = resources.files("warehouse") / "migrations"
+    folder = resources.files("resque.warehouse") / "migrations"
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):
@@ -55,7 +55,7 @@ def _migration_files() -> list[tuple[int, str, str]]:
 
 def sql(name: str) -> str:
     """The text of a named SQL file in warehouse/sql/."""
-    return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    return (resources.files("resque.warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def fault_point(step: str) -> None:
@@ -108,7 +108,7 @@ REWRITE_MARKER = "-- resque: rewrite the file after this migration"
 
 def _fill_sectors(con: duckdb.DuckDBPyConnection) -> None:
     """Migration 0009's data step: WZ names and the WZ columns of stored rows (in Python)."""
-    from warehouse.sectors import fill  # imports pipelines, which a plain open does not need
+    from resque.warehouse.sectors import fill  # imports pipelines, which a plain open does not need
 
     fill(con)
 
@@ -357,7 +357,7 @@ def finish_pending(path: str | Path) -> None:
     publish would leave the old snapshot holding the person with nothing left to say so.
     """
     # warehouse.snapshot imports this module: import it when an erasure needs it
-    from warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
+    from resque.warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
 
     path = Path(path)
     with writer_lock(path):
@@ -466,7 +466,7 @@ def remove_leftovers(path: str | Path) -> list[Path]:
     this warehouse, so every one of them is stale. They are whole or partial copies of the
     warehouse, people included.
     """
-    from warehouse.snapshot import scratch_leftovers  # snapshot.py imports this module
+    from resque.warehouse.snapshot import scratch_leftovers  # snapshot.py imports this module
 
     path = Path(path)
     found = [p for p in (rewrite_scratch(path), _wal(rewrite_scratch(path))) if p.exists()]

@@ -21,14 +21,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from matching import blocking, comparisons
-from matching import dedup as md
-from matching.classifier import Model, default_model
-from matching.evaluation import cluster_metrics, large_employer_metrics
-from matching.stable_ids import assign_ids
-from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
-from warehouse.runs import step_run
+from resque.matching import blocking, comparisons
+from resque.matching import dedup as md
+from resque.matching.classifier import Model, default_model
+from resque.matching.evaluation import cluster_metrics, large_employer_metrics
+from resque.matching.stable_ids import assign_ids
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from matching.explain import coach_summary
-from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
-from warehouse.runs import utcnow
+from resque.matching.explain import coach_summary
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.runs import utcnow
 
 EXPORT_COLUMNS = [
     "vacancy_id",
@@ -142,7 +142,7 @@ def export_rows(
         (rows with EXPORT_COLUMNS, number of matches whose participant is no longer active
         or whose vacancy closed or was merged since the run).
     """
-    from reports.source_names import display_names
+    from resque.reports.source_names import display_names
 
     frame = con.sql(sql("export_rows"), params={"run_id": run_id}).df()
     sendable = frame["is_sendable"].astype(bool)

@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.errors import ResqueError
-from warehouse.db import sql
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql
 
 _TEXT, _DATE = pa.string(), pa.date32()
 BATCH_SCHEMAS = {

@@ -21,15 +21,15 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from matching import geo
-from matching.explain import lines, reason_json
-from matching.privacy import is_pseudonym, participant_pseudonym
-from matching.ranker import MATCH_COLUMNS, Settings, rank
-from matching.ranking_metrics import evaluate
-from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
-from warehouse.occupations import tonights_model
-from warehouse.runs import step_run
+from resque.matching import geo
+from resque.matching.explain import lines, reason_json
+from resque.matching.privacy import is_pseudonym, participant_pseudonym
+from resque.matching.ranker import MATCH_COLUMNS, Settings, rank
+from resque.matching.ranking_metrics import evaluate
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.occupations import tonights_model
+from resque.warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 CENTROIDS = "postcode_centroids.csv"
@@ -37,7 +37,7 @@ CENTROIDS = "postcode_centroids.csv"
 
 def load_gazetteer(con: duckdb.DuckDBPyConnection) -> geo.Gazetteer:
     """The committed postcode centroids, refined by centroids learned from geocoded postings."""
-    with resources.as_file(resources.files("warehouse") / "data" / CENTROIDS) as path:
+    with resources.as_file(resources.files("resque.warehouse") / "data" / CENTROIDS) as path:
         table = pd.read_csv(path, dtype={"postcode": str, "place": str, "state": str})
     with contextlib.closing(con.cursor()) as cur:
         learned = cur.sql(sql("match_learned_centroids")).df()

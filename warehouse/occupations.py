@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from matching.occupation_model import OccupationModel
-from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
-from warehouse.runs import step_run
+from resque.matching.occupation_model import OccupationModel
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.runs import step_run
 
 log = logging.getLogger(__name__)
 KIND = "occupations"

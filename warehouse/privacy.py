@@ -21,9 +21,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.errors import ResqueError
-from warehouse.db import request_rewrite, sql, transaction
-from warehouse.runs import next_run_id, record_run, utcnow
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import request_rewrite, sql, transaction
+from resque.warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
 

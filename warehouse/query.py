@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.errors import ResqueError
-from warehouse.db import connect, sql
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import connect, sql
 
 ALLOWED = (
     "queries are read-only: one SELECT, WITH ... SELECT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse.db import sql
+from resque.warehouse.db import sql
 
 QUERIES = {
     "headline": "report_headline",

@@ -17,11 +17,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from matching.explain import has_evidence
-from pipelines.errors import ResqueError
-from warehouse.db import sql, transaction
-from warehouse.export import _run
-from warehouse.runs import utcnow
+from resque.matching.explain import has_evidence
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import sql, transaction
+from resque.warehouse.export import _run
+from resque.warehouse.runs import utcnow
 
 # Below this score a row is flagged for a second look (the issue-14 sample export had 58 rows
 # under 0.3 that no coach would pass on); docs/matching.md explains the figure.

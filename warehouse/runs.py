@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import sql
+from resque.warehouse.db import sql
 
 log = logging.getLogger(__name__)
 # A step's wording of its failure for runs.error; None: the exception leaves no failed row.

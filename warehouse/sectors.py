@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from pipelines.sectors import normalise_sector, wz_names
-from warehouse.db import sql
+from resque.pipelines.sectors import normalise_sector, wz_names
+from resque.warehouse.db import sql
 
 
 def fill(con: duckdb.DuckDBPyConnection) -> None:

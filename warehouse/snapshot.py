@@ -34,9 +34,16 @@ from typing import Any
 
 import duckdb
 
-from pipelines.errors import ResqueError
-from warehouse.db import connect, fault_point, remove_files, remove_leftovers, sql, transaction
-from warehouse.runs import next_run_id, record_run, utcnow
+from resque.pipelines.errors import ResqueError
+from resque.warehouse.db import (
+    connect,
+    fault_point,
+    remove_files,
+    remove_leftovers,
+    sql,
+    transaction,
+)
+from resque.warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
 ALL = ("*",)

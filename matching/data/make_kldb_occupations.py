@@ -34,7 +34,7 @@ def build(source: Path) -> list[list[str]]:
     name as the occupation model reads it (occupation_model.text_of), stored so that fitting
     does not reduce 18,822 names every night (tests/test_occupations.py checks it).
     """
-    from matching.occupation_model import text_of  # noqa: PLC0415 (needs the path above)
+    from resque.matching.occupation_model import text_of  # noqa: PLC0415 (needs the path above)
 
     with source.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:]

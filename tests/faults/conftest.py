@@ -37,7 +37,7 @@ def digest(db: Path) -> dict[str, tuple[int, int]]:
 
 
 def resque_cmd(*args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "cli", *map(str, args)]
+    return [sys.executable, "-m", "resque.cli", *map(str, args)]
 
 
 def run(*args: str | Path, file_size_limit: int | None = None) -> subprocess.CompletedProcess:

@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from resque.warehouse.db import opened
+from resque.warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
 from tests.erasure_support import on_fault_point
-from warehouse.db import opened
-from warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
 
 
 def _has_bytes(*paths: Path) -> bool:
@@ -95,7 +95,7 @@ def main(argv: list[str]) -> int:
         with opened(db) as con:
             publish_snapshot(con, db)
         return 3
-    import cli
+    from resque import cli
 
     db = Path(args[args.index("--db") + 1])
     install(step, db)

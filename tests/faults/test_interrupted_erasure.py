@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from resque.warehouse.db import opened
+from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 from tests.conftest import query
 from tests.erasure_support import FREE_TEXT, leaks, needles, pending, scratch, who
 from tests.faults.conftest import run
-from warehouse.db import opened
-from warehouse.snapshot import publish_snapshot, snapshot_path
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,10 +25,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from pipelines import stages
-from pipelines.crawl import items_to_batch
-from pipelines.record import Posting
-from spiders.ba_jobsuche import BaJobsucheSpider, Query
+from resque.pipelines import stages
+from resque.pipelines.crawl import items_to_batch
+from resque.pipelines.record import Posting
+from resque.spiders.ba_jobsuche import BaJobsucheSpider, Query
 from tests.conftest import query
 from tests.fakes.jobsuche_api import FakeJobsucheApi, make_postings
 from tests.spiders.conftest import FIXTURES, Reply

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from parsel import Selector
 
-from spiders.base import (
+from resque.spiders.base import (
     REMOVED,
     SourceSpider,
     arg_list,

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipelines.record import Employer
-from spiders.chamber_companies import ChamberCompaniesSpider
+from resque.pipelines.record import Employer
+from resque.spiders.chamber_companies import ChamberCompaniesSpider
 from tests.conftest import query
 from tests.spiders.conftest import (
     FIXTURES,

@@ -17,12 +17,12 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
-from pipelines.record import Employer, Posting
-from spiders.ba_jobsuche import BaJobsucheSpider
-from spiders.chamber_companies import ChamberCompaniesSpider
-from spiders.hwk_lehrstellen import HwkLehrstellenSpider
-from spiders.ihk_lehrstellen import IhkLehrstellenSpider
-from spiders.jobposting_jsonld import JobpostingJsonldSpider
+from resque.pipelines.record import Employer, Posting
+from resque.spiders.ba_jobsuche import BaJobsucheSpider
+from resque.spiders.chamber_companies import ChamberCompaniesSpider
+from resque.spiders.hwk_lehrstellen import HwkLehrstellenSpider
+from resque.spiders.ihk_lehrstellen import IhkLehrstellenSpider
+from resque.spiders.jobposting_jsonld import JobpostingJsonldSpider
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BASE = "http://127.0.0.1:9/"

