@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import SAMPLES, query
 
 
@@ -26,6 +28,7 @@ def test_run_loads_every_bundled_file_source(sample_db):
     ]
 
 
+@pytest.mark.slow  # a second whole `resque run` (15 s): CI's slow step runs it
 def test_second_run_is_idempotent_and_prints_a_summary(sample_db, resque):
     before = query(sample_db, "select count(*), count(distinct content_hash) from postings")
     again = resque("--db", sample_db, "run")
