@@ -28,7 +28,7 @@ from resque.matching.evaluation import cluster_metrics, large_employer_metrics
 from resque.matching.stable_ids import assign_ids
 from resque.pipelines.errors import ResqueError
 from resque.warehouse.db import sql, transaction
-from resque.warehouse.runs import step_run
+from resque.warehouse.runs import failure_words, step_run
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ def run_dedup(
         matched_pairs, vacancies, merges, splits, seconds.
     """
     model = model or default_model()
-    run = step_run(con, kind="dedup", details={"full": full}, describe=_failure)
+    words = failure_words("dedup", (ResqueError,))
+    run = step_run(con, kind="dedup", details={"full": full}, describe=words)
     clock = time.perf_counter()
     try:
         with run, transaction(con):
@@ -107,15 +108,6 @@ def run_dedup(
         raise ResqueError(run.error) from exc
     log.info("dedup run %s: %s", run.run_id, counts)
     return {"run_id": run.run_id, **counts}
-
-
-def _failure(exc: BaseException) -> str | None:
-    """The failed dedup run's error; a bug is recorded too (by its type), then reported."""
-    if isinstance(exc, (duckdb.Error, MemoryError)):
-        return f"dedup failed ({str(exc).splitlines()[0]})"
-    if isinstance(exc, ResqueError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else None
 
 
 class _Stopwatch:

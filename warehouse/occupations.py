@@ -29,7 +29,7 @@ import pyarrow as pa
 from resque.matching.occupation_model import OccupationModel
 from resque.pipelines.errors import ResqueError
 from resque.warehouse.db import sql, transaction
-from resque.warehouse.runs import step_run
+from resque.warehouse.runs import failure_words, step_run
 
 log = logging.getLogger(__name__)
 KIND = "occupations"
@@ -80,7 +80,7 @@ def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         Counts for printing: run_id, postings, labelled (by the source), predicted,
         trained_on (distinct labelled (title, label) pairs), seed_only, changed, seconds.
     """
-    run = step_run(con, kind=KIND, describe=_failure)
+    run = step_run(con, kind=KIND, describe=failure_words("occupations", (ResqueError,)))
     clock = time.perf_counter()
     try:
         with run, transaction(con):
@@ -94,15 +94,6 @@ def label_postings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         raise ResqueError(run.error) from exc
     log.info("occupations run %s: %s", run.run_id, counts)
     return {"run_id": run.run_id, **counts}
-
-
-def _failure(exc: BaseException) -> str | None:
-    """The failed run's error; a bug is recorded too (by its type), then reported."""
-    if isinstance(exc, (duckdb.Error, MemoryError)):
-        return f"occupations failed ({str(exc).splitlines()[0]})"
-    if isinstance(exc, ResqueError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else None
 
 
 def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

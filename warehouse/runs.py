@@ -214,3 +214,20 @@ def step_run(
             exception the step does not record as a failed run.
     """
     return StepRun(con, kind=kind, source=source, details=details, describe=describe)
+
+
+def failure_words(
+    step: str, as_written: tuple[type[BaseException], ...] = ()
+) -> Callable[[BaseException], str | None]:
+    """The error text of a failed step's row: '<step> failed (...)' for a database or memory
+    error, the `as_written` errors (the step's own one-line errors) as they read, and a bug
+    by its type (recorded, then reported)."""
+
+    def words(exc: BaseException) -> str | None:
+        if isinstance(exc, (duckdb.Error, MemoryError)):
+            return f"{step} failed ({str(exc).splitlines()[0]})"
+        if isinstance(exc, as_written):
+            return str(exc)
+        return f"{type(exc).__name__}: {exc}" if isinstance(exc, Exception) else None
+
+    return words
