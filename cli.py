@@ -18,11 +18,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from resque.errors import ResqueError
 from resque.pipelines.config import Config, config_path, db_path, load_config
 from resque.pipelines.crawl import crawl_source
-from resque.pipelines.errors import ResqueError
 from resque.pipelines.headers import parse_overrides
-from resque.pipelines.importer import StepResult, import_file
+from resque.pipelines.importer import import_file
+from resque.pipelines.steps import StepResult
 from resque.warehouse.db import opened, sql
 
 log = logging.getLogger("resque")
@@ -355,7 +356,7 @@ def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from resque.warehouse.dedup import run_dedup
+    from resque.warehouse.linkage import run_dedup
 
     with opened(_db(args)) as con:
         counts = run_dedup(con, full=args.full)
@@ -370,7 +371,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
 
 def cmd_dedup_explain(args: argparse.Namespace) -> int:
-    from resque.warehouse.dedup import explain_vacancy
+    from resque.warehouse.linkage import explain_vacancy
 
     with opened(_db(args), read_only=True) as con:
         print(explain_vacancy(con, args.vacancy_id))
@@ -378,8 +379,8 @@ def cmd_dedup_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_dedup(args: argparse.Namespace) -> int:
-    from resque.matching.evaluation import format_large_employer_metrics, format_metrics
-    from resque.warehouse.dedup import evaluate_labels
+    from resque.matching.linkage.evaluation import format_large_employer_metrics, format_metrics
+    from resque.warehouse.linkage import evaluate_labels
 
     with opened(_db(args), read_only=True) as con:
         metrics = evaluate_labels(con, args.labels)
@@ -506,7 +507,7 @@ def _add_match_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from resque.warehouse import matching
+    from resque.warehouse import ranking
 
     if args.top is None:  # the flag beats the config ([match] top or $RESQUE_MATCH__TOP)
         args.top = _config(args).match_top
@@ -519,14 +520,14 @@ def cmd_match(args: argparse.Namespace) -> int:
             top, today = args.top, args.today
             if args.participant:
                 [who] = _pseudonyms(args, con, [args.participant])
-                frame = matching.matches_for_participant(con, who, top, today)
+                frame = ranking.matches_for_participant(con, who, top, today)
                 _print_ranked(f"Stellen für {who}", frame, "vacancy")
             else:
-                frame = matching.matches_for_vacancy(con, args.vacancy, top, today)
+                frame = ranking.matches_for_vacancy(con, args.vacancy, top, today)
                 _print_ranked(f"Teilnehmende für Stelle {args.vacancy}", frame, "participant")
         return 0
     with opened(_db(args)) as con:
-        summary = matching.run_matching(con, top=args.top, today=args.today)
+        summary = ranking.run_matching(con, top=args.top, today=args.today)
     print(
         f"match: {summary['participants']} participants x {summary['vacancies']} vacancies: "
         f"{summary['matches']} matches, {summary['without_match']} participants without a "
@@ -537,7 +538,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def _print_ranked(title: str, frame: pd.DataFrame, kind: str) -> None:
     """A ranked list with one reason per line, in German, as a job coach reads it."""
-    from resque.matching.explain import coach_lines, de_number
+    from resque.matching.ranking.explain import coach_lines, de_number
 
     nothing = "keine passende Stelle" if kind == "vacancy" else "keine passenden Teilnehmenden"
     print(f"== {title} (beste {len(frame)})" if len(frame) else f"== {title}: {nothing}")
@@ -586,7 +587,7 @@ def _print_stored(args: argparse.Namespace) -> int:
 
 def cmd_eval_match(args: argparse.Namespace) -> int:
     from resque.pipelines.pseudonym_key import warehouse_key
-    from resque.warehouse.matching import evaluate_matching
+    from resque.warehouse.ranking import evaluate_matching
 
     with opened(_db(args), read_only=True) as con:
         key = warehouse_key(con, _config(args).key_file)  # labels may name source ids
@@ -860,7 +861,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _print_review(run_id: int, frame: pd.DataFrame, weak_only: bool) -> None:
     """Per participant: the stored rows in rank order, German reasons, flags, drop handles."""
-    from resque.matching.explain import coach_lines, de_number
+    from resque.matching.ranking.explain import coach_lines, de_number
     from resque.warehouse.review import WEAK_SCORE
 
     kept = frame[~frame["dropped"]]
@@ -965,7 +966,7 @@ def cmd_participants_forget(args: argparse.Namespace) -> int:
     Closing the warehouse republishes the snapshot and rewrites the file (the deleted rows'
     bytes must not stay in it); if that is cut short, the next writable open finishes it.
     """
-    from resque.warehouse.privacy import forget_participants
+    from resque.warehouse.erasure import forget_participants
 
     with opened(_db(args)) as con:
         ids = _pseudonyms(args, con, args.participant_ids)

@@ -33,6 +33,7 @@ from prefect.schedules import Cron, Schedule
 from prefect.states import State
 from prefect.types.entrypoint import EntrypointType
 
+from resque.errors import ResqueError
 from resque.pipelines.config import (
     DEFAULT_SETTLE_SECONDS,
     DEFAULT_TOP,
@@ -42,15 +43,15 @@ from resque.pipelines.config import (
     load_config,
 )
 from resque.pipelines.crawl import crawl_source
-from resque.pipelines.errors import ResqueError
-from resque.pipelines.importer import StepResult, import_file
+from resque.pipelines.importer import import_file
 from resque.pipelines.inbox import clear_expired, import_inbox_file, pending_files
+from resque.pipelines.steps import StepResult
 from resque.reports.employer_service import export_employer_service
 from resque.warehouse.db import opened, sql
-from resque.warehouse.dedup import run_dedup
-from resque.warehouse.matching import run_matching
+from resque.warehouse.erasure import apply_retention
+from resque.warehouse.linkage import run_dedup
 from resque.warehouse.occupations import label_postings
-from resque.warehouse.privacy import apply_retention
+from resque.warehouse.ranking import run_matching
 from resque.warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger(__name__)

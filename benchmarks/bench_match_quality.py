@@ -14,7 +14,7 @@ The baseline ranks the same files without resque: character n-gram TF-IDF (char_
 title + occupation (where the file has one) against the wish, cosine, the radius as a hard
 filter (great-circle distance between postcode centroids; a vacancy without a known place is
 not filtered, as resque does not filter it either), top 10, scored with
-matching/ranking_metrics.py. The two are printed side by side.
+matching/ranking/metrics.py. The two are printed side by side.
 
 If `resque match` fails on a participant file without a languages column (the crash of issue
 14), the benchmark says so and retries with a neutral `Sprachen` column ('Deutsch C2; Englisch
@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 import real_match_set  # noqa: E402
 from _common import DATA, resque, run_measured  # noqa: E402
 
-from resque.matching.ranking_metrics import evaluate  # noqa: E402
+from resque.matching.ranking.metrics import evaluate  # noqa: E402
 
 SYNTHETIC = HERE.parent / "tests" / "data" / "matching"
 REAL = DATA / "real_match"

@@ -38,7 +38,7 @@ from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from resque.matching.evaluation import cluster_metrics, large_employer_metrics  # noqa: E402
+from resque.matching.linkage.evaluation import cluster_metrics, large_employer_metrics  # noqa: E402
 
 # Candidate thresholds: token-set ratio (0-100) and Splink match weight (log2 odds, as
 # match probability 2^w / (1 + 2^w)); the calibration picks the best of them.

@@ -1,4 +1,4 @@
-"""Retrain the dedup pair classifier and write matching/dedup_model.json.
+"""Retrain the dedup pair classifier and write matching/linkage/dedup_model.json.
 
     python benchmarks/train_dedup.py [--check]
 
@@ -34,16 +34,16 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from resque.matching import blocking  # noqa: E402
-from resque.matching import dedup as md  # noqa: E402
-from resque.matching.classifier import (  # noqa: E402
+from resque.matching.linkage import blocking  # noqa: E402
+from resque.matching.linkage import dedup as md  # noqa: E402
+from resque.matching.linkage.classifier import (  # noqa: E402
     MODEL_FILE,
     best_threshold,
     calibration_table,
     fit_model,
     model_features,
 )
-from resque.matching.evaluation import cluster_metrics, format_metrics  # noqa: E402
+from resque.matching.linkage.evaluation import cluster_metrics, format_metrics  # noqa: E402
 from resque.pipelines.importer import import_file  # noqa: E402
 from resque.warehouse.db import open_warehouse, sql  # noqa: E402
 
@@ -57,7 +57,7 @@ def load_labelled(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
         for path in sorted(folder.glob("*.csv")):
             if path.name != "labels.csv":
                 import_file(con, path, entity="vacancies", source=path.stem)
-        raw = con.sql(sql("dedup_read_postings")).to_arrow_table().to_pandas()
+        raw = con.sql(sql("linkage/read_postings")).to_arrow_table().to_pandas()
         con.close()
     labels = pd.read_csv(folder / "labels.csv", dtype=str)
     truth = raw.merge(labels, on=["source", "source_ref"], how="left")["cluster"]
@@ -125,7 +125,7 @@ def main() -> None:
         }
     )
     if not args.check:
-        target = ROOT / "matching" / MODEL_FILE
+        target = ROOT / "matching" / "linkage" / MODEL_FILE
         target.write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
         print(f"wrote {target}")
 

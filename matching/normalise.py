@@ -569,3 +569,30 @@ def pre_clean_titles(titles: pd.Series) -> np.ndarray:
     empty = pc.equal(pc.utf8_length(pc.utf8_trim(cut, " -–,")), 0)
     array = pc.if_else(pc.fill_null(empty, False), array, pc.utf8_trim_whitespace(cut))
     return np.asarray(array.to_pandas(), dtype=object)
+
+
+def occupation_text(title: object, occupation: object = None, city: object = None) -> str:
+    """The occupation a title names, for comparing with wishes (see title_key).
+
+    'Pflegehelfer*in (m/w/x) in Markranstädt' -> 'pflegehelfer'; a stated occupation that
+    says more than the title is added ('Azubi 2027' + 'Koch' -> 'azubi koch').
+    """
+    words: dict[str, None] = {}
+    for value in (title, occupation):
+        for word in (title_key(value) or "").split():
+            words.setdefault(word, None)
+    key = " ".join(words)
+    town = town_key(city)
+    return strip_context(key, None, town) if key else ""
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def header_key(header: object) -> str:
+    """A header reduced to what people mean by it: 'Angebots-Nr.' -> 'angebotsnr'.
+
+    The one header key of resque: the readers, the column mapping and the privacy guard
+    all compare headers through it (fold: NFKC, look-alike spaces and dashes, umlauts).
+    """
+    return _NON_ALNUM.sub("", fold(str(header)))

@@ -48,7 +48,7 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from sparse_dot_topn import sp_matmul_topn
 
-from resque.matching import profiles as pf
+from resque.matching.normalise import occupation_text
 
 SEED = Path(__file__).resolve().parent / "data" / "kldb_occupations.csv"
 NGRAMS = (2, 5)  # character n-grams inside word boundaries (char_wb)
@@ -128,7 +128,7 @@ def seed_names() -> list[str]:
 
 def text_of(title: object) -> str:
     """What the model reads of a title or wish: the words that name the job."""
-    return pf.occupation_text(title) or " ".join(str(title or "").split()).casefold()
+    return occupation_text(title) or " ".join(str(title or "").split()).casefold()
 
 
 class OccupationModel:

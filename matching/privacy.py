@@ -53,8 +53,7 @@ import hmac
 import re
 from collections import Counter
 
-from resque.matching.normalise import fold, fold_marks
-from resque.pipelines.headers import header_key
+from resque.matching.normalise import fold, fold_marks, header_key
 
 # --- headers ---------------------------------------------------------------------------------
 

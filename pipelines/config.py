@@ -42,7 +42,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.pipelines.record import record_fields
 
 BUNDLED_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "resque.toml"
@@ -71,7 +71,7 @@ SOURCE_KEYS = {
 # warehouse merged at two cut-offs. `resque dedup --full` is a flag, not a setting.
 DEDUP_REFUSED = (
     "[dedup] takes no settings: the merge threshold is calibrated with the model "
-    "(matching/dedup_model.json, benchmarks/train_dedup.py; docs/dedup.md)"
+    "(matching/linkage/dedup_model.json, benchmarks/train_dedup.py; docs/dedup.md)"
 )
 
 

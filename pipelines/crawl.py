@@ -1,6 +1,6 @@
 """Running a configured spider in its own process and loading what it found.
 
-The crawl process (spiders/crawl.py) writes items and stats to a scratch folder; this side
+The crawl process (spiders/process.py) writes items and stats to a scratch folder; this side
 judges the crawl's health and loads the items through the same store stage as a file
 import, as one transaction. A crawl that finds far fewer items than the source's last
 good crawl is loaded as 'degraded': its items are upserted but nothing is deactivated, so
@@ -24,12 +24,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from resque.errors import RESULTS_MISSING_REASON, ResqueError
 from resque.pipelines.config import SourceConfig
-from resque.pipelines.errors import RESULTS_MISSING_REASON, ResqueError
-from resque.pipelines.importer import StepResult, check_source_name, record_failure, store
+from resque.pipelines.importer import store
 from resque.pipelines.record import record_fields
+from resque.pipelines.steps import StepResult, check_source_name
 from resque.warehouse.load import RawRows
-from resque.warehouse.runs import next_run_id, utcnow
+from resque.warehouse.runs import next_run_id, record_failure, utcnow
 
 log = logging.getLogger(__name__)
 # A crawl with fewer items than this share of the last good crawl is degraded.
@@ -111,7 +112,7 @@ def run_spider_process(spec: dict[str, Any], timeout: float = PROCESS_TIMEOUT) -
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "resque.spiders.crawl", str(spec_path)],
+            [sys.executable, "-m", "resque.spiders.process", str(spec_path)],
             capture_output=True,
             text=True,
             timeout=timeout,

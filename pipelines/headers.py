@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from resque.matching.normalise import fold
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
+from resque.matching.normalise import header_key
 from resque.pipelines.record import record_fields
 
 # Per field, the header spellings people use, best first. Headers are compared after
@@ -339,17 +337,6 @@ REQUIRED = {"vacancies": "title", "employers": "name", "participants": "particip
 # A field that may share its column with another when nothing better exists:
 # an apprenticeship list's only "Beruf" column is both its title and its occupation.
 SHAREABLE = {("title", "occupation")}
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def header_key(header: object) -> str:
-    """A header reduced to what people mean by it: 'Angebots-Nr.' -> 'angebotsnr'.
-
-    The one header key of resque: the readers, the column mapping and the privacy guard
-    all compare headers through it (fold: NFKC, look-alike spaces and dashes, umlauts).
-    """
-    return _NON_ALNUM.sub("", fold(str(header)))
 
 
 def _key_variants(header: object) -> list[str]:

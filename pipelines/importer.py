@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +19,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from resque.errors import ResqueError
 from resque.matching.privacy import protected_kind
 from resque.pipelines import stages
 from resque.pipelines.config import DEFAULT_MAX_SHRINK
-from resque.pipelines.errors import ResqueError
 from resque.pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
+from resque.pipelines.participants import import_participants
 from resque.pipelines.readers import read_table
+from resque.pipelines.steps import StepResult, check_source_name, load_error
 from resque.warehouse.db import transaction
 from resque.warehouse.load import (
-    LoadCounts,
     RawRows,
     ShrinkRefused,
     insert_reader_rejects,
@@ -45,7 +44,7 @@ from resque.warehouse.runs import (
 )
 
 log = logging.getLogger(__name__)
-SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
 
 # Headers that only a list of people has, whatever it was sent as: the participant fields no
 # vacancy or employer list has (a participant id, desired occupations, competences, the
@@ -62,26 +61,6 @@ _PERSON_NAMES = {"vorname", "nachname", "familienname", "geburtsname", "rufname"
 _PERSON_KINDS = {"date of birth", "nationality", "gender", "religion", "residence permit",
                  "health or disability", "family"}  # fmt: skip
 _COMPANY_SALUTATIONS = {"anrede", "salutation"}  # a company's contact is 'Herr'/'Frau' too
-
-
-@dataclass
-class StepResult:
-    """What a finished import or crawl load did."""
-
-    run_id: int
-    source: str
-    entity: str
-    counts: LoadCounts
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-def check_source_name(source: str) -> str:
-    """Source names become ids and file names: letters, digits, '_', '.', '-' only."""
-    if not SOURCE_NAME.match(source or ""):
-        raise ResqueError(
-            f"source name {source!r}: use letters, digits, '_', '.' or '-' (at most 64)"
-        )
-    return source
 
 
 def _participant_keys() -> set[str]:
@@ -210,20 +189,6 @@ def store(
     return StepResult(run.run_id, source, entity, counts, details)
 
 
-def load_error(where: str) -> Describe:
-    """An import's failed-row error: its own line for a refusal, one line for a failed load;
-    any other exception (a bug) leaves no failed row."""
-
-    def describe(exc: BaseException) -> str | None:
-        if isinstance(exc, ResqueError):
-            return str(exc)
-        if isinstance(exc, (duckdb.Error, OSError, MemoryError)):
-            return f"{where}: load failed ({str(exc).splitlines()[0]})"
-        return None
-
-    return describe
-
-
 def store_error(where: str) -> Describe:
     """`load_error`, with a refused shrink named after the file (the loader cannot know it)."""
     loaded = load_error(where)
@@ -260,8 +225,6 @@ def import_file(
     """
     if entity == "participants":
         # profiles pass the privacy guard and keep no raw payload: their own importer
-        from resque.pipelines.participants import import_participants
-
         return import_participants(
             con,
             path,

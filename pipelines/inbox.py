@@ -49,6 +49,7 @@ from pathlib import Path
 
 import duckdb
 
+from resque.errors import ResqueError
 from resque.matching.normalise import lower_umlauts
 from resque.pipelines.config import (
     DEFAULT_SETTLE_SECONDS,
@@ -57,15 +58,15 @@ from resque.pipelines.config import (
     Config,
     SourceConfig,
 )
-from resque.pipelines.errors import ResqueError
-from resque.pipelines.importer import (
-    StepResult,
-    check_source_name,
-    import_file,
+from resque.pipelines.importer import import_file
+from resque.pipelines.steps import StepResult, check_source_name
+from resque.warehouse.runs import (
+    database_file,
+    next_run_id,
     record_failure,
     unrecorded_note,
+    utcnow,
 )
-from resque.warehouse.runs import database_file, next_run_id, utcnow
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json"}

@@ -32,26 +32,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from resque.matching import profiles as pf
+from resque.errors import ResqueError
 from resque.matching.privacy import (
     nameable_header,
     personal_data_in_cell,
     personal_data_in_text,
     protected_columns,
 )
-from resque.pipelines import normalise as nz
-from resque.pipelines.errors import ResqueError
+from resque.matching.ranking import profiles as pf
+from resque.pipelines import values as nz
 from resque.pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
-from resque.pipelines.importer import StepResult, check_source_name, load_error
 from resque.pipelines.pseudonym_key import PseudonymKey, warehouse_key
 from resque.pipelines.readers import RawTable, read_table
+from resque.pipelines.steps import StepResult, check_source_name, load_error
 from resque.warehouse.db import sql, transaction
-from resque.warehouse.load import LoadCounts
-from resque.warehouse.privacy import (
+from resque.warehouse.erasure import (
     forgotten_hashes,
     id_hash,
     record_pseudonym_key,
 )
+from resque.warehouse.load import LoadCounts
 from resque.warehouse.runs import step_run, unrecorded_note
 
 log = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import duckdb
 
+from resque.errors import ResqueError
 from resque.matching.privacy import key_fingerprint, participant_pseudonym, pseudonym
-from resque.pipelines.errors import ResqueError
-from resque.warehouse.privacy import check_pseudonym_key, recorded_key_fingerprint
+from resque.warehouse.erasure import check_pseudonym_key, recorded_key_fingerprint
 
 log = logging.getLogger(__name__)
 KEY_ENV = "RESQUE_PSEUDONYM_KEY"

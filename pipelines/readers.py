@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.pipelines.headers import REQUIRED, SYNONYMS, header_key
 
 HEADER_SEARCH_ROWS = 30

@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from resque.matching.normalise import employer_key
-from resque.pipelines import normalise as nz
+from resque.matching.sectors import wz_division, wz_section
+from resque.pipelines import values as nz
 from resque.pipelines.readers import RawTable
 from resque.pipelines.record import record_fields
-from resque.pipelines.sectors import wz_division, wz_section
 
 MAX_TITLE_LENGTH = 300
 FAST_PATH_MIN_ROWS = 5_000  # below this the Arrow round trip costs more than it saves

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import getpass
 import hashlib
+import json
 import logging
 import os
 import textwrap
@@ -32,7 +33,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
+from resque.matching.ranking.explain import coach_summary
+from resque.reports.source_names import display_names
 from resque.warehouse import export as store
 
 log = logging.getLogger(__name__)
@@ -97,7 +100,8 @@ def export_employer_service(
     """
     month = month or dt.date.today().strftime("%Y-%m")
     run = store.approved_run(con, month, run_id)
-    rows, left_out = store.export_rows(con, run["run_id"], source_names)
+    rows, left_out = store.export_rows(con, run["run_id"])
+    rows = _readable(rows, source_names)
     out_dir = Path(out_dir)
     _make_private_dir(out_dir)
     export_id = store.reserve_export_id(con)
@@ -145,6 +149,15 @@ def export_employer_service(
         "rows": counts["rows_written"],
         **{k: counts[k] for k in ("participants", "vacancies", "left_out")},
     }
+
+
+def _readable(rows: pd.DataFrame, source_names: dict[str, str] | None) -> pd.DataFrame:
+    """Reasons in German from their stored JSON; sources by their display names
+    (`source_names` from the config, else reports/source_names.py)."""
+    rows = rows.copy()
+    rows["reasons"] = [coach_summary(json.loads(t)) if t else None for t in rows["reasons"]]
+    rows["sources"] = [display_names(s, source_names) for s in rows["sources"]]
+    return rows
 
 
 def _info(

@@ -2,7 +2,7 @@
 
 Plots are drawn with matplotlib (no pyplot state, the Agg renderer) and embedded as base64
 PNG images, the styles are inline: the file can be mailed or opened offline, and loads
-nothing from anywhere. Figures come from warehouse/report.py (the analyst views).
+nothing from anywhere. Figures come from warehouse/figures.py (the analyst views).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 from matplotlib.figure import Figure
 
-from resque.pipelines.errors import ResqueError
-from resque.warehouse.report import report_data
+from resque.errors import ResqueError
+from resque.warehouse.figures import report_data
 
 TOP_SECTORS = 12
 COLOURS = [

@@ -26,7 +26,7 @@ from parsel import Selector, SelectorList
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from resque.pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
+from resque.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
 from resque.pipelines.record import Posting
 
 # --- privacy -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from spidermon.contrib.scrapy.monitors import (
 )
 from spidermon.core.actions import Action
 
-from resque.pipelines.errors import RESULTS_MISSING, RESULTS_MISSING_REASON
+from resque.errors import RESULTS_MISSING, RESULTS_MISSING_REASON
 
 
 @monitors.name("Results Missing Monitor")

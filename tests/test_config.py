@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from resque.errors import ResqueError
 from resque.pipelines.config import DEDUP_REFUSED, load_config
-from resque.pipelines.errors import ResqueError
 from tests.conftest import query
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from resque.errors import ResqueError
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
 
 
 def config(tmp_path: Path, text: str) -> Path:

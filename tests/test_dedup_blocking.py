@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from resque.matching.blocking import (
+from resque.matching.linkage.blocking import (
     BlockingRule,
     block_sizes,
     candidate_pairs,

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resque.matching.classifier import Model, best_threshold, calibration_table, fit_model
+from resque.matching.linkage.classifier import Model, best_threshold, calibration_table, fit_model
 
 
 def test_fit_recovers_the_parameters_the_data_was_drawn_from():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from resque.matching.clustering import cluster
+from resque.matching.linkage.clustering import cluster
 
 
 def _same(labels: np.ndarray, *nodes: int) -> bool:

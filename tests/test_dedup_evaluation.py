@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from resque.matching.evaluation import large_employer_metrics
+from resque.matching.linkage.evaluation import large_employer_metrics
 
 
 def _score(rows: list[tuple[str, str | None, str, str]], **kwargs) -> dict:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from resque.matching.linkage.occupations import occupation_group
 from resque.matching.normalise import (
     city_key,
     client_key,
@@ -20,7 +21,6 @@ from resque.matching.normalise import (
     title_key,
     town_key,
 )
-from resque.matching.occupations import occupation_group
 
 
 @pytest.mark.parametrize(
@@ -282,7 +282,7 @@ def test_occupation_groups(title, group):
 def test_postings_without_employer_or_town_are_normalised():
     import pandas as pd
 
-    from resque.matching.dedup import normalise
+    from resque.matching.linkage.dedup import normalise
 
     raw = pd.DataFrame(
         {

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz
 
-from resque.matching import comparisons
-from resque.matching import dedup as md
-from resque.matching.classifier import default_model
+from resque.matching.linkage import comparisons
+from resque.matching.linkage import dedup as md
+from resque.matching.linkage.classifier import default_model
 
 BASE = {
     "posting_id": "p1",

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from resque.matching.stable_ids import assign_ids, singleton_id
+from resque.matching.linkage.stable_ids import assign_ids, singleton_id
 
 DAY = dt.datetime(2026, 11, 1)
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resque.matching import dedup as md
-from resque.matching.classifier import DIRECTION, SUPPORT, default_model
+from resque.matching.linkage import dedup as md
+from resque.matching.linkage.classifier import DIRECTION, SUPPORT, default_model
+from resque.matching.linkage.titles import compare_pair, conflicts_within, title_words
 from resque.matching.normalise import title_key
-from resque.matching.titles import compare_pair, conflicts_within, title_words
 
 HOSPITAL = {
     "source": "ba_jobsuche",

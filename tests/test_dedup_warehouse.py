@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import samples_labels  # noqa: E402  (the answer key of samples/README.md as labels)
 
 from resque.warehouse.db import open_warehouse
-from resque.warehouse.dedup import run_dedup
+from resque.warehouse.linkage import run_dedup
 
 HEADER = [
     "Referenznummer",
@@ -224,7 +224,7 @@ def test_eval_prints_pairwise_and_bcubed_scores(first_week: Path, tmp_path: Path
 
 
 def test_a_failed_run_leaves_the_warehouse_as_it_was(first_week: Path, tmp_path: Path, resque):
-    from resque.matching.classifier import Model
+    from resque.matching.linkage.classifier import Model
 
     db = first_week
     rows = [["B1", "Lagerhelfer", "Muster Logistik GmbH", "04109", "Leipzig", LAGER, "", ""]]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from resque import cli, flows
+from resque.errors import ResqueError
 from resque.pipelines.config import BUNDLED_CONFIG, load_config
-from resque.pipelines.errors import ResqueError
 from tests.conftest import SAMPLES, query
 
 GOOD_CSV = SAMPLES / "arbeitgeberservice_2026-11.csv"

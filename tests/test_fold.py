@@ -19,7 +19,7 @@ from resque.matching.normalise import (
     hours_in_text,
     lower_umlauts,
 )
-from resque.pipelines.normalise import weekly_hours
+from resque.pipelines.values import weekly_hours
 
 ROOT = Path(__file__).resolve().parents[1]
 # 'ä' (or an escape of it) given 'ae' as a dict entry, a pair or replace() arguments.

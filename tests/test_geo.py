@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resque.matching import geo
+from resque.matching.ranking import geo
 
 TABLE = Path(__file__).resolve().parent.parent / "warehouse" / "data" / "postcode_centroids.csv"
 

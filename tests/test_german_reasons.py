@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from resque.matching import explain
+from resque.errors import ResqueError
+from resque.matching.ranking import explain
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
 from resque.reports.source_names import display_name, display_names
 
 STORED = {  # a reasons dict as the ranker stores it (English facts, JSON in matches.reasons)

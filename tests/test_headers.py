@@ -2,7 +2,7 @@
 
 import pytest
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.pipelines.headers import header_key, map_columns, parse_overrides, require_columns
 
 

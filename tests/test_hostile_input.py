@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from resque.errors import ResqueError
 from resque.pipelines import stages
-from resque.pipelines.errors import ResqueError
 from resque.pipelines.headers import map_columns
 from resque.pipelines.readers import read_table
 

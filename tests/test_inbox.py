@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 
 from resque import flows
+from resque.errors import ResqueError
 from resque.pipelines import inbox
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
 from resque.pipelines.inbox import (
     import_inbox_file,
     inbox_source,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from resque import cli
-from resque.matching.ranking_metrics import evaluate
+from resque.matching.ranking.metrics import evaluate
 from tests.conftest import dump_tables, pseudonym_of, query
 
 EVAL = Path(__file__).resolve().parent / "data" / "matching"
@@ -102,7 +102,7 @@ def test_a_failed_run_leaves_the_matches_and_records_the_failure(warehouse, resq
     def broken(*args, **kwargs):
         raise ValueError("ranker exploded")
 
-    monkeypatch.setattr("resque.warehouse.matching.rank", broken)
+    monkeypatch.setattr("resque.warehouse.ranking.rank", broken)
     result = resque("--db", warehouse, "match")
     assert result.code == 1 and "matching failed: ranker exploded" in result.err
     assert dump_tables(warehouse) == before

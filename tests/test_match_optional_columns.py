@@ -14,10 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resque.matching import explain
-from resque.matching import profiles as pf
-from resque.matching.geo import build_gazetteer
-from resque.matching.ranker import PARTICIPANT_REQUIRED, RESULT_COLUMNS, VACANCY_REQUIRED, rank
+from resque.matching.ranking import explain
+from resque.matching.ranking import profiles as pf
+from resque.matching.ranking.geo import build_gazetteer
+from resque.matching.ranking.ranker import (
+    PARTICIPANT_REQUIRED,
+    RESULT_COLUMNS,
+    VACANCY_REQUIRED,
+    rank,
+)
 from tests.conftest import query
 
 EVAL = Path(__file__).resolve().parent / "data" / "matching"

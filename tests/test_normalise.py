@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resque.pipelines.normalise import (
+from resque.pipelines.values import (
     clean_line,
     clean_text,
     is_immediate_start,

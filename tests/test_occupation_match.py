@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resque.matching import explain
 from resque.matching.occupation_model import MIN_LINEAR, OccupationModel
-from resque.matching.ranker import Settings, rank
+from resque.matching.ranking import explain
+from resque.matching.ranking.ranker import Settings, rank
 from tests.test_ranker import GAZETTEER, TODAY, job, person
 
 CARE = "Gesundheits- und Krankenpfleger/in"

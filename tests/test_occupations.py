@@ -7,9 +7,9 @@ import json
 import duckdb
 import pytest
 
+from resque.errors import ResqueError
 from resque.matching import occupation_model
 from resque.matching.occupation_model import OccupationModel
-from resque.pipelines.errors import ResqueError
 from resque.warehouse import occupations
 from resque.warehouse.db import open_warehouse, sql
 from resque.warehouse.occupations import label_postings
@@ -124,10 +124,10 @@ def test_label_step_fills_postings_and_vacancies(db, small_seed):
     assert query(db, "select * from vacancies order by vacancy_id") == query(
         db, "select * from vacancy_summary order by vacancy_id"
     )
-    ranked = query(db, sql("match_vacancies"))
+    ranked = query(db, sql("ranking/vacancies"))
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [c[0] for c in con.execute(sql("match_vacancies")).description]
+        names = [c[0] for c in con.execute(sql("ranking/vacancies")).description]
     finally:
         con.close()
     assert {"occupation_predicted", "occupation_confidence"} <= set(names)

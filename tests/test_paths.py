@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from resque.errors import ResqueError
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
-from resque.pipelines.importer import check_source_name
 from resque.pipelines.inbox import inbox_source, source_name_from_file
+from resque.pipelines.steps import check_source_name
 from resque.warehouse.export import month_bounds
 
 

@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
+from resque.errors import ResqueError
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
 from resque.warehouse.db import opened, rewrite
-from resque.warehouse.privacy import apply_retention, id_hash
+from resque.warehouse.erasure import apply_retention, id_hash
 from resque.warehouse.snapshot import publish_snapshot, snapshot_path
 from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
 

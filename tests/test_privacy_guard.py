@@ -38,7 +38,7 @@ from resque.matching.privacy import (
     personal_data_in_text,
     protected_kind,
 )
-from resque.matching.profiles import CEFR, LANGUAGES, LICENCE_INCLUDES
+from resque.matching.ranking.profiles import CEFR, LANGUAGES, LICENCE_INCLUDES
 from resque.pipelines.headers import SYNONYMS, header_key
 from tests.conftest import SAMPLES, dump_tables, query
 

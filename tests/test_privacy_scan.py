@@ -160,7 +160,7 @@ def test_log_records_hold_nothing_personal(exported):
     # the run and the commands did log: the import, the flow's tasks, the erasure
     assert {
         "resque.pipelines.participants",
-        "resque.warehouse.privacy",
+        "resque.warehouse.erasure",
         "prefect.task_runs",
     } <= names
     assert leaks(lines) == []

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from resque.errors import ResqueError
 from resque.matching.privacy import (
     is_pseudonym,
     key_fingerprint,
@@ -18,10 +19,9 @@ from resque.matching.privacy import (
     source_id_key,
 )
 from resque.pipelines.config import load_config
-from resque.pipelines.errors import ResqueError
 from resque.pipelines.pseudonym_key import default_key_path, load_key, parse_key
 from resque.warehouse.db import open_warehouse
-from resque.warehouse.privacy import id_hash
+from resque.warehouse.erasure import id_hash
 from tests.conftest import SAMPLES, TEST_KEY, dump_tables, pseudonym_of, query
 
 KEY = bytes.fromhex(TEST_KEY)

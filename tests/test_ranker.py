@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resque.matching import explain
-from resque.matching import profiles as pf
-from resque.matching.geo import build_gazetteer, locate
 from resque.matching.privacy import protected_kind
-from resque.matching.ranker import PARTICIPANT_INPUT, VACANCY_INPUT, Settings, rank
+from resque.matching.ranking import explain
+from resque.matching.ranking import profiles as pf
+from resque.matching.ranking.geo import build_gazetteer, locate
+from resque.matching.ranking.ranker import PARTICIPANT_INPUT, VACANCY_INPUT, Settings, rank
 
 TODAY = dt.date(2026, 11, 20)
 GAZETTEER = build_gazetteer(
@@ -321,7 +321,7 @@ def test_places_are_located_by_postcode_area_and_town():
 
 PARALLEL_CHECK = """
 import os
-from resque.matching import ranker
+from resque.matching.ranking import ranker
 
 serial_chunk = ranker._parse_chunk
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.pipelines.readers import read_table
 
 HEADER = ["Angebots-Nr.", "Stellenbezeichnung", "Firma", "PLZ", "Ort"]

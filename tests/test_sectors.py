@@ -8,12 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from resque.pipelines.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
+from resque.matching.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
 from resque.warehouse.db import _migration_files, applied_versions, migrate
-from resque.warehouse.report import report_data
+from resque.warehouse.figures import report_data
 from tests.conftest import query
 
-DATA = Path(__file__).resolve().parent.parent / "pipelines" / "data"
+DATA = Path(__file__).resolve().parent.parent / "matching" / "data"
 
 
 # --- the rule ---------------------------------------------------------------------------------

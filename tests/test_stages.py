@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resque.pipelines import normalise as nz
 from resque.pipelines import stages
+from resque.pipelines import values as nz
 
 
 @pytest.mark.parametrize("rule", list(nz.UNCHANGED_PATTERNS), ids=lambda r: r.__name__)

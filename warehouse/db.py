@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 
 log = logging.getLogger(__name__)
 IN_USE = "the database is in use by another process"
@@ -54,7 +55,7 @@ def _migration_files() -> list[tuple[int, str, str]]:
 
 
 def sql(name: str) -> str:
-    """The text of a named SQL file in warehouse/sql/."""
+    """The text of a named SQL file under warehouse/sql/ ('linkage/read_dirty' is a subfolder's)."""
     return (resources.files("resque.warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
@@ -107,10 +108,29 @@ REWRITE_MARKER = "-- resque: rewrite the file after this migration"
 
 
 def _fill_sectors(con: duckdb.DuckDBPyConnection) -> None:
-    """Migration 0009's data step: WZ names and the WZ columns of stored rows (in Python)."""
-    from resque.warehouse.sectors import fill  # imports pipelines, which a plain open does not need
+    """Migration 0009's data step: `wz2008` gets the official names, and every stored row
+    its WZ columns. Each distinct sector text is mapped once, in Python, by the rule the
+    load uses (matching/sectors.py)."""
+    from resque.matching.sectors import normalise_sector, wz_names  # only this migration
 
-    fill(con)
+    con.executemany("insert into wz2008 values (?, ?)", list(wz_names().items()))
+    texts = [row[0] for row in con.execute(sql("sector_wz_texts")).fetchall()]
+    mapped = [normalise_sector(text) for text in texts]
+    sector_wz = pa.table(
+        {
+            "sector": texts,
+            "section": [wz.section if wz else None for wz in mapped],
+            "division": [wz.division if wz else None for wz in mapped],
+        },
+        schema=pa.schema(
+            [("sector", pa.string()), ("section", pa.string()), ("division", pa.string())]
+        ),
+    )
+    con.register("sector_wz", sector_wz)
+    try:
+        con.execute(sql("sector_wz_fill"))
+    finally:
+        con.unregister("sector_wz")
 
 
 # Data steps a migration's SQL cannot do, run in the migration's own transaction.

@@ -14,8 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resque.matching.explain import coach_summary
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.warehouse.db import sql, transaction
 from resque.warehouse.runs import utcnow
 
@@ -129,26 +128,19 @@ def approved_run(
     return run
 
 
-def export_rows(
-    con: duckdb.DuckDBPyConnection, run_id: int, source_names: dict[str, str] | None = None
-) -> tuple[pd.DataFrame, int]:
-    """The run's list for the employer service and how many matches were left out.
+def export_rows(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[pd.DataFrame, int]:
+    """The run's list for the employer service, as stored, and how many matches were left out.
 
-    Rows a coach dropped in review are not part of the list. Reasons are rendered in German
-    from the stored JSON, sources by their display names (`source_names` from the config,
-    else reports/source_names.py).
+    Rows a coach dropped in review are not part of the list. `reasons` is the stored JSON
+    and `sources` the source slugs: reports/employer_service.py renders both for readers.
 
     Returns:
         (rows with EXPORT_COLUMNS, number of matches whose participant is no longer active
         or whose vacancy closed or was merged since the run).
     """
-    from resque.reports.source_names import display_names
-
     frame = con.sql(sql("export_rows"), params={"run_id": run_id}).df()
     sendable = frame["is_sendable"].astype(bool)
     rows = frame.loc[sendable].reset_index(drop=True)
-    rows["reasons"] = [coach_summary(json.loads(t)) if t else None for t in rows["reasons"]]
-    rows["sources"] = [display_names(s, source_names) for s in rows["sources"]]
     return rows[EXPORT_COLUMNS], int((~sendable).sum())
 
 

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.warehouse.db import sql
 
 _TEXT, _DATE = pa.string(), pa.date32()

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from resque.errors import ResqueError
 from resque.matching.occupation_model import OccupationModel
-from resque.pipelines.errors import ResqueError
 from resque.warehouse.db import sql, transaction
 from resque.warehouse.runs import failure_words, step_run
 

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.warehouse.db import connect, sql
 
 ALLOWED = (

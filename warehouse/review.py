@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resque.matching.explain import has_evidence
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
+from resque.matching.ranking.explain import has_evidence
 from resque.warehouse.db import sql, transaction
 from resque.warehouse.export import _run
 from resque.warehouse.runs import utcnow
@@ -129,7 +129,7 @@ def _check_named(
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> int:
     """The newest succeeded match run; a one-line error when there is none."""
-    found = con.execute(sql("match_latest_run")).fetchone()[0]
+    found = con.execute(sql("ranking/latest_run")).fetchone()[0]
     if found is None:
         raise ResqueError("no succeeded match run yet: 'resque match' makes one")
     return int(found)

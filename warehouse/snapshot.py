@@ -34,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.warehouse.db import (
     connect,
     fault_point,

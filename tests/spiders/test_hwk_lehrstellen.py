@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from resque.pipelines.normalise import normalise_employment_type
+from resque.pipelines.values import normalise_employment_type
 from resque.spiders.hwk_lehrstellen import HwkLehrstellenSpider
 from tests.conftest import query
 from tests.spiders.conftest import (

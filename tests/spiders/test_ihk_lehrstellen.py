@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from resque.pipelines.normalise import normalise_employment_type, parse_places
+from resque.pipelines.values import normalise_employment_type, parse_places
 from resque.spiders.ihk_lehrstellen import IhkLehrstellenSpider
 from tests.conftest import query
 from tests.spiders.conftest import (

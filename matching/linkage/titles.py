@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from resque.matching.occupations import occupation_span
+from resque.matching.linkage.occupations import occupation_span
 
 # Words shared by different roles, or saying how rather than what: they never tell two
 # jobs apart on their own. Working time and contract words are compared elsewhere

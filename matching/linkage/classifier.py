@@ -13,7 +13,7 @@ are held to the direction the evidence can point (`DIRECTION`):
   nothing to two different titles.
 
 Fitted by L-BFGS-B with the sign bounds (scipy), L2-regularised. Its parameters ship as
-readable JSON (matching/dedup_model.json: feature names, coefficients, directions,
+readable JSON (matching/linkage/dedup_model.json: feature names, coefficients, directions,
 intercept, threshold, and how it was trained and calibrated), so a change of model is a
 reviewable diff and loading it needs no pickle. Retrain with
 `python benchmarks/train_dedup.py`.
@@ -109,7 +109,7 @@ def model_features(columns: Any) -> list[str]:
 
 def default_model() -> Model:
     """The model bundled with the package (read like code, as a package resource)."""
-    text = (resources.files("resque.matching") / MODEL_FILE).read_text(encoding="utf-8")
+    text = (resources.files("resque.matching.linkage") / MODEL_FILE).read_text(encoding="utf-8")
     return Model.from_dict(json.loads(text))
 
 

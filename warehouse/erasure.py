@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
 from resque.warehouse.db import request_rewrite, sql, transaction
 from resque.warehouse.runs import next_run_id, record_run, utcnow
 

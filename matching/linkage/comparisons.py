@@ -26,9 +26,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from resque.matching import titles
-from resque.matching.classifier import SUPPORT
-from resque.matching.codes import codes, derived
+from resque.matching.linkage import titles
+from resque.matching.linkage.classifier import SUPPORT
+from resque.matching.linkage.codes import codes, derived
 
 # Working times that cannot describe the same opening.
 _TIME_CONFLICTS = {

@@ -48,18 +48,18 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sparse_dot_topn import sp_matmul_topn
 
-from resque.matching import explain
-from resque.matching import geo as geo_
-from resque.matching import profiles as pf
-from resque.matching.normalise import strip_context, town_key
-from resque.matching.occupation_match import (
+from resque.matching.normalise import occupation_text, strip_context, town_key
+from resque.matching.occupation_model import OccupationModel
+from resque.matching.privacy import protected_columns
+from resque.matching.ranking import explain
+from resque.matching.ranking import geo as geo_
+from resque.matching.ranking import profiles as pf
+from resque.matching.ranking.occupation_match import (
     LabelSettings,
     OccupationChannel,
     key_occupations,
     model_for,
 )
-from resque.matching.occupation_model import OccupationModel
-from resque.matching.privacy import protected_columns
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ def rank(
         participants, vacancies: frames with the PARTICIPANT_REQUIRED and VACANCY_REQUIRED
             columns; the other PARTICIPANT_INPUT and VACANCY_INPUT columns may be missing or
             empty (unknown). A protected column raises ValueError.
-        gazetteer: postcode and town coordinates (matching.geo.build_gazetteer).
+        gazetteer: postcode and town coordinates (matching.ranking.geo.build_gazetteer).
         today: the date start dates and availability are compared with.
         per: 'participant' for each participant's best vacancies, 'vacancy' for each
             vacancy's best participants.
@@ -502,11 +502,11 @@ def _prepare_jobs(
     # cheap cut of place tails ('... in Leipzig (Wahren)') that would make most unique
     titles = frame["title"].fillna("").astype(str).str.replace(_PLACE_TAIL, "", regex=True)
     title_codes, distinct_titles = pd.factorize(titles)
-    title_keys = np.asarray([pf.occupation_text(t) for t in distinct_titles], dtype=object)
+    title_keys = np.asarray([occupation_text(t) for t in distinct_titles], dtype=object)
     keys = pd.Series(title_keys[title_codes], dtype=object)
     stated = frame["occupation"].notna().to_numpy()
     if stated.any():  # a stated occupation (chamber lists) adds its words to the title's
-        extra = [pf.occupation_text(o) for o in frame.loc[stated, "occupation"]]
+        extra = [occupation_text(o) for o in frame.loc[stated, "occupation"]]
         keys[stated] = [
             " ".join(dict.fromkeys(f"{k} {e}".split()))
             for k, e in zip(keys[stated], extra, strict=True)
@@ -593,7 +593,7 @@ class _TitleIndex:
         self, people: _People, jobs: _Jobs, settings: Settings, channel: OccupationChannel
     ) -> None:
         self.channel = channel
-        wish_keys = [[pf.occupation_text(w) for w in ws] for ws in people.wishes]
+        wish_keys = [[occupation_text(w) for w in ws] for ws in people.wishes]
         distinct = sorted({k for ks in wish_keys for k in ks if k})
         self.wish_index = {k: i for i, k in enumerate(distinct)}
         self.vectorizer = TfidfVectorizer(

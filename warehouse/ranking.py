@@ -1,6 +1,6 @@
 """The I/O side of matching: read profiles and vacancies, call the ranker, store and evaluate.
 
-The ranking itself is pure (matching/ranker.py). Here the warehouse is read as Arrow, the
+The ranking itself is pure (matching/ranking/ranker.py). Here the warehouse is read as Arrow, the
 postcode centroids are loaded, and a match run is written as one transaction together with
 its `runs` row (kind 'match'); a failed run leaves only a 'failed' runs row.
 """
@@ -21,12 +21,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from resque.matching import geo
-from resque.matching.explain import lines, reason_json
+from resque.errors import ResqueError
 from resque.matching.privacy import is_pseudonym, participant_pseudonym
-from resque.matching.ranker import MATCH_COLUMNS, Settings, rank
-from resque.matching.ranking_metrics import evaluate
-from resque.pipelines.errors import ResqueError
+from resque.matching.ranking import geo
+from resque.matching.ranking.explain import lines, reason_json
+from resque.matching.ranking.metrics import evaluate
+from resque.matching.ranking.ranker import MATCH_COLUMNS, Settings, rank
 from resque.warehouse.db import sql, transaction
 from resque.warehouse.occupations import tonights_model
 from resque.warehouse.runs import step_run
@@ -40,7 +40,7 @@ def load_gazetteer(con: duckdb.DuckDBPyConnection) -> geo.Gazetteer:
     with resources.as_file(resources.files("resque.warehouse") / "data" / CENTROIDS) as path:
         table = pd.read_csv(path, dtype={"postcode": str, "place": str, "state": str})
     with contextlib.closing(con.cursor()) as cur:
-        learned = cur.sql(sql("match_learned_centroids")).df()
+        learned = cur.sql(sql("ranking/learned_centroids")).df()
     return geo.build_gazetteer(table, learned)
 
 
@@ -54,7 +54,11 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataF
 
 
 def _inputs(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, geo.Gazetteer]:
-    return _frame(con, "match_participants"), _frame(con, "match_vacancies"), load_gazetteer(con)
+    return (
+        _frame(con, "ranking/participants"),
+        _frame(con, "ranking/vacancies"),
+        load_gazetteer(con),
+    )
 
 
 def run_matching(
@@ -138,7 +142,7 @@ def _insert(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, run_id: int) -
     )
     con.register("ranked", table)
     try:
-        con.execute(sql("match_insert"), {"run_id": run_id})
+        con.execute(sql("ranking/insert"), {"run_id": run_id})
     finally:
         con.unregister("ranked")
 
@@ -166,7 +170,7 @@ def _with_details(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame) -> pd.Da
     """The ranked frame with the vacancies' title, employer and place, and a readable reason."""
     with contextlib.closing(con.cursor()) as cur:
         cur.register("wanted", pa.table({"vacancy_id": ranked["vacancy_id"].astype(str).tolist()}))
-        details = cur.sql(sql("match_vacancy_details")).df()
+        details = cur.sql(sql("ranking/vacancy_details")).df()
     ranked = ranked.astype({"vacancy_id": str, "participant_id": str})
     details = details[[c for c in details.columns if c == "vacancy_id" or c not in ranked]]
     frame = ranked.merge(details, on="vacancy_id", how="left")
@@ -206,7 +210,7 @@ def matches_for_vacancy(
 
 def _require(con: duckdb.DuckDBPyConnection, what: str, value: str) -> None:
     """A one-line error when the id names no active participant or vacancy."""
-    if not _frame(con, f"match_active_{what}", id=value)["found"].iloc[0]:
+    if not _frame(con, f"ranking/active_{what}", id=value)["found"].iloc[0]:
         raise ResqueError(f"no active {what} {value!r}")
 
 
@@ -235,11 +239,11 @@ def evaluate_matching(
         matches, postings = con_or_frames, None
     else:
         con = con_or_frames
-        run_id = _frame(con, "match_latest_run")["run_id"].iloc[0]
+        run_id = _frame(con, "ranking/latest_run")["run_id"].iloc[0]
         if pd.isna(run_id):
             raise ResqueError("no match run yet; run 'resque match' first")
-        matches = _frame(con, "match_run_matches", run_id=int(run_id))
-        postings = _frame(con, "match_posting_vacancies")
+        matches = _frame(con, "ranking/run_matches", run_id=int(run_id))
+        postings = _frame(con, "ranking/posting_vacancies")
     if "vacancy_id" not in labels.columns:
         if postings is None:
             raise ResqueError(

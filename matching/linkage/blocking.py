@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resque.matching.codes import CodedFrame, codes, derived
+from resque.matching.linkage.codes import CodedFrame, codes, derived
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The warehouse side of near-duplicate merging: read postings, run matching.dedup, write back.
+"""The warehouse side of near-duplicate merging: read postings, run matching.linkage.dedup, write back.
 
 `run_dedup` is one transaction with its `runs` row (kind 'dedup'): postings get their
 vacancy ids and normalised columns, `duplicate_pairs` the evidence, `vacancy_events` the
@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from resque.matching import blocking, comparisons
-from resque.matching import dedup as md
-from resque.matching.classifier import Model, default_model
-from resque.matching.evaluation import cluster_metrics, large_employer_metrics
-from resque.matching.stable_ids import assign_ids
-from resque.pipelines.errors import ResqueError
+from resque.errors import ResqueError
+from resque.matching.linkage import blocking, comparisons
+from resque.matching.linkage import dedup as md
+from resque.matching.linkage.classifier import Model, default_model
+from resque.matching.linkage.evaluation import cluster_metrics, large_employer_metrics
+from resque.matching.linkage.stable_ids import assign_ids
 from resque.warehouse.db import sql, transaction
 from resque.warehouse.runs import failure_words, step_run
 
@@ -96,7 +96,7 @@ def run_dedup(
     clock = time.perf_counter()
     try:
         with run, transaction(con):
-            first = con.execute(sql("dedup_never_run")).fetchall()[0][0]
+            first = con.execute(sql("linkage/never_run")).fetchall()[0][0]
             step = _full_run if full or first else _incremental_run
             counts = step(con, run.run_id, model, run.started)
             counts["seconds"] = round(time.perf_counter() - clock, 2)
@@ -129,7 +129,7 @@ class _Stopwatch:
 def _full_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[str, Any]:
     """Every posting normalised, compared within its blocks and clustered anew."""
     stages = _Stopwatch()
-    raw = md.objects_frame(con.sql(sql("dedup_read_postings")).to_arrow_table().to_pandas())
+    raw = md.objects_frame(con.sql(sql("linkage/read_postings")).to_arrow_table().to_pandas())
     stored = raw[[*STORED_KEYS, "stored_title_words"]].rename(columns=STORED_KEYS)
     stages.lap("read")
     normalised = md.normalise(raw)
@@ -192,7 +192,7 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     """
     stages = _Stopwatch()
     total = con.execute("select count(*) from postings").fetchall()[0][0]
-    dirty_keys = _table(con, "dedup_read_dirty")
+    dirty_keys = _table(con, "linkage/read_dirty")
     if dirty_keys.empty:
         return _nothing_to_do(total)
     fresh = md.normalise(_read_rows(con, dirty_keys["posting_id"]))
@@ -219,14 +219,14 @@ def _incremental_run(con, run_id: int, model: Model, now: dt.datetime) -> dict[s
     written = node_frame[changed]
     _write_postings(con, written, ids[changed], run_id, _words_text(written))
     con.register("dedup_ids", pa.table({"posting_id": keys.loc[dirty, "posting_id"].to_numpy()}))
-    con.execute(sql("dedup_delete_pairs"))
+    con.execute(sql("linkage/delete_pairs"))
     con.unregister("dedup_ids")
     _write_pairs(con, keys["posting_id"].to_numpy(), md.evidence_to_keep(scored), run_id)
     _write_events(con, events, run_id, now)
     touched = pd.unique(np.concatenate([node_frame["previous_vacancy_id"].to_numpy(), ids]))
     touched = touched.astype(str)
     con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched}))
-    con.execute(sql("dedup_refresh_vacancies"), {"vacancy_ids": touched.tolist()})
+    con.execute(sql("linkage/refresh_vacancies"), {"vacancy_ids": touched.tolist()})
     con.unregister("dedup_vacancy_ids")
     stages.lap("write")
     return {
@@ -275,7 +275,7 @@ def _neighbours(con, dirty_keys: pd.DataFrame) -> pd.DataFrame:
         ),
     )
     try:
-        return _table(con, "dedup_read_neighbours")
+        return _table(con, "linkage/read_neighbours")
     finally:
         con.unregister("dedup_dirty_keys")
 
@@ -304,7 +304,7 @@ def _read_rows(con, posting_ids: pd.Series) -> pd.DataFrame:
     )
     con.register("dedup_ids", ids)
     try:
-        return con.sql(sql("dedup_read_rows")).to_arrow_table().to_pandas()
+        return con.sql(sql("linkage/read_rows")).to_arrow_table().to_pandas()
     finally:
         con.unregister("dedup_ids")
 
@@ -346,7 +346,7 @@ def _affected_nodes(con, keys, scored, dirty) -> tuple[pd.DataFrame, np.ndarray]
     con.register("dedup_vacancy_ids", pa.table({"vacancy_id": touched.astype(str)}))
     con.register("dedup_ids", pa.table({"posting_id": keys["posting_id"].to_numpy().astype(str)}))
     try:
-        members = _table(con, "dedup_read_members")
+        members = _table(con, "linkage/read_members")
     finally:
         con.unregister("dedup_vacancy_ids")
         con.unregister("dedup_ids")
@@ -365,7 +365,7 @@ def _taken_ids(con, node_frame: pd.DataFrame) -> set[str]:
         "dedup_ids", pa.table({"posting_id": node_frame["posting_id"].to_numpy().astype(str)})
     )
     try:
-        return {row[0] for row in con.execute(sql("dedup_taken_ids")).fetchall()}
+        return {row[0] for row in con.execute(sql("linkage/taken_ids")).fetchall()}
     finally:
         con.unregister("dedup_vacancy_ids")
         con.unregister("dedup_ids")
@@ -392,7 +392,7 @@ def _stored_pairs(con, keys, nodes, position, dirty) -> pd.DataFrame:
     ids = keys["posting_id"].iloc[nodes][~dirty[nodes]]
     con.register("dedup_ids", pa.table({"posting_id": ids.to_numpy().astype(str)}))
     try:
-        stored = con.execute(sql("dedup_stored_pairs")).df()
+        stored = con.execute(sql("linkage/stored_pairs")).df()
     finally:
         con.unregister("dedup_ids")
     local = pd.Series(position.to_numpy(), index=keys["posting_id"].iloc[nodes].to_numpy())
@@ -443,7 +443,7 @@ def _write_postings(
     )
     con.register("dedup_updates", updates)
     try:
-        con.execute(sql("dedup_update_postings"), {"run_id": run_id})
+        con.execute(sql("linkage/update_postings"), {"run_id": run_id})
     finally:
         con.unregister("dedup_updates")
 
@@ -467,7 +467,7 @@ def _write_pairs(con, posting_ids: np.ndarray, scored: pd.DataFrame, run_id: int
     )
     con.register("dedup_pairs", table)
     try:
-        con.execute(sql("dedup_insert_pairs"), {"run_id": run_id})
+        con.execute(sql("linkage/insert_pairs"), {"run_id": run_id})
     finally:
         con.unregister("dedup_pairs")
 
@@ -485,7 +485,7 @@ def _write_events(con, events: pd.DataFrame, run_id: int, now: dt.datetime) -> N
         return
     con.register("dedup_events", pa.Table.from_pandas(events, preserve_index=False))
     try:
-        con.execute(sql("dedup_insert_events"), {"run_id": run_id, "now": now})
+        con.execute(sql("linkage/insert_events"), {"run_id": run_id, "now": now})
     finally:
         con.unregister("dedup_events")
 
@@ -500,14 +500,14 @@ def explain_vacancy(con: duckdb.DuckDBPyConnection, vacancy_id: str) -> str:
     probability and the decision or rule, with the features that weighed most; then near
     misses with postings of other vacancies, and the vacancy's merge/split history.
     """
-    postings = con.execute(sql("dedup_explain_postings"), {"vacancy_id": vacancy_id}).df()
+    postings = con.execute(sql("linkage/explain_postings"), {"vacancy_id": vacancy_id}).df()
     if postings.empty:
         raise ResqueError(
             f"no vacancy {vacancy_id!r}; list some with: "
             'resque query "select vacancy_id, title from vacancies"'
         )
-    pairs = con.execute(sql("dedup_explain_pairs"), {"vacancy_id": vacancy_id}).df()
-    events = con.execute(sql("dedup_explain_events"), {"vacancy_id": vacancy_id}).df()
+    pairs = con.execute(sql("linkage/explain_pairs"), {"vacancy_id": vacancy_id}).df()
+    events = con.execute(sql("linkage/explain_events"), {"vacancy_id": vacancy_id}).df()
     model = default_model()
     lines = [
         f"Vacancy {vacancy_id}: {len(postings)} posting(s) "
@@ -595,7 +595,7 @@ def evaluate_labels(con: duckdb.DuckDBPyConnection, labels_path: str | Path) -> 
     labels = _read_labels(Path(labels_path))
     con.register("dedup_labels", pa.Table.from_pandas(labels, preserve_index=False))
     try:
-        joined = con.execute(sql("dedup_eval_labels")).df()
+        joined = con.execute(sql("linkage/eval_labels")).df()
     finally:
         con.unregister("dedup_labels")
     found = joined[joined["vacancy_id"].notna()]

@@ -1,6 +1,6 @@
 """Near-duplicate merging, stage by stage: normalise, block, compare, decide, cluster, name.
 
-The warehouse (warehouse/dedup.py) reads the postings, calls these functions and writes
+The warehouse (warehouse/linkage.py) reads the postings, calls these functions and writes
 what they return; everything here is pure and works on DataFrames, so tests and the
 benchmark run the same code on generated frames.
 """
@@ -15,10 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resque.matching import blocking, comparisons
-from resque.matching.classifier import Model
-from resque.matching.clustering import cluster
-from resque.matching.codes import CodedFrame, codes, derived
+from resque.matching.linkage import blocking, comparisons
+from resque.matching.linkage.classifier import Model
+from resque.matching.linkage.clustering import cluster
+from resque.matching.linkage.codes import CodedFrame, codes, derived
+from resque.matching.linkage.occupations import occupation_group
+from resque.matching.linkage.stable_ids import assign_ids
+from resque.matching.linkage.titles import conflicts_within, title_words
 from resque.matching.normalise import (
     city_key,
     client_keys,
@@ -31,9 +34,6 @@ from resque.matching.normalise import (
     title_key,
     town_key,
 )
-from resque.matching.occupations import occupation_group
-from resque.matching.stable_ids import assign_ids
-from resque.matching.titles import conflicts_within, title_words
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The chambers classify companies by economic activity; the sources write it as free text
 ('Zeitarbeit', 'Spedition/Logistik', 'Gewerk: Dachdecker') or now and then as a WZ code
 ('78.20', 'WZ 2008: 43.22', 'N'). A code maps directly; text maps through the synonym
-table pipelines/data/wz2008_synonyms.csv (provenance: pipelines/data/PROVENANCE.md).
+table matching/data/wz2008_synonyms.csv (provenance: matching/data/PROVENANCE.md).
 The raw text is always kept beside the result: an unknown text gives no WZ code, never a
 guess, so the report can say "nicht zugeordnet" instead of "ohne Angabe".
 """
@@ -52,7 +52,7 @@ def _key(text: str) -> str:
 @cache
 def wz_names() -> dict[str, str]:
     """Official WZ 2008 names of every section (A-U) and division ('01'-'99'), by code."""
-    path = resources.files("resque.pipelines") / "data" / "wz2008.csv"
+    path = resources.files("resque.matching") / "data" / "wz2008.csv"
     with path.open(encoding="utf-8") as handle:
         return {row["code"]: row["name"] for row in csv.DictReader(handle)}
 
@@ -63,7 +63,7 @@ def _synonyms() -> dict[str, WZ]:
     table = {}
     for code, name in wz_names().items():
         table[_key(name)] = WZ(section_of(code), code if code.isdigit() else None)
-    path = resources.files("resque.pipelines") / "data" / "wz2008_synonyms.csv"
+    path = resources.files("resque.matching") / "data" / "wz2008_synonyms.csv"
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             table[_key(row["text"])] = WZ(row["section"], row["division"] or None)

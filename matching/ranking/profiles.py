@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from resque.matching.normalise import fast_fold, fold, strip_context, title_key, town_key
+from resque.matching.normalise import fast_fold, fold
 
 # --- lists ---------------------------------------------------------------------------------
 
@@ -386,21 +386,6 @@ def parse_radius_km(value: object) -> float | None:
 
 
 # --- occupation text and skill terms -------------------------------------------------------
-
-
-def occupation_text(title: object, occupation: object = None, city: object = None) -> str:
-    """The occupation a title names, for comparing with wishes (see normalise.title_key).
-
-    'Pflegehelfer*in (m/w/x) in Markranstädt' -> 'pflegehelfer'; a stated occupation that
-    says more than the title is added ('Azubi 2027' + 'Koch' -> 'azubi koch').
-    """
-    words: dict[str, None] = {}
-    for value in (title, occupation):
-        for word in (title_key(value) or "").split():
-            words.setdefault(word, None)
-    key = " ".join(words)
-    town = town_key(city)
-    return strip_context(key, None, town) if key else ""
 
 
 FIELD_BOOST = 2  # extra copies of the n-grams from the first half of each word
