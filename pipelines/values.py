@@ -612,7 +612,7 @@ def normalise_name(value: object) -> str | None:
 # Values matching these patterns come out of their rule unchanged (unless they are a
 # placeholder such as 'n/a'). The patterns are checked in Arrow for whole columns, so columns
 # of mostly distinct values (ids, links) skip one Python call per value. They describe a
-# subset of what each rule leaves alone; tests/test_stages.py checks that property.
+# subset of what each rule leaves alone; tests/pipelines/test_stages.py checks that property.
 _ASCII_LINE = r"^[!-~](?:[ ]?[!-~])*$"
 _ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 UNCHANGED_PATTERNS = {

@@ -17,7 +17,9 @@ import pytest
 from resque import cli
 from resque.pipelines.config import ENV_PREFIX, ConfigFile
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+SAMPLES = ROOT / "samples"
 # The pseudonym key of every test (a made-up constant, used nowhere else), so that tests and
 # the processes they start never read or create the developer's key in ~/.config.
 TEST_KEY = "0123456789abcdef" * 4

@@ -6,9 +6,9 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT  # noqa: E402
+
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # the repository's folders and modules, installed as resque.<name>
 GENERIC = ("cli", "flows", "pipelines", "spiders", "matching", "warehouse", "reports", "samples")

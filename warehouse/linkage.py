@@ -1,4 +1,4 @@
-"""The warehouse side of near-duplicate merging: read postings, run matching.linkage.dedup, write back.
+"""The warehouse side of merging: read postings, run matching.linkage.dedup, write back.
 
 `run_dedup` is one transaction with its `runs` row (kind 'dedup'): postings get their
 vacancy ids and normalised columns, `duplicate_pairs` the evidence, `vacancy_events` the

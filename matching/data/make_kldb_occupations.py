@@ -32,7 +32,7 @@ def build(source: Path) -> list[list[str]]:
     """Rows (kldb, group, group_name, area, area_name, name, text), sorted; military
     occupations left out. The area is the KldB's Berufsbereich (first digit); text is the
     name as the occupation model reads it (occupation_model.text_of), stored so that fitting
-    does not reduce 18,822 names every night (tests/test_occupations.py checks it).
+    does not reduce 18,822 names every night (tests/warehouse/test_occupations.py checks it).
     """
     from resque.matching.occupation_model import text_of  # noqa: PLC0415 (needs the path above)
 

@@ -258,7 +258,8 @@ def _idf_vectors(texts: np.ndarray) -> sparse.csr_matrix:
     """L2-normalised TF-IDF word vectors of the texts, one row per text.
 
     What scikit-learn's `TfidfVectorizer(token_pattern=r"\\S+", sublinear_tf=True,
-    lowercase=False)` computes (tests/test_dedup_scoring.py checks they agree), in scipy:
+    lowercase=False)` computes, in scipy (tests/matching/linkage/test_dedup_scoring.py checks
+    that they agree):
     importing scikit-learn takes 0.8 s, a sixth of an incremental run's budget.
     """
     words = [str(text).split() for text in texts]

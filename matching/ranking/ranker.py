@@ -64,7 +64,7 @@ from resque.matching.ranking.occupation_match import (
 log = logging.getLogger(__name__)
 
 # The only columns the ranker reads. Each is a job-related fact; none identifies a person
-# or is a protected attribute (tests/test_ranker.py checks both).
+# or is a protected attribute (tests/matching/ranking/test_ranker.py checks both).
 PARTICIPANT_INPUT = (
     "participant_id",
     "desired_occupations",

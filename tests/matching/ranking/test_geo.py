@@ -4,15 +4,15 @@ inside a city and between cities are about right (issue 14, item 8)."""
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from resque.matching.ranking import geo
+from tests.conftest import ROOT
 
-TABLE = Path(__file__).resolve().parent.parent / "warehouse" / "data" / "postcode_centroids.csv"
+TABLE = ROOT / "warehouse" / "data" / "postcode_centroids.csv"
 
 
 @pytest.fixture(scope="module")

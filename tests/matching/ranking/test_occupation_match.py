@@ -15,7 +15,8 @@ import pytest
 from resque.matching.occupation_model import MIN_LINEAR, OccupationModel
 from resque.matching.ranking import explain
 from resque.matching.ranking.ranker import Settings, rank
-from tests.test_ranker import GAZETTEER, TODAY, job, person
+from tests.conftest import TESTS
+from tests.matching.ranking.test_ranker import GAZETTEER, TODAY, job, person
 
 CARE = "Gesundheits- und Krankenpfleger/in"
 
@@ -132,9 +133,8 @@ def test_every_row_of_the_eval_set_has_evidence_and_no_title_as_reason(eval_rank
 
 @pytest.fixture(scope="module")
 def eval_frames():
-    from pathlib import Path
 
-    folder = Path(__file__).parent / "data" / "matching"
+    folder = TESTS / "data" / "matching"
     vacancies = pd.read_csv(folder / "vacancies.csv", dtype=str)
     participants = pd.read_csv(folder / "participants.csv", dtype=str)
     jobs = pd.DataFrame(

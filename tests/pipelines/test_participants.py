@@ -11,9 +11,9 @@ import pytest
 
 from resque import cli
 from resque.matching.privacy import personal_data_in_text, protected_kind
-from tests.conftest import SAMPLES, dump_tables, pseudonym_of, query
+from tests.conftest import SAMPLES, TESTS, dump_tables, pseudonym_of, query
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "participants"
+FIXTURES = TESTS / "fixtures" / "participants"
 SAMPLE = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
 HEADER = (
     "Teilnehmer-ID;Wunschberuf;Kompetenzen;Sprachen;Führerschein;Arbeitszeit;PLZ/Ort;Umkreis km"

@@ -12,9 +12,9 @@ import pytest
 
 from resque import cli
 from resque.matching.ranking.metrics import evaluate
-from tests.conftest import dump_tables, pseudonym_of, query
+from tests.conftest import TESTS, dump_tables, pseudonym_of, query
 
-EVAL = Path(__file__).resolve().parent / "data" / "matching"
+EVAL = TESTS / "data" / "matching"
 TODAY = "2026-11-20"
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import real_match_set as rms  # noqa: E402
 
 from resque.pipelines.headers import map_columns  # noqa: E402

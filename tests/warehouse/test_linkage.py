@@ -10,9 +10,9 @@ import pytest
 
 from resque.pipelines.config import load_config
 from resque.pipelines.importer import import_file
-from tests.conftest import SAMPLES, query
+from tests.conftest import ROOT, SAMPLES, query
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import samples_labels  # noqa: E402  (the answer key of samples/README.md as labels)
 
 from resque.warehouse.db import open_warehouse

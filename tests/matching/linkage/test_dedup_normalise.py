@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +19,7 @@ from resque.matching.normalise import (
     title_key,
     town_key,
 )
+from tests.conftest import TESTS
 
 
 @pytest.mark.parametrize(
@@ -139,7 +138,7 @@ def test_tails_are_words_not_word_endings_and_a_place_is_a_place(title, expected
 
 
 def _labelled_titles() -> pd.Series:
-    folder = Path(__file__).parent / "data" / "dedup"
+    folder = TESTS / "data" / "dedup"
     frames = [
         pd.read_csv(path, sep=";", dtype=str, usecols=["Stellentitel"])
         for path in sorted(folder.glob("*/*.csv"))

@@ -20,7 +20,7 @@ import pytest
 from resque import cli
 from resque.warehouse.db import opened
 from resque.warehouse.snapshot import publish_snapshot, snapshot_path
-from tests.conftest import query
+from tests.conftest import ROOT, query
 from tests.erasure_support import (
     FREE_TEXT,
     PARTICIPANTS,
@@ -32,7 +32,6 @@ from tests.erasure_support import (
     who,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DEAD_PID = 4_194_999  # above Linux's pid_max: no live process has it
 
 

@@ -21,9 +21,9 @@ import pytest
 
 from resque.warehouse.db import opened
 from resque.warehouse.snapshot import publish_snapshot, snapshot_path
-from tests.conftest import SAMPLES, TEST_KEY, captured_logs, query
+from tests.conftest import SAMPLES, TEST_KEY, TESTS, captured_logs, query
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "participants"
+FIXTURES = TESTS / "fixtures" / "participants"
 REFUSED = FIXTURES / "teilnehmende_mit_personendaten.csv"
 PARTICIPANTS = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import dedup_peers  # noqa: E402
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from resque.matching.linkage.classifier import Model, best_threshold, calibration_table, fit_model
+from tests.conftest import TESTS
 
 
 def test_fit_recovers_the_parameters_the_data_was_drawn_from():
@@ -57,7 +57,7 @@ def test_sign_constraints_hold_against_the_data():
     assert model.directions == [1, 1, -1]
 
 
-UNSEEN = Path(__file__).parent / "data" / "dedup" / "unseen"
+UNSEEN = TESTS / "data" / "dedup" / "unseen"
 
 
 def test_bundled_model_on_a_set_it_never_saw(resque, tmp_path):

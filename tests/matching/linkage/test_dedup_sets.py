@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from tests.conftest import ROOT, TESTS
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import dedup_set_stats  # noqa: E402
 import gen_postings  # noqa: E402
 import real_dedup_set  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data" / "dedup"
+DATA = TESTS / "data" / "dedup"
 # folder -> (openings, seed, occupations): the commands of tests/data/dedup/README.md
 SETS = {"train": (3200, 101, "even"), "eval": (2200, 202, "all"), "unseen": (2200, 303, "all")}
 

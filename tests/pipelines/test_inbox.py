@@ -28,7 +28,7 @@ from resque.pipelines.inbox import (
 )
 from resque.warehouse.db import open_warehouse
 from tests.conftest import SAMPLES, query
-from tests.test_hostile_input import huge_shared_strings
+from tests.pipelines.test_hostile_input import huge_shared_strings
 
 EMPLOYER_SERVICE = SAMPLES / "arbeitgeberservice_2026-11.csv"
 PROFILES = SAMPLES / "teilnehmende_kompetenzanalyse.csv"

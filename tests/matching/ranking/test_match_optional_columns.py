@@ -23,9 +23,9 @@ from resque.matching.ranking.ranker import (
     VACANCY_REQUIRED,
     rank,
 )
-from tests.conftest import query
+from tests.conftest import TESTS, query
 
-EVAL = Path(__file__).resolve().parent / "data" / "matching"
+EVAL = TESTS / "data" / "matching"
 TODAY = dt.date(2026, 11, 20)
 DEFAULT_RADIUS = 30.0  # Settings.default_radius_km: the radius of a participant who gave none
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -11,9 +10,9 @@ import pytest
 from resque.matching.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
 from resque.warehouse.db import _migration_files, applied_versions, migrate
 from resque.warehouse.figures import report_data
-from tests.conftest import query
+from tests.conftest import ROOT, query
 
-DATA = Path(__file__).resolve().parent.parent / "matching" / "data"
+DATA = ROOT / "matching" / "data"
 
 
 # --- the rule ---------------------------------------------------------------------------------

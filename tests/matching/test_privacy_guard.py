@@ -40,7 +40,7 @@ from resque.matching.privacy import (
 )
 from resque.matching.ranking.profiles import CEFR, LANGUAGES, LICENCE_INCLUDES
 from resque.pipelines.headers import SYNONYMS, header_key
-from tests.conftest import SAMPLES, dump_tables, query
+from tests.conftest import ROOT, SAMPLES, dump_tables, query
 
 HEADER = (
     "Teilnehmer-ID;Wunschberufe;Kompetenzen;Sprachen;Führerscheine;Arbeitszeit;PLZ/Ort;Umkreis km"
@@ -422,7 +422,7 @@ def _sample_values() -> list[str]:
 
 
 def _postcodes() -> list[str]:
-    path = Path(__file__).resolve().parent.parent / "warehouse" / "data" / "postcode_centroids.csv"
+    path = ROOT / "warehouse" / "data" / "postcode_centroids.csv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return [f"{r['postcode']} {r['place']}" for r in rows[::25]]

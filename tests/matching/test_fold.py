@@ -20,8 +20,8 @@ from resque.matching.normalise import (
     lower_umlauts,
 )
 from resque.pipelines.values import weekly_hours
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 # 'ä' (or an escape of it) given 'ae' as a dict entry, a pair or replace() arguments.
 _A_TO_AE = re.compile(r"""["'](?:ä|\\u00e4|\\xe4|\\N\{[^}]*\})["']\s*[:,]\s*["']ae["']""")
 
