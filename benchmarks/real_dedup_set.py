@@ -17,7 +17,7 @@ Postings that look identical (same employer, same title without gender marker, s
 different reference number) are one opening with `--identical merge` (the default: no reader
 could tell them apart, so no merger should be blamed for joining them) or distinct ones with
 `keep`. Contact data in descriptions (e-mail, phone, 'Frau/Herr Name') is replaced by
-spiders.base.scrub_personal_data and everything from a contact heading on is cut, before
+matching.privacy.scrub_personal_data and everything from a contact heading on is cut, before
 anything is written; `--no-descriptions` drops them altogether.
 """
 
@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import gen_postings as gp  # noqa: E402
 from dedup_set_stats import employer_key  # noqa: E402
 
-from resque.spiders.base import scrub_personal_data, squish  # noqa: E402
+from resque.matching.privacy import scrub_personal_data  # noqa: E402
+from resque.spiders.base import squish  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "real_dedup"
 REPOST_SOURCES = ["arbeitgeberservice", "jobmesse", "karriereseite", "stellenportal"]

@@ -41,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from resque.spiders.base import scrub_personal_data, squish  # noqa: E402
+from resque.matching.privacy import scrub_personal_data  # noqa: E402
+from resque.spiders.base import squish  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "data" / "real_match"
 CENTROIDS = ROOT / "warehouse" / "data" / "postcode_centroids.csv"

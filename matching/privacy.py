@@ -658,3 +658,39 @@ def participant_pseudonym(text: str, key: bytes | None) -> str:
 def key_fingerprint(key: bytes) -> str:
     """Eight hex characters that tell two keys apart without revealing either."""
     return hmac.new(key, _FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:8]
+
+
+# --- scrubbing free text: the spiders keep no contact person of a posting -----------------
+# Patterns of their own, apart from the import guard's above: the guard refuses a whole file
+# on a hint, scrubbing replaces what it is sure of inside a description.
+
+_SCRUB_AT = r"(?:@|\s*[(\[{]at[)\]}]\s*)"
+_SCRUB_DOT = r"(?:\.|\s*[(\[{]dot[)\]}]\s*)"
+# 'name@firma.de', and the obfuscated 'name (at) firma (dot) de' of contact pages
+SCRUB_EMAIL = re.compile(
+    r"[\w.+-]+" + _SCRUB_AT + r"[\w-]+(?:" + _SCRUB_DOT + r"[\w-]+)*" + _SCRUB_DOT + r"[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+# '0341 12345-67', '(0341) 123 45 67', '03425 / 8521-0', '+49 341 1234567'; a postcode
+# ('04109 Leipzig') or a date ('01.08.2027') has too few digits after the prefix to match.
+SCRUB_PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{2}|\(?0\d{2,5}\)?)(?:[ \t/-]*\d){5,}")
+# 'Frau Sabine Krüger', 'Herrn Dr. Vogel': salutation and up to two capitalised names.
+SCRUB_PERSON = re.compile(
+    r"\b(?:Frau|Herrn?|Hr\.|Fr\.)\s+(?:(?:Dr|Prof|Dipl)\.[\w.-]*\s*)*"
+    r"[A-ZÄÖÜ][\w'-]+(?:\s+[A-ZÄÖÜ][\w'-]+)?"
+)
+REMOVED = "[Kontakt entfernt]"
+
+
+def has_personal_data(text: str | None) -> bool:
+    """True if text holds an e-mail address, a phone number or a salutation with a name."""
+    return bool(text) and any(p.search(text) for p in (SCRUB_EMAIL, SCRUB_PHONE, SCRUB_PERSON))
+
+
+def scrub_personal_data(text: str | None) -> str | None:
+    """Free text with e-mail addresses, phone numbers and 'Frau/Herr Name' replaced."""
+    if not text:
+        return text
+    for pattern in (SCRUB_EMAIL, SCRUB_PHONE, SCRUB_PERSON):
+        text = pattern.sub(REMOVED, text)
+    return text

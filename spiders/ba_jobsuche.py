@@ -42,8 +42,9 @@ from urllib.parse import quote, urlencode
 from scrapy.http import JsonRequest, Request, Response
 from twisted.python.failure import Failure
 
+from resque.matching.privacy import scrub_personal_data
 from resque.pipelines.record import Posting
-from resque.spiders.base import SourceSpider, scrub_personal_data
+from resque.spiders.base import SourceSpider
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ with '/', './' or '(' is XPath, anything else CSS, so a site change is one edit.
 Privacy: a chamber page names the company's contact person with phone and e-mail. That is
 personal data of an employee and never enters an item or its raw payload: spiders copy
 only whitelisted fields, `split_address` keeps company and address lines only, and free
-text passes `scrub_personal_data`.
+text passes `scrub_personal_data` (matching/privacy.py, the home of the privacy rules).
 """
 
 from __future__ import annotations
@@ -27,45 +27,17 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
 from resque.errors import RESULTS_MISSING, RESULTS_MISSING_FINISH, RESULTS_MISSING_REASON
+from resque.matching.privacy import has_personal_data, scrub_personal_data
 from resque.pipelines.record import Posting
 
 # --- privacy -------------------------------------------------------------------------------
 
-_AT = r"(?:@|\s*[(\[{]at[)\]}]\s*)"
-_DOT = r"(?:\.|\s*[(\[{]dot[)\]}]\s*)"
-# 'name@firma.de', and the obfuscated 'name (at) firma (dot) de' of contact pages
-EMAIL = re.compile(
-    r"[\w.+-]+" + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)*" + _DOT + r"[a-z]{2,}\b", re.IGNORECASE
-)
-# '0341 12345-67', '(0341) 123 45 67', '03425 / 8521-0', '+49 341 1234567'; a postcode
-# ('04109 Leipzig') or a date ('01.08.2027') has too few digits after the prefix to match.
-PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{2}|\(?0\d{2,5}\)?)(?:[ \t/-]*\d){5,}")
-# 'Frau Sabine Krüger', 'Herrn Dr. Vogel': salutation and up to two capitalised names.
-PERSON = re.compile(
-    r"\b(?:Frau|Herrn?|Hr\.|Fr\.)\s+(?:(?:Dr|Prof|Dipl)\.[\w.-]*\s*)*"
-    r"[A-ZÄÖÜ][\w'-]+(?:\s+[A-ZÄÖÜ][\w'-]+)?"
-)
-REMOVED = "[Kontakt entfernt]"
 # A line of a contact box that is about a person, not the company.
 CONTACT_LINE = re.compile(
     r"^(?:ihre?\s+)?(?:ansprech\w*|kontaktperson|tel(?:efon)?|fon|fax|mobil|handy|e-?mail|mail"
     r"|frau|herrn?|hr|fr)\b",
     re.IGNORECASE,
 )
-
-
-def has_personal_data(text: str | None) -> bool:
-    """True if text holds an e-mail address, a phone number or a salutation with a name."""
-    return bool(text) and any(p.search(text) for p in (EMAIL, PHONE, PERSON))
-
-
-def scrub_personal_data(text: str | None) -> str | None:
-    """Free text with e-mail addresses, phone numbers and 'Frau/Herr Name' replaced."""
-    if not text:
-        return text
-    for pattern in (EMAIL, PHONE, PERSON):
-        text = pattern.sub(REMOVED, text)
-    return text
 
 
 # --- text ----------------------------------------------------------------------------------

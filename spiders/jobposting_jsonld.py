@@ -37,8 +37,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 
+from resque.matching.privacy import scrub_personal_data
 from resque.pipelines.record import Posting
-from resque.spiders.base import SourceSpider, arg_list, scrub_personal_data, split_place
+from resque.spiders.base import SourceSpider, arg_list, split_place
 
 # schema.org employmentType values: working time, or the kind of employment (PER_DIEM, paid
 # by the day, says how the job is paid, not how long one works)

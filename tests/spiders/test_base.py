@@ -1,4 +1,5 @@
-"""spiders.base: the privacy filters, address and text helpers the HTML spiders share."""
+"""spiders.base: the address and text helpers the HTML spiders share, and the privacy filters
+(matching/privacy.py) they apply."""
 
 from __future__ import annotations
 
@@ -7,17 +8,15 @@ import datetime as dt
 import pytest
 from parsel import Selector
 
+from resque.matching.privacy import REMOVED, has_personal_data, scrub_personal_data
 from resque.spiders.base import (
-    REMOVED,
     SourceSpider,
     arg_list,
-    has_personal_data,
     label_key,
     lines_of,
     paragraphs_of,
     postal_address,
     resolve_relative_date,
-    scrub_personal_data,
     split_address,
     split_place,
     squish,
