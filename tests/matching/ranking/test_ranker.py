@@ -321,9 +321,9 @@ def test_places_are_located_by_postcode_area_and_town():
 
 PARALLEL_CHECK = """
 import os
-from resque.matching.ranking import ranker
+from resque.matching.ranking import parsing
 
-serial_chunk = ranker._parse_chunk
+serial_chunk = parsing.parse_chunk
 
 
 def marked(texts):
@@ -331,16 +331,16 @@ def marked(texts):
 
 
 texts = [f"Staplerschein erforderlich, Deutsch B{i % 2 + 1}, Schicht {i}" for i in range(40)]
-serial = ranker._Parsing(texts, workers=1).result()
-ranker.PARALLEL_FROM, ranker._parse_chunk = 10, marked
-parallel = ranker._Parsing(texts, workers=2).result()
+serial = parsing.Parsing(texts, workers=1).result()
+parsing.PARALLEL_FROM, parsing.parse_chunk = 10, marked
+parallel = parsing.Parsing(texts, workers=2).result()
 assert {item.pop("pid") for item in parallel} - {os.getpid()}, "no worker process ran"
 assert parallel == serial
-assert ranker._FORKED_TEXTS == [], "the texts stay referenced after the parse"
+assert parsing._FORKED_TEXTS == [], "the texts stay referenced after the parse"
 
 # a parse given up half-way (the ranker failed meanwhile) leaves no worker behind
 import multiprocessing
-abandoned = ranker._Parsing(texts, workers=2)
+abandoned = parsing.Parsing(texts, workers=2)
 assert multiprocessing.active_children()
 abandoned.close()
 assert not multiprocessing.active_children()
