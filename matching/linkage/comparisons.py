@@ -1,10 +1,12 @@
 """Comparisons: how alike two postings are, field by field, and the hard rules.
 
 Each comparison is a small declarative object: a feature name, the column(s) it reads and
-how it compares them. Fuzzy text comparisons run in rapidfuzz's C scorers over all pairs at
-once (`process.cpdist`, all cores), never in a Python loop over pairs. A feature is a float
-in [0, 1]; a missing value on either side gives 0 and a separate `*_missing` feature, so
-the classifier can tell "unknown" from "different".
+how it compares them; its `names()` are the features it yields, from which the stored
+evidence columns follow (`stored_features`, matching.linkage.dedup.PAIR_COLUMNS). Fuzzy
+text comparisons run in rapidfuzz's C scorers over all pairs at once (`process.cpdist`, all
+cores), never in a Python loop over pairs. A feature is a float in [0, 1]; a missing value
+on either side gives 0 and a separate `*_missing` feature, so the classifier can tell
+"unknown" from "different".
 
 Hard rules are the cases where the domain is clear whatever the text says: a different
 postcode or town is a different workplace (two branches of a chain are two vacancies), a
@@ -89,6 +91,9 @@ class FuzzyComparison:
     missing_feature: bool = True
     levels: tuple[float, ...] = ()
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name, f"{self.name}_missing") if self.missing_feature else (self.name,)
+
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found, texts = codes(frame, self.column)
         a, b = found[left], found[right]
@@ -112,6 +117,9 @@ class ExactComparison:
     column: str
     missing_feature: bool = True
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name, f"{self.name}_missing") if self.missing_feature else (self.name,)
+
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found = codes(frame, self.column)[0]
         a, b = found[left], found[right]
@@ -129,6 +137,9 @@ class DateComparison:
     name: str
     column: str
     tolerance_days: int = 0
+
+    def names(self) -> tuple[str, ...]:
+        return (f"{self.name}_same", f"{self.name}_differ")
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         days = _days(frame, self.column)
@@ -149,6 +160,9 @@ class GapComparison:
     column: str
     cap: float = 1.0
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         days = _days(frame, self.column)
         years = np.nan_to_num(np.abs(days[left] - days[right]) / 365.0).clip(max=self.cap)
@@ -161,6 +175,9 @@ class WorkingTimeComparison:
 
     name: str = "working_time"
     column: str = "working_time"
+
+    def names(self) -> tuple[str, ...]:
+        return (f"{self.name}_same", f"{self.name}_conflict")
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found, kinds = codes(frame, self.column)
@@ -184,6 +201,9 @@ class CategoryComparison:
     name: str
     column: str
 
+    def names(self) -> tuple[str, ...]:
+        return (f"{self.name}_same", f"{self.name}_differ")
+
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found = codes(frame, self.column)[0]
         a, b = found[left], found[right]
@@ -200,6 +220,9 @@ class FlagComparison:
 
     name: str
     column: str
+
+    def names(self) -> tuple[str, ...]:
+        return (f"both_{self.name}", f"either_{self.name}")
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         a = frame[self.column].to_numpy(dtype=bool)
@@ -218,6 +241,9 @@ class IdfComparison:
 
     name: str
     column: str
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found, texts = codes(frame, self.column)
@@ -242,6 +268,9 @@ class TitleWordsComparison:
     different jobs (the hard rule 'different_title', not a model feature)."""
 
     column: str = "title_key"
+
+    def names(self) -> tuple[str, ...]:
+        return ("title_unshared", "title_extra", "title_words_differ")
 
     def features(self, frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> dict:
         found, keys = codes(frame, self.column)
@@ -305,6 +334,20 @@ COSTLY_COMPARISONS: list[Any] = [
 # Pairs whose titles share less than this (token set and partial similarity both) skip the
 # costly comparisons (feature `costly_skipped`); they are still scored by the model.
 TITLE_PREFILTER = 0.5
+# Features that only decide a hard rule (`title_rule`): neither model input nor stored evidence.
+RULE_FEATURES = ("title_words_differ",)
+
+
+def stored_features() -> list[str]:
+    """The features a pair's evidence keeps (duplicate_pairs), in comparison order: every
+    comparison's `names()` but RULE_FEATURES. The level indicators and interactions are
+    derived from these (`add_levels`, `add_interactions`), so they are not stored."""
+    return [
+        name
+        for comparison in CHEAP_COMPARISONS + COSTLY_COMPARISONS
+        for name in comparison.names()
+        if name not in RULE_FEATURES
+    ]
 
 
 def compare(

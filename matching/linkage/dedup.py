@@ -2,7 +2,8 @@
 
 The warehouse (warehouse/linkage.py) reads the postings, calls these functions and writes
 what they return; everything here is pure and works on DataFrames, so tests and the
-benchmark run the same code on generated frames.
+benchmark run the same code on generated frames. `full_run` is a whole full run, from the
+postings read to the `RunWrites` stored; matching.linkage.incremental is the incremental one.
 """
 
 from __future__ import annotations
@@ -54,6 +55,22 @@ DECISIONS = ("match", "non-match")
 # The raw texts `prepare` derives the comparison columns from; blocking and scoring read
 # only the derived ones.
 RAW_TEXTS = ("title", "employer", "city", "street", "description")
+# The column a full run's postings carry the title words stored by the last run in.
+STORED_WORDS = "stored_title_words"
+# What a run writes per posting besides its vacancy id and title words.
+POSTING_COLUMNS = ["posting_id", *NORMALISED_COLUMNS]
+# The evidence of a pair as stored (duplicate_pairs, with the run id): the ids, the blocking
+# pass, the comparisons' features (comparisons.stored_features) and what `score_pairs` adds.
+PAIR_FEATURES = [*comparisons.stored_features(), "costly_skipped", "crowd_offset"]
+PAIR_COLUMNS = [
+    "left_posting_id",
+    "right_posting_id",
+    "blocking_rule",
+    *PAIR_FEATURES,
+    "probability",
+    "decision",
+    "rule",
+]
 
 
 def _objects(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -137,6 +154,12 @@ def _title_words(key: object) -> tuple[str, ...]:
     if group:
         return (f"occ:{group}",)
     return tuple(sorted({w[:5] for w in key.split() if len(w) >= 4}))
+
+
+def words_text(frame: pd.DataFrame) -> np.ndarray:
+    """The blocking words of each posting's title as one space-separated text (or None), as
+    stored in postings.title_words for the incremental run's neighbour search."""
+    return _map_unique(frame["title_key"], lambda key: " ".join(_title_words(key)) or None)
 
 
 def add_blocking_columns(frame: pd.DataFrame) -> None:
@@ -275,6 +298,14 @@ def evidence_to_keep(scored: pd.DataFrame) -> pd.DataFrame:
     return scored[keep.to_numpy()]
 
 
+def empty_scored() -> pd.DataFrame:
+    """No scored pairs: the columns of `score_pairs` that are stored, left and right as ints."""
+    return pd.DataFrame(
+        {"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64")}
+        | {name: pd.Series(dtype=object) for name in PAIR_COLUMNS[2:]}
+    ).astype({"probability": "float64"})
+
+
 def exclusive_codes(frame: pd.DataFrame | CodedFrame) -> list[np.ndarray]:
     """Per exclusive attribute, an int code per posting (-1 unknown): postcode, town, hours."""
     return [codes(frame, column)[0] for column in ("postcode", "town_key", "weekly_hours")]
@@ -401,3 +432,101 @@ def score_in_chunks(
         decided.append(scored[["left", "right", "probability", "rule"]])
         kept.append(evidence_to_keep(scored))
     return pd.concat(decided, ignore_index=True), pd.concat(kept, ignore_index=True)
+
+
+# --- a whole run ---------------------------------------------------------------------------
+
+
+@dataclass
+class RunWrites:
+    """What one dedup run writes back; the warehouse stores each field as it is.
+
+    Attributes:
+        postings: the postings whose row changes, with POSTING_COLUMNS.
+        vacancy_ids: their vacancy ids, in the same order.
+        title_words: their title's blocking words as text (see `words_text`).
+        pair_ids: the posting id of each row position `pairs` refers to.
+        pairs: the evidence to store: left and right (positions into pair_ids) and the rest
+            of PAIR_COLUMNS.
+        events: the merges and splits (matching.linkage.stable_ids.assign_ids).
+        recompared: posting ids whose stored evidence the run replaces; None: all of it.
+        vacancies: vacancy ids whose summary must be rebuilt; None: every vacancy.
+        stats: counts for the runs row and the summary line.
+    """
+
+    postings: pd.DataFrame
+    vacancy_ids: np.ndarray
+    title_words: np.ndarray
+    pair_ids: np.ndarray
+    pairs: pd.DataFrame
+    events: pd.DataFrame
+    recompared: np.ndarray | None
+    vacancies: np.ndarray | None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def full_run(
+    read_postings: Callable[[], pd.DataFrame], model: Model, *, stopwatch: Any = None
+) -> RunWrites:
+    """Every posting normalised, compared within its blocks and clustered anew.
+
+    Args:
+        read_postings: gives every posting: the raw columns (RAW_TEXTS and the other
+            compared fields), posting_id, first_seen, previous_vacancy_id, is_new, is_dirty,
+            and what the last run stored: the stored names of NORMALISED_COLUMNS and
+            STORED_WORDS. A function, called here: the caller keeps no reference to the raw
+            texts (~0.4 GB at 1M postings), which are dropped before pairs are built.
+        stopwatch: optional object whose `lap(stage)` is called after each stage.
+    Returns:
+        The postings whose vacancy, normalised columns, title words or dedup state changed;
+        the evidence replacing all stored evidence; every vacancy to rebuild.
+    """
+    lap = stopwatch.lap if stopwatch is not None else lambda stage: None
+    raw = objects_frame(read_postings())
+    stored_names = {value: key for key, value in NORMALISED_COLUMNS.items()}
+    stored = raw[[*stored_names, STORED_WORDS]].rename(columns=stored_names)
+    lap("read")
+    normalised = normalise(raw)
+    raw = raw.drop(columns=[*stored_names, STORED_WORDS])
+    frame = prepare(pd.concat([raw, normalised], axis=1))
+    # the keys are derived: drop the raw texts before pairs are built
+    del raw, normalised
+    frame = frame.drop(columns=list(RAW_TEXTS))
+    lap("normalise")
+    result = deduplicate(frame, model, stopwatch=stopwatch)
+    words = words_text(frame)  # compared with the stored words, and written: once
+    changed = changed_postings(frame, stored, result.vacancy_ids, words)
+    return RunWrites(
+        postings=frame.loc[changed, POSTING_COLUMNS],
+        vacancy_ids=result.vacancy_ids[changed],
+        title_words=words[changed],
+        pair_ids=frame["posting_id"].to_numpy(),
+        pairs=result.pairs,
+        events=result.events,
+        recompared=None,
+        vacancies=None,
+        stats={
+            **result.stats,
+            "compared": len(frame),
+            "changed": int(changed.sum()),
+            "merges": int((result.events["event"] == "merge").sum()),
+            "splits": int((result.events["event"] == "split").sum()),
+        },
+    )
+
+
+def changed_postings(
+    frame: pd.DataFrame, stored: pd.DataFrame, vacancy_ids: np.ndarray, words: np.ndarray
+) -> np.ndarray:
+    """Postings whose vacancy, normalised columns, title words (`words`, see `words_text`)
+    or dedup state must be written; `stored` holds the last run's values of the same rows."""
+    changed = frame["is_dirty"].to_numpy(dtype=bool) | (
+        frame["previous_vacancy_id"].to_numpy() != vacancy_ids
+    )
+    pairs = [(frame[c], stored[c]) for c in NORMALISED_COLUMNS]
+    pairs.append((pd.Series(words, index=frame.index), stored[STORED_WORDS]))
+    for now, before in pairs:
+        now, before = now.astype(object), before.astype(object)
+        differs = ~((now == before) | (now.isna() & before.isna()))
+        changed |= differs.to_numpy(dtype=bool)
+    return changed

@@ -15,7 +15,8 @@ from tests.conftest import ROOT, SAMPLES, query
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import samples_labels  # noqa: E402  (the answer key of samples/README.md as labels)
 
-from resque.warehouse.db import open_warehouse
+from resque.matching.linkage.dedup import PAIR_COLUMNS
+from resque.warehouse.db import open_warehouse, sql
 from resque.warehouse.linkage import run_dedup
 
 HEADER = [
@@ -294,3 +295,23 @@ def test_samples_planted_duplicates_merge_and_hard_negatives_stay_apart(db: Path
                     db, "jobmesse_leipzig_2026", fair_ref
                 )
     assert copies >= 25 and merged >= 0.9 * copies
+
+
+def test_the_stored_pair_table_has_the_columns_the_comparisons_yield(db: Path):
+    """duplicate_pairs, as the migrations create it, holds the run id and PAIR_COLUMNS (derived
+    from matching/linkage/comparisons.py), and insert_pairs.sql stores a row of exactly those."""
+    import pyarrow as pa
+
+    con = open_warehouse(db)
+    try:
+        columns = [row[0] for row in con.execute("describe duplicate_pairs").fetchall()]
+        assert sorted(columns) == sorted(["run_id", *PAIR_COLUMNS])
+        texts = {"left_posting_id", "right_posting_id", "blocking_rule", "decision", "rule"}
+        row = pa.table({name: ["p1"] if name in texts else [0.5] for name in PAIR_COLUMNS})
+        con.register("dedup_pairs", row)
+        con.execute(sql("linkage/insert_pairs"), {"run_id": 7})
+        stored = con.execute("select * from duplicate_pairs").df()
+    finally:
+        con.close()
+    assert len(stored) == 1 and stored.notna().all(axis=None)
+    assert stored.at[0, "run_id"] == 7 and stored.at[0, "title_unshared"] == 0.5

@@ -1,0 +1,2 @@
+-- A full run replaces all evidence.
+delete from duplicate_pairs
