@@ -915,7 +915,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from resque.reports.partner_report import write_report
 
     with opened(_readable_db(args), read_only=True) as con:
-        written = write_report(con, args.out)
+        written = write_report(con, args.out, _config(args).source_display_names())
     print(f"{written}")
     return 0
 

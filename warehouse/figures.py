@@ -9,7 +9,7 @@ from resque.warehouse.db import sql
 
 QUERIES = {
     "headline": "report_headline",
-    "weekly_by_source": "report_weekly_by_source",
+    "vacancies_by_week": "report_vacancies_by_week",  # week null: no publication date
     "sectors": "report_sectors",
     "duplicates": None,  # the analyst view duplicates_per_source
     "match_distribution": "report_match_distribution",
