@@ -321,9 +321,13 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from resque.warehouse.query import run_query
+    from resque.warehouse.query import run_query, snapshot_lag
 
-    frame = run_query(_readable_db(args), args.sql)
+    path, warehouse = _readable_db(args), _db(args)
+    frame = run_query(path, args.sql)
+    lag = snapshot_lag(path, warehouse) if path != warehouse else None
+    if lag:
+        print(lag, file=sys.stderr)
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0

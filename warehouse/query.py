@@ -15,11 +15,15 @@ Read-only by construction, in two layers that each stop the attacks of issue 11 
    turn any of it back on (DuckDB docs, "Securing DuckDB").
 
 A refused statement is a ResqueError of one line that says what is allowed.
+
+`snapshot_lag` tells how far the snapshot is behind the warehouse (issue 16): the steps
+that wrote the warehouse after the snapshot was published.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +68,15 @@ TABLE_FUNCTIONS = frozenset(
     }
 )
 Kind = duckdb.StatementType
+# A runs.kind as the staleness line counts it: (one, several); others are "<kind> run(s)".
+STEP_WORDS: dict[str, tuple[str, str]] = {
+    "import": ("import", "imports"),
+    "crawl": ("crawl", "crawls"),
+    "dedup": ("dedup", "dedups"),
+    "occupations": ("occupations run", "occupations runs"),
+    "match": ("match", "matches"),
+    "forget": ("forget", "forgets"),
+}
 
 
 def run_query(path: str | Path, text: str) -> pd.DataFrame:
@@ -81,6 +94,34 @@ def run_query(path: str | Path, text: str) -> pd.DataFrame:
     with contextlib.closing(open_locked(path)) as con:
         statement = checked_statement(con, text)
         return con.execute(statement).df()
+
+
+def snapshot_lag(snapshot: str | Path, warehouse: str | Path) -> str | None:
+    """One line on what the warehouse did after the snapshot was published, else None.
+
+    E.g. `snapshot of 02.12. 02:00, 3 imports since — --live for the warehouse`, the time
+    local. None when the snapshot is current, and when the warehouse cannot be read: both are
+    opened read-only, taking no writer lock, and while a writer holds the warehouse DuckDB
+    refuses to open it at all; the query's answer matters more than this line.
+    """
+    try:
+        with contextlib.closing(open_locked(snapshot)) as con:
+            last_run = con.execute(sql("snapshot_last_run")).fetchall()[0][0]
+        with contextlib.closing(open_locked(warehouse)) as con:
+            rows = con.execute(sql("snapshot_since"), {"last_run": last_run}).fetchall()
+    except (ResqueError, duckdb.Error):
+        return None
+    if not rows:
+        return None
+    published = rows[0][0].replace(tzinfo=dt.UTC).astimezone()  # runs hold naive UTC
+    steps = ", ".join(_steps(kind, n) for _, kind, n in rows)
+    return f"snapshot of {published:%d.%m. %H:%M}, {steps} since — --live for the warehouse"
+
+
+def _steps(kind: str, n: int) -> str:
+    """`3 imports`, `1 match`: a count of steps of one kind."""
+    one, several = STEP_WORDS.get(kind, (f"{kind} run", f"{kind} runs"))
+    return f"{n} {one if n == 1 else several}"
 
 
 def open_locked(path: str | Path) -> duckdb.DuckDBPyConnection:

@@ -20,6 +20,10 @@ listed columns, so no free-text profile field (skills, qualifications, languages
 postcode, no match reasons quoting the profile, no erasure hash. Left out entirely:
 `raw_records` (payloads as the sources sent them, which may name contact persons),
 `pseudonym_keys`, and any table a later migration adds until it is named here.
+
+Analysts open the copy with their own DuckDB, often an older one than the pipeline's: the
+file is written in the storage format of `STORAGE_VERSION`, and the Parquet folder gets a
+`views.sql` that defines the tables and the analyst views over the Parquet files.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -46,6 +51,20 @@ from resque.warehouse.db import (
 from resque.warehouse.runs import next_run_id, record_run, utcnow
 
 log = logging.getLogger(__name__)
+# The storage format the snapshot is written in. DuckDB 2.x writes format 69 by default,
+# which DuckDB 1.5 (the analysts' `duckdb-cli`) refuses to open; v1.5.0 (format 68) opens
+# in DuckDB and duckdb-cli 1.5.0 and later, 2.x included. Older formats cannot hold VARIANT
+# columns. Raise it only when every analyst's client reads the newer one (docs/schema.md).
+STORAGE_VERSION = "v1.5.0"
+# Beside the Parquet files: the tables as views over them, then the analyst views.
+VIEWS_FILE = "views.sql"
+VIEWS_HEADER = """\
+-- The analysts' snapshot as views over the Parquet files beside this file (resque writes it).
+-- From inside this folder:  duckdb -init views.sql
+--                      or:  duckdb -c ".read views.sql" -c "select * from weekly_vacancies"
+-- From elsewhere, with the folder as DuckDB's file search path:
+--   duckdb -cmd "set file_search_path = 'FOLDER'" -c ".read FOLDER/views.sql"
+"""
 ALL = ("*",)
 # Table -> the columns the snapshot gets, each `name` or `expression as name`. A table not
 # named here is not copied; a column not listed stays in the warehouse.
@@ -130,6 +149,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
         _recreate_views(con, scratch)
         fault_point("snapshot.parquet")
         _write_parquet(scratch, scratch_folder, tables)
+        _write_views_file(scratch, scratch_folder, tables)
         fault_point("snapshot.rename")
         os.replace(scratch, target)
         fault_point("snapshot.swap")
@@ -160,7 +180,7 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> dict[str, int
     """The allow-listed tables and columns into a new database file, in one transaction."""
     names = [r[0] for r in con.execute(sql("snapshot_tables")).fetchall()]
     names = [n for n in names if n in SNAPSHOT_COLUMNS]
-    con.execute("attach ? as snapshot", [str(scratch)])
+    con.execute(f"attach ? as snapshot (storage_version '{STORAGE_VERSION}')", [str(scratch)])
     try:
         with transaction(con):
             for name in names:
@@ -192,6 +212,31 @@ def _write_parquet(scratch: Path, folder: Path, tables: dict[str, int]) -> None:
         for name in tables:
             target = str(folder / f"{name}.parquet").replace("'", "''")
             copy.execute(f"copy \"{name}\" to '{target}' (format parquet, compression zstd)")
+
+
+def _write_views_file(scratch: Path, folder: Path, tables: dict[str, int]) -> None:
+    """`views.sql`: the tables as views over their Parquet files, then the analyst views.
+
+    The paths are relative, so the folder can be moved or copied whole: DuckDB reads them
+    from its working directory, or from `file_search_path` (docs/schema.md).
+    """
+    with contextlib.closing(connect(scratch, read_only=True)) as copy:
+        views = copy.execute(sql("snapshot_views")).fetchall()
+    lines = [VIEWS_HEADER]
+    for name in tables:
+        quoted = name.replace('"', '""')
+        source = f"{name}.parquet".replace("'", "''")
+        lines.append(
+            f"create or replace view \"{quoted}\" as select * from read_parquet('{source}');"
+        )
+    lines.append("")
+    lines.extend(_or_replace(definition) for _name, definition in views)
+    (folder / VIEWS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _or_replace(definition: str) -> str:
+    """A view's `CREATE VIEW` as `CREATE OR REPLACE VIEW`, so the file can be read twice."""
+    return re.sub(r"^\s*create\s+view\b", "create or replace view", definition, count=1, flags=re.I)
 
 
 def _swap_folder(new: Path, folder: Path) -> None:

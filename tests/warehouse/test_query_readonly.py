@@ -9,7 +9,10 @@ the locked connection, without the statement check, to show the connection alone
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -18,6 +21,7 @@ import pytest
 from resque.warehouse.db import open_warehouse
 from resque.warehouse.query import open_locked, run_query
 from resque.warehouse.snapshot import publish_snapshot, snapshot_path
+from tests.warehouse.test_snapshot import HEADER, HOLD_WRITER, PROFILE
 
 KEY_MARKER = "KEYMARKER7f3a9c"
 CSV_MARKER = "CSVMARKER51be0d"
@@ -268,6 +272,60 @@ def test_a_typo_in_sql_keeps_duckdbs_own_message(published, resque):
     result = resque("--db", published, "query", "selec 1")
     assert result.code == 1 and "syntax error" in result.err.lower()
     assert result.err.count("\n") == 1
+
+
+# --- how old the snapshot is (issue 16.2) ----------------------------------------------------
+
+LAG = re.compile(r"^snapshot of \d\d\.\d\d\. \d\d:\d\d, (.+) since — --live for the warehouse$")
+
+
+def lag_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("snapshot of")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_current_snapshot_says_nothing_of_its_age(published, resque, mode):
+    result = resque("--db", published, "query", *mode_args(mode), "select 1 as n")
+    assert result.code == 0, result.err
+    assert lag_lines(result.err) == []
+
+
+@pytest.fixture
+def stale(sample_db: Path, resque, tmp_path: Path) -> Path:
+    """A warehouse whose snapshot was published before two imports of one profile file."""
+    with open_warehouse(sample_db) as con:
+        publish_snapshot(con, sample_db)
+    profiles = tmp_path / "kompetenzanalyse_lag.csv"
+    profiles.write_text(f"{HEADER}\n{PROFILE}\n", encoding="utf-8")
+    for _ in range(2):
+        imported = resque("--db", sample_db, "import", "participants", profiles)
+        assert imported.code == 0, imported.err
+    return sample_db
+
+
+def test_a_snapshot_behind_the_warehouse_says_so_in_one_line(stale, resque):
+    result = resque("--db", stale, "query", "select count(*) as n from participants")
+    assert result.code == 0, result.err
+    (line,) = lag_lines(result.err)
+    assert LAG.match(line).group(1) == "2 imports"
+    # the answer is the snapshot's, from before the imports
+    live = resque("--db", stale, "query", "--live", "select count(*) as n from participants")
+    assert live.code == 0 and lag_lines(live.err) == []
+    assert int(result.out.split()[-1]) == int(live.out.split()[-1]) - 1
+
+
+def test_a_snapshot_behind_a_held_warehouse_says_nothing_more(stale, resque):
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(stale)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout.readline().strip() == "holding"
+        result = resque("--db", stale, "query", "select count(*) as n from postings")
+        assert result.code == 0, result.err
+        assert lag_lines(result.err) == []
+    finally:
+        writer.kill()
+        writer.wait()
 
 
 def test_after_every_attack_each_file_holds_the_same_bytes(published, first_digests):

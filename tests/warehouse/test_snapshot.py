@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import struct
 import subprocess
 import sys
 import textwrap
@@ -11,7 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from resque.warehouse.db import open_warehouse
-from resque.warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
+from resque.warehouse.snapshot import (
+    VIEWS_FILE,
+    parquet_dir,
+    publish_snapshot,
+    snapshot_path,
+)
 from tests.conftest import query
 
 
@@ -212,3 +220,87 @@ def test_participant_free_text_never_reaches_the_snapshot(sample_db, resque, tmp
         for path in written:
             if path.is_file():
                 assert value.encode() not in path.read_bytes(), path.name
+
+
+# --- what analysts open it with (issue 16) ----------------------------------------------------
+
+# The views analysts query, and the format DuckDB 1.5 reads (storage version v1.5.0).
+ANALYST_VIEWS = ("weekly_vacancies", "duplicates_per_source", "match_coverage", "vacancy_summary")
+STORAGE_FORMAT_V1_5 = 68
+
+
+def storage_format(path) -> int:
+    """The storage format number in a DuckDB file's header (after 8 bytes, the magic b'DUCK')."""
+    with open(path, "rb") as file:
+        magic, number = struct.unpack("<8x4sQ", file.read(20))
+    assert magic == b"DUCK"
+    return number
+
+
+def view_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {v: con.execute(f"select count(*) from {v}").fetchone()[0] for v in ANALYST_VIEWS}
+
+
+def test_snapshot_is_written_in_the_format_duckdb_1_5_reads(published):
+    db, _ = published
+    assert storage_format(snapshot_path(db)) == STORAGE_FORMAT_V1_5
+
+
+def test_views_sql_defines_the_views_over_the_parquet_files(published, tmp_path, monkeypatch):
+    db, summary = published
+    folder = parquet_dir(db)
+    script = (folder / VIEWS_FILE).read_text(encoding="utf-8")
+    with duckdb.connect(str(snapshot_path(db)), read_only=True) as snapshot:
+        expected = view_counts(snapshot)
+    assert all(expected.values())
+    # As the analyst runs it: from inside the folder (`duckdb -c ".read views.sql"`) ...
+    monkeypatch.chdir(folder)
+    with duckdb.connect() as con:
+        con.execute(script)
+        con.execute(script)  # read twice: create or replace
+        assert view_counts(con) == expected
+        assert (
+            con.execute("select count(*) from postings").fetchone()[0]
+            == (summary["tables"]["postings"])
+        )
+    # ... or from anywhere, with the folder as DuckDB's file search path.
+    monkeypatch.chdir(tmp_path)
+    with duckdb.connect() as con:
+        con.execute("set file_search_path = ?", [str(folder)])
+        con.execute(script)
+        assert view_counts(con) == expected
+
+
+def duckdb_cli() -> str:
+    """The DuckDB command-line client: $RESQUE_DUCKDB_CLI, else `duckdb` on the PATH."""
+    found = os.environ.get("RESQUE_DUCKDB_CLI") or shutil.which("duckdb")
+    if not found:
+        pytest.skip(
+            "no DuckDB CLI: set RESQUE_DUCKDB_CLI or put `duckdb` on the PATH "
+            "(pip install duckdb-cli in a venv of its own; .ci/run does)"
+        )
+    return found
+
+
+def cli_rows(cli: str, *args: str, cwd=None) -> list[str]:
+    done = subprocess.run(
+        [cli, "-csv", "-noheader", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.slow
+def test_the_duckdb_cli_opens_the_snapshot_and_the_parquet_views(published):
+    cli = duckdb_cli()
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout
+    db, summary = published
+    with duckdb.connect(str(snapshot_path(db)), read_only=True) as snapshot:
+        expected = view_counts(snapshot)
+    counts = [f"select count(*) from {view}" for view in ("postings", *ANALYST_VIEWS)]
+    want = [str(summary["tables"]["postings"]), *map(str, expected.values())]
+    commands = [arg for sql in counts for arg in ("-c", sql)]
+    snapshot_rows = cli_rows(cli, "-readonly", str(snapshot_path(db)), *commands)
+    assert snapshot_rows == want, version
+    parquet_rows = cli_rows(cli, "-c", f".read {VIEWS_FILE}", *commands, cwd=parquet_dir(db))
+    assert parquet_rows == want, version
