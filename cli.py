@@ -111,8 +111,12 @@ def _configure_logging(verbose: bool) -> None:
     logger = logging.getLogger("resque")
     for handler in [h for h in logger.handlers if isinstance(h, _Stderr)]:
         logger.removeHandler(handler)  # main() runs again in the same process (tests)
-    logger.addHandler(_Stderr())
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler = _Stderr()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.addHandler(handler)
+    if verbose and logger.getEffectiveLevel() > logging.INFO:
+        # only ever lowered: whoever listens for more (a test's capture) keeps getting it
+        logger.setLevel(logging.INFO)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
