@@ -24,7 +24,8 @@ from resque.pipelines.crawl import crawl_source
 from resque.pipelines.headers import parse_overrides
 from resque.pipelines.importer import import_file
 from resque.pipelines.steps import StepResult
-from resque.warehouse.db import opened, sql
+from resque.warehouse.db import opened, schema_version, sql
+from resque.warehouse.runs import run_rejects
 
 log = logging.getLogger("resque")
 MAX_PRINTED_ROWS = 200
@@ -36,11 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The warehouse, its snapshot, exports and reports hold data about people: every file
     # resque creates is readable by its owner only.
     os.umask(0o077)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    _configure_logging(args.verbose)
     try:
         code = args.handler(args) or 0
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
@@ -76,12 +73,77 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (a test's capture, a redirected stream)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(_Lines())
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # StreamHandler sets it; sys.stderr is read instead
+        pass
+
+
+class _Lines(logging.Formatter):
+    """'2026-12-05 02:00:07,145 INFO crawl-ba_jobsuche: ...': a Prefect task run's lines
+    name the run (its step and source), every other line its logger."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(where)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.where = getattr(record, "task_run_name", None) or record.name
+        return super().format(record)
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Progress (-v) or warnings on stderr from resque's own loggers only.
+
+    The modules log under `resque.` (logging.getLogger(__name__)); the root logger is left
+    alone, so other libraries' lines (httpx logs every request Prefect makes) stay out.
+    Prefect's own lines join with -v (flows.prefect_runtime).
+    """
+    logger = logging.getLogger("resque")
+    for handler in [h for h in logger.handlers if isinstance(h, _Stderr)]:
+        logger.removeHandler(handler)  # main() runs again in the same process (tests)
+    handler = _Stderr()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.addHandler(handler)
+    if verbose and logger.getEffectiveLevel() > logging.INFO:
+        # only ever lowered: whoever listens for more (a test's capture) keeps getting it
+        logger.setLevel(logging.INFO)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Takes -v/--verbose before or after any (sub-)command: `resque run -v` as `resque -v run`.
+
+    Sub-parsers are made of this class too (argparse makes them of their parent's class);
+    theirs leaves the value alone unless given, so a -v before the command stands.
+    """
+
+    def __init__(self, *args, top: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=False if top else argparse.SUPPRESS,
+            help="log progress to stderr",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, one sub-command per task."""
-    parser = argparse.ArgumentParser(prog="resque", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="resque", description=__doc__.splitlines()[0], top=True)
     parser.add_argument("--db", help="warehouse file (env RESQUE_DB; default ./resque.duckdb)")
     parser.add_argument("--config", help="TOML config (env RESQUE_CONFIG; default: bundled)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     init = commands.add_parser("init", help="create or upgrade the warehouse")
@@ -140,9 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--live", action="store_true", help="read the warehouse itself, not the analysts' snapshot"
     )
     query.set_defaults(handler=cmd_query)
-    _add_dedup_commands(commands)
+    evaluate = commands.add_parser("eval", help="score a stage against labelled truth")
+    stages = evaluate.add_subparsers(dest="eval_stage", metavar="STAGE", required=True)
+    _add_dedup_commands(commands, stages)
     _add_occupation_commands(commands)
-    _add_match_commands(commands)
+    _add_match_commands(commands, stages)
     _add_flow_commands(commands)
     _add_privacy_commands(commands)
     return parser
@@ -165,7 +229,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = _db(args)
     with opened(path) as con:
         applied = con.applied
-        version = con.execute("select max(version) from schema_migrations").fetchone()[0]
+        version = schema_version(con)
     print(
         f"{path}: schema version {version}"
         + (f" (applied {', '.join(applied)})" if applied else "")
@@ -199,11 +263,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, run_id: int, out: Path) -> None:
     """The run's rejected rows with reasons, as CSV (written even when there are none)."""
-    frame = con.execute(
-        "select row_number, source_ref, reason, payload::varchar as payload from rejects "
-        "where run_id = ? order by row_number",
-        [run_id],
-    ).df()
+    frame = run_rejects(con, run_id)
     try:
         frame.to_csv(out, index=False)
     except OSError as exc:
@@ -266,9 +326,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     path = db_path(args.db, config)
     started = time.perf_counter()
-    with _local_prefect(args.verbose):
-        from resque.flows import NightlyRunFailed, nightly
+    from resque.flows import NightlyRunFailed, nightly, prefect_runtime
 
+    with prefect_runtime(args.verbose):
         try:
             summary, failed = nightly(config=str(config.path), db=str(path)), None
         except NightlyRunFailed as exc:
@@ -340,7 +400,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 # --- dedup: merging near-duplicate postings into vacancies (docs/dedup.md) ---------------------
 
 
-def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
+def _add_dedup_commands(
+    commands: argparse._SubParsersAction, stages: argparse._SubParsersAction
+) -> None:
     """`resque dedup [--full]`, `resque dedup explain ID`, `resque eval dedup LABELS.csv`."""
     dedup = commands.add_parser("dedup", help="merge near-duplicate postings into vacancies")
     dedup.add_argument(
@@ -352,8 +414,6 @@ def _add_dedup_commands(commands: argparse._SubParsersAction) -> None:
     explain.add_argument("vacancy_id")
     explain.set_defaults(handler=cmd_dedup_explain)
 
-    evaluate = commands.add_parser("eval", help="score a stage against labelled truth")
-    stages = evaluate.add_subparsers(dest="eval_stage", metavar="STAGE", required=True)
     labels = stages.add_parser("dedup", help="pairwise and B-cubed scores of the vacancies")
     labels.add_argument("labels", type=Path, help="CSV with source, source_ref, cluster")
     labels.set_defaults(handler=cmd_eval_dedup)
@@ -365,13 +425,30 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     with opened(_db(args)) as con:
         counts = run_dedup(con, full=args.full)
     print(
-        f"dedup ({counts['mode']}): {counts['compared']} of {counts['postings']} postings "
-        "compared, "
-        f"{counts['candidate_pairs']} candidate pairs, {counts['matched_pairs']} matched; "
-        f"{counts['changed']} postings changed vacancy or keys, {counts['merges']} merges, "
-        f"{counts['splits']} splits; {counts['seconds']:.1f} s [run {counts['run_id']}]"
+        f"{_dedup_line(counts)}; {counts['candidate_pairs']} candidate pairs, "
+        f"{counts['changed']} postings changed vacancy or keys; {counts['seconds']:.1f} s "
+        f"[run {counts['run_id']}]"
     )
     return 0
+
+
+def _dedup_line(counts: dict) -> str:
+    """What a dedup run did, in words that match the numbers (warehouse/linkage.py).
+
+    'merged' and 'split' count vacancies an earlier run had formed (stable_ids' events), so
+    a first run, whose matched postings form new vacancies, merges none of them.
+    """
+    c = counts
+    formed = (
+        f"{c['postings']} postings in {c['vacancies']} vacancies"
+        if c["mode"] == "full"
+        else f"{c['vacancies']} vacancies rebuilt"
+    )
+    return (
+        f"dedup ({c['mode']}): {c['compared']} of {c['postings']} postings compared, "
+        f"{c['matched_pairs']} pairs matched, {formed}; of the vacancies earlier runs formed "
+        f"{c['merges']} merged into another, {c['splits']} split"
+    )
 
 
 def cmd_dedup_explain(args: argparse.Namespace) -> int:
@@ -474,16 +551,9 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
-def _eval_stages(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The sub-commands of `resque eval` (created here if no other stage made them)."""
-    evaluate = commands.choices.get("eval")
-    if evaluate is None:
-        evaluate = commands.add_parser("eval", help="score a stage against labelled truth")
-        return evaluate.add_subparsers(dest="eval_stage", metavar="STAGE", required=True)
-    return next(a for a in evaluate._actions if isinstance(a, argparse._SubParsersAction))
-
-
-def _add_match_commands(commands: argparse._SubParsersAction) -> None:
+def _add_match_commands(
+    commands: argparse._SubParsersAction, stages: argparse._SubParsersAction
+) -> None:
     """`resque match [--top N]`, `--participant ID`, `--vacancy ID`; `resque eval match FILE`."""
     match = commands.add_parser("match", help="rank vacancies for every participant")
     match.add_argument(
@@ -505,7 +575,7 @@ def _add_match_commands(commands: argparse._SubParsersAction) -> None:
         help="with --participant: show the newest stored run's rows instead of ranking anew",
     )
     match.set_defaults(handler=cmd_match)
-    labels = _eval_stages(commands).add_parser("match", help="nDCG@10, MRR, recall@10 of matching")
+    labels = stages.add_parser("match", help="nDCG@10, MRR, recall@10 of matching")
     labels.add_argument("labels", type=Path, help="CSV with participant_id, vacancy, relevance")
     labels.set_defaults(handler=cmd_eval_match)
 
@@ -683,70 +753,6 @@ def _readable_db(args: argparse.Namespace) -> Path:
     return path
 
 
-class _NotPrefect(logging.Filter):
-    """Keeps Prefect's own progress lines off the console unless -v is given."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.name.startswith("prefect")
-
-
-def _prefect_home_is_users() -> bool:
-    """The user configured Prefect: leave its home and profiles as they are."""
-    names = ("PREFECT_API_URL", "PREFECT_HOME", "PREFECT_PROFILES_PATH")
-    return any(os.environ.get(n) for n in names) or (Path.home() / ".prefect").is_dir()
-
-
-@contextlib.contextmanager
-def _local_prefect(verbose: bool):
-    """Settings for a flow run in this process.
-
-    With a Prefect server configured (PREFECT_API_URL) the run reports to it. Otherwise
-    Prefect starts its ephemeral API (a local subprocess, some seconds) on an in-memory
-    database with a throw-away PREFECT_HOME, so nothing is left in ~/.prefect; telemetry
-    is off either way unless the user asked for it.
-    """
-    import atexit
-    import shutil
-    import tempfile
-
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    home = tempfile.mkdtemp(prefix="resque-prefect-")
-    atexit.register(shutil.rmtree, home, ignore_errors=True)  # after the API has stopped
-    if "prefect" not in sys.modules and not _prefect_home_is_users():
-        os.environ["PREFECT_HOME"] = home  # read when Prefect is first imported
-    import prefect.main  # noqa: F401  (sets up Prefect's logging, tidied below)
-    from prefect.logging.handlers import PrefectConsoleHandler
-    from prefect.settings import get_current_settings, temporary_settings
-
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, PrefectConsoleHandler):  # resque's own handler prints its lines
-            root.removeHandler(handler)
-        elif not verbose:
-            handler.addFilter(_NotPrefect())
-    if get_current_settings().api.url:
-        yield
-        return
-    ephemeral = {
-        "home": home,
-        "server.ephemeral.enabled": True,
-        # Prefect's 20 s default is too short for this API on a 2-core machine under load
-        # (start-ups of 16-29 s were measured); the user's own setting wins.
-        "server.ephemeral.startup_timeout_seconds": int(
-            os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120)
-        ),
-        "server.database.connection_url": "sqlite+aiosqlite:///:memory:",
-        "server.analytics_enabled": False,
-    }
-    try:
-        with temporary_settings(updates=ephemeral):
-            yield
-    finally:
-        # runs before the ephemeral API's own exit hook, whose goodbye line would go to a
-        # console stream that may be closed by then
-        atexit.register(logging.getLogger("prefect").setLevel, logging.WARNING)
-
-
 def _print_steps(steps: list[dict]) -> None:
     """One line per step of the nightly flow, as the single commands print them."""
     for step in steps:
@@ -764,11 +770,7 @@ def _print_steps(steps: list[dict]) -> None:
                 line += f" (inbox file {step['name']})"
             print(line)
         elif step["step"] == "dedup":
-            print(
-                f"dedup: {result['compared']} of {result['postings']} postings compared, "
-                f"{result['matched_pairs']} pairs matched, {result['merges']} merges, "
-                f"{result['splits']} splits [run {result['run_id']}]"
-            )
+            print(f"{_dedup_line(result)} [run {result['run_id']}]")
         elif step["step"] == "occupations":
             print(
                 f"occupations: {result['predicted']} of {result['postings']} postings "
@@ -807,15 +809,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve both flows on their cron schedules against the configured Prefect server."""
     config = _config(args)
     path = db_path(args.db, config)
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    from prefect.settings import get_current_settings
+    from resque.flows import require_server, schedules, serve_flows
 
-    if not get_current_settings().api.url:
-        raise ResqueError(
-            "serve needs a Prefect server: start one with 'prefect server start' and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api"
-        )
-    from resque.flows import schedules, serve_flows
+    require_server()
 
     for name, schedule in schedules(config).items():
         print(f"{name}: cron '{schedule.cron}' ({schedule.timezone})")

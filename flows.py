@@ -19,19 +19,19 @@ runs `nightly` once in-process.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
 import logging
+import os
+import shutil
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from prefect import flow, get_run_logger, serve, task
-from prefect.cache_policies import NO_CACHE
-from prefect.exceptions import MissingContextError
-from prefect.schedules import Cron, Schedule
-from prefect.states import State
-from prefect.types.entrypoint import EntrypointType
 
 from resque.errors import ResqueError
 from resque.pipelines.config import (
@@ -47,12 +47,43 @@ from resque.pipelines.importer import import_file
 from resque.pipelines.inbox import clear_expired, import_inbox_file, pending_files
 from resque.pipelines.steps import StepResult
 from resque.reports.employer_service import export_employer_service
-from resque.warehouse.db import opened, sql
+from resque.warehouse.db import WarehouseInUse, opened, sql
 from resque.warehouse.erasure import apply_retention
 from resque.warehouse.linkage import run_dedup
 from resque.warehouse.occupations import label_postings
 from resque.warehouse.ranking import run_matching
 from resque.warehouse.snapshot import publish_snapshot
+
+
+def _prefect_home_is_users() -> bool:
+    """The user configured Prefect: leave its home and profiles as they are."""
+    names = ("PREFECT_API_URL", "PREFECT_HOME", "PREFECT_PROFILES_PATH")
+    return any(os.environ.get(n) for n in names) or (Path.home() / ".prefect").is_dir()
+
+
+def _throwaway_home() -> str:
+    """A PREFECT_HOME for this process only, removed at exit (after the ephemeral API, whose
+    exit hook is registered later and so runs first)."""
+    home = tempfile.mkdtemp(prefix="resque-prefect-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
+# Prefect creates its home folder (~/.prefect) the moment it is imported, and reports usage
+# unless told not to: both are settled here, before the imports below.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+EPHEMERAL_HOME = _throwaway_home()
+if "prefect" not in sys.modules and not _prefect_home_is_users():
+    os.environ["PREFECT_HOME"] = EPHEMERAL_HOME
+
+from prefect import flow, get_run_logger, serve, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.exceptions import MissingContextError  # noqa: E402
+from prefect.logging.handlers import PrefectConsoleHandler  # noqa: E402
+from prefect.schedules import Cron, Schedule  # noqa: E402
+from prefect.settings import get_current_settings, temporary_settings  # noqa: E402
+from prefect.states import State  # noqa: E402
+from prefect.types.entrypoint import EntrypointType  # noqa: E402
 
 log = logging.getLogger(__name__)
 NIGHTLY, MONTHLY = "nightly", "employer-service-monthly"
@@ -79,10 +110,124 @@ def _counts(result: StepResult) -> str:
     return f"{result.source}: {result.counts.as_dict()} [run {result.run_id}]"
 
 
+# --- running flows in this process -----------------------------------------------------------
+
+# Prefect's own 20 s is too short for its temporary API on a 2-core machine under load
+# (start-ups of 16-29 s were measured); PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS wins.
+STARTUP_TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+DEFAULT_STARTUP_TIMEOUT = 120
+EPHEMERAL_TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+NEEDS_A_SERVER = (
+    "start one with 'prefect server start' and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+)
+
+
+class _ToResque(logging.Handler):
+    """Hands Prefect's records to the `resque` logger's handlers: with -v they print beside
+    resque's own lines; otherwise this handler's level lets none through (and, being there,
+    keeps Python's last-resort handler from printing Prefect's failure tracebacks)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for handler in logging.getLogger("resque").handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+
+def _route_prefect_logs(verbose: bool) -> None:
+    """Prefect's lines go where resque's go, with -v only; its console on the root logger
+    (set up when Prefect was imported) is removed, so the root logger stays quiet."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, PrefectConsoleHandler):
+            root.removeHandler(handler)
+    prefect_log = logging.getLogger("prefect")
+    routes = [h for h in prefect_log.handlers if isinstance(h, _ToResque)]
+    route = routes[0] if routes else _ToResque()
+    route.setLevel(logging.INFO if verbose else logging.CRITICAL + 1)
+    if not routes:
+        prefect_log.addHandler(route)
+
+
+def _ephemeral_settings() -> dict[str, Any]:
+    """Prefect's temporary API: in memory, throw-away home, no usage reports, time to start."""
+    timeout = os.environ.get(STARTUP_TIMEOUT_VARIABLE, "")
+    return {
+        "home": EPHEMERAL_HOME,
+        "server.ephemeral.enabled": True,
+        "server.ephemeral.startup_timeout_seconds": (
+            int(timeout) if timeout.strip().isdigit() else DEFAULT_STARTUP_TIMEOUT
+        ),
+        "server.database.connection_url": "sqlite+aiosqlite:///:memory:",
+        "server.analytics_enabled": False,
+    }
+
+
+@contextlib.contextmanager
+def prefect_runtime(verbose: bool = False) -> Iterator[None]:
+    """Settings for flow runs in this process (`resque run`, tests).
+
+    With a Prefect server configured (PREFECT_API_URL) the runs report to it. Otherwise
+    Prefect starts its ephemeral API (a local subprocess, some seconds) on an in-memory
+    database with a throw-away PREFECT_HOME, so nothing is left in ~/.prefect, and
+    telemetry off. An API that does not come up in time is one line saying what to do.
+    """
+    _route_prefect_logs(verbose)
+    if get_current_settings().api.url:
+        yield
+        return
+    settings = _ephemeral_settings()
+    try:
+        with temporary_settings(updates=settings):
+            yield
+    except RuntimeError as exc:
+        if EPHEMERAL_TIMEOUT not in str(exc):
+            raise
+        seconds = settings["server.ephemeral.startup_timeout_seconds"]
+        raise ResqueError(
+            f"Prefect's temporary API server did not start within {seconds} s: set "
+            f"{STARTUP_TIMEOUT_VARIABLE} higher (e.g. 300), or {NEEDS_A_SERVER}"
+        ) from exc
+    finally:
+        # runs before the ephemeral API's own exit hook, whose goodbye line would go to a
+        # console stream that may be closed by then
+        atexit.register(logging.getLogger("prefect").setLevel, logging.WARNING)
+
+
 # --- tasks ------------------------------------------------------------------------------------
 
 
-@task(name="crawl", cache_policy=NO_CACHE)
+def _not_a_lock(task, task_run, state: State) -> bool:
+    """Retry a crawl unless the warehouse was locked: the network may come back within the
+    retry delay, another process holding the file open (an analyst's session) waits for
+    a person, so the run fails at once saying so (see `nightly`)."""
+    return not isinstance(state.result(raise_on_failure=False), WarehouseInUse)
+
+
+def _inbox_run_name() -> str:
+    """'inbox-Liste_2026-12.csv': the file's name, not its folder's path."""
+    from prefect.runtime import task_run
+
+    return f"inbox-{Path(task_run.parameters['file']).name}"
+
+
+def _started(con, step: str, what: str) -> None:
+    """'dedup: started (12,345 postings)' under -v: a long step does not start in silence.
+
+    The -v lines name the task run ('dedup'), so inside a run the message leaves it out.
+    """
+    postings, active, vacancies, _ = con.execute(sql("run_totals")).fetchone()
+    count = {"postings": postings, "active postings": active, "vacancies": vacancies}[what]
+    logger = _logger()
+    label = "" if isinstance(logger, logging.LoggerAdapter) else f"{step}: "
+    logger.info("%sstarted (%s %s)", label, f"{count:,}", what)
+
+
+# Task runs are named after their step and source ('crawl-ba_jobsuche', 'import-messe') in
+# Prefect's UI and in the -v lines, not after the task and a hash ('crawl-dfa').
+
+
+@task(name="crawl", task_run_name="crawl-{source}", retry_condition_fn=_not_a_lock,
+      cache_policy=NO_CACHE)  # fmt: skip
 def crawl(db: str, config: str, source: str) -> StepResult:
     """Crawl one spider source in its own process and load what it found."""
     settings = load_config(Path(config)).sources[source]
@@ -92,7 +237,7 @@ def crawl(db: str, config: str, source: str) -> StepResult:
     return result
 
 
-@task(name="import-source", cache_policy=NO_CACHE)
+@task(name="import-source", task_run_name="import-{source}", cache_policy=NO_CACHE)
 def import_source(db: str, config: str, source: str) -> StepResult:
     """Import one configured file source."""
     loaded = load_config(Path(config))
@@ -114,7 +259,7 @@ def import_source(db: str, config: str, source: str) -> StepResult:
     return result
 
 
-@task(name="list-inbox", cache_policy=NO_CACHE)
+@task(name="list-inbox", task_run_name="list-inbox", cache_policy=NO_CACHE)
 def list_inbox(folder: str, settle: float = DEFAULT_SETTLE_SECONDS) -> list[str]:
     """The files waiting in the inbox folder that held still for `settle` seconds."""
     files = [str(p) for p in pending_files(Path(folder), settle)]
@@ -122,7 +267,7 @@ def list_inbox(folder: str, settle: float = DEFAULT_SETTLE_SECONDS) -> list[str]
     return files
 
 
-@task(name="import-inbox-file", cache_policy=NO_CACHE)
+@task(name="import-inbox-file", task_run_name=_inbox_run_name, cache_policy=NO_CACHE)
 def import_inbox(db: str, config: str, file: str) -> StepResult:
     """Import one inbox file and move it to done/ or failed/."""
     with opened(db) as con:
@@ -131,7 +276,7 @@ def import_inbox(db: str, config: str, file: str) -> StepResult:
     return result
 
 
-@task(name="retention", cache_policy=NO_CACHE)
+@task(name="retention", task_run_name="retention", cache_policy=NO_CACHE)
 def retention(db: str, months: int | None, inbox: str | None = None) -> dict[str, Any]:
     """Forget participants no import confirmed within the retention period.
 
@@ -146,34 +291,37 @@ def retention(db: str, months: int | None, inbox: str | None = None) -> dict[str
     return counts
 
 
-@task(name="dedup", cache_policy=NO_CACHE)
+@task(name="dedup", task_run_name="dedup", cache_policy=NO_CACHE)
 def dedup(db: str) -> dict[str, Any]:
     """Merge new and changed postings into vacancies (incremental)."""
     with opened(db) as con:
+        _started(con, "dedup", "postings")
         counts = run_dedup(con)
     _logger().info("dedup: %s", counts)
     return counts
 
 
-@task(name="occupations", cache_policy=NO_CACHE)
+@task(name="occupations", task_run_name="occupations", cache_policy=NO_CACHE)
 def occupations(db: str) -> dict[str, Any]:
     """Retrain the occupation model on the labelled postings and label every posting."""
     with opened(db) as con:
+        _started(con, "occupations", "postings")
         counts = label_postings(con)
     _logger().info("occupations: %s", counts)
     return counts
 
 
-@task(name="match", cache_policy=NO_CACHE)
+@task(name="match", task_run_name="match", cache_policy=NO_CACHE)
 def match(db: str, top: int = DEFAULT_TOP) -> dict[str, Any]:
     """Rank the active vacancies for every active participant, keeping `top` for each."""
     with opened(db) as con:
+        _started(con, "match", "vacancies")
         counts = run_matching(con, top=top)
     _logger().info("match: %s", counts)
     return counts
 
 
-@task(name="publish-snapshot", cache_policy=NO_CACHE)
+@task(name="publish-snapshot", task_run_name="publish-snapshot", cache_policy=NO_CACHE)
 def publish(db: str) -> dict[str, Any]:
     """Publish the analysts' read-only copy and Parquet files next to the warehouse."""
     with opened(db) as con:
@@ -184,7 +332,7 @@ def publish(db: str) -> dict[str, Any]:
     return counts
 
 
-@task(name="totals", cache_policy=NO_CACHE)
+@task(name="totals", task_run_name="totals", cache_policy=NO_CACHE)
 def totals(db: str) -> dict[str, int]:
     """Postings, active postings, vacancies and employers in the warehouse."""
     with opened(db) as con:
@@ -194,7 +342,9 @@ def totals(db: str) -> dict[str, int]:
     return counts
 
 
-@task(name="export-employer-service", cache_policy=NO_CACHE)
+@task(
+    name="export-employer-service", task_run_name="export-employer-service", cache_policy=NO_CACHE
+)
 def export_list(
     db: str, out: str, month: str, to: str | None, source_names: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -216,10 +366,15 @@ def export_list(
 
 
 def _outcome(step: str, name: str, state: State) -> dict[str, Any]:
-    """What one task did, or why it failed (the failure is logged, the flow goes on)."""
+    """What one task did, or why it failed (the failure is logged, the flow goes on).
+
+    A locked warehouse ends the flow at once: every other step would fail the same way.
+    """
     if state.is_completed():
         return {"step": step, "name": name, "result": state.result(), "error": None}
     error = state.result(raise_on_failure=False)
+    if isinstance(error, WarehouseInUse):
+        raise error
     message = str(error) if isinstance(error, Exception) else (state.message or "failed")
     if isinstance(error, Exception) and not isinstance(error, ResqueError):
         message = f"{type(error).__name__}: {error}"
@@ -341,6 +496,12 @@ def deployments(settings: Config, db: Path) -> list:
         )
         for name, chosen in ((NIGHTLY, nightly), (MONTHLY, employer_service_monthly))
     ]
+
+
+def require_server() -> None:
+    """`resque serve` needs a Prefect server to schedule on: one line saying how to start it."""
+    if not get_current_settings().api.url:
+        raise ResqueError(f"serve needs a Prefect server: {NEEDS_A_SERVER}")
 
 
 def serve_flows(settings: Config, db: Path) -> None:

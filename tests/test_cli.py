@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 
+from resque import cli
 from tests.conftest import SAMPLES, query
 
 
@@ -120,3 +124,85 @@ def test_corrupt_database_file_is_refused_not_overwritten(tmp_path, resque):
     result = resque("--db", db, "init")
     assert result.code == 1 and str(db) in result.err
     assert db.read_bytes() == b"this is not a database" * 100
+
+
+# --- the command line itself: -v anywhere, logging, words ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-v", "run"],
+        ["run", "-v"],
+        ["run", "--verbose"],
+        ["status", "--runs", "3", "-v"],
+        ["dedup", "explain", "v1", "-v"],
+        ["eval", "match", "labels.csv", "-v"],
+        ["participants", "forget", "P-1", "-v"],
+        ["export", "employer-service", "--out", "x", "-v"],
+    ],
+)
+def test_verbose_is_taken_before_or_after_any_command(argv):
+    assert cli.build_parser().parse_args(argv).verbose is True
+
+
+@pytest.mark.parametrize("argv", [["run"], ["dedup", "explain", "v1"], ["eval", "dedup", "x"]])
+def test_without_verbose_it_is_off(argv):
+    assert cli.build_parser().parse_args(argv).verbose is False
+
+
+def test_both_eval_stages_are_there():
+    parser = cli.build_parser()
+    assert parser.parse_args(["eval", "dedup", "a.csv"]).handler is cli.cmd_eval_dedup
+    assert parser.parse_args(["eval", "match", "a.csv"]).handler is cli.cmd_eval_match
+
+
+def test_the_cli_reads_no_private_argparse_state():
+    assert "._actions" not in Path(cli.__file__).read_text(encoding="utf-8")
+
+
+def test_verbose_logs_resque_progress_not_other_libraries(tmp_path, resque, capsys):
+    root_handlers = list(logging.getLogger().handlers)
+    result = resque("--db", tmp_path / "w.duckdb", "init", "-v")
+    assert result.code == 0
+    assert " INFO resque.warehouse.db: applied migration 0001_init.sql" in result.err
+    assert logging.getLogger().handlers == root_handlers  # the root logger is left alone
+    logging.getLogger("httpx").info('HTTP Request: GET http://127.0.0.1/api/health "200 OK"')
+    logging.getLogger("resque.test").info("resque's own line")
+    err = capsys.readouterr().err
+    assert "resque's own line" in err and "HTTP Request" not in err
+
+
+def test_quiet_without_verbose(tmp_path, resque):
+    result = resque("--db", tmp_path / "w.duckdb", "init")
+    assert result.code == 0 and result.err == ""
+
+
+def test_dedup_summary_says_what_merged_means():
+    first = {"mode": "full", "compared": 458, "postings": 458, "matched_pairs": 95}
+    line = cli._dedup_line({**first, "vacancies": 388, "merges": 0, "splits": 0})
+    assert line == (
+        "dedup (full): 458 of 458 postings compared, 95 pairs matched, 458 postings in 388 "
+        "vacancies; of the vacancies earlier runs formed 0 merged into another, 0 split"
+    )
+    later = {"mode": "incremental", "compared": 20, "postings": 478, "matched_pairs": 7}
+    line = cli._dedup_line({**later, "vacancies": 12, "merges": 1, "splits": 0})
+    assert "7 pairs matched, 12 vacancies rebuilt" in line and "1 merged into another" in line
+
+
+def test_import_writes_its_rejects(tmp_path, resque):
+    rejects = tmp_path / "rejects.csv"
+    result = resque(
+        "--db",
+        tmp_path / "w.duckdb",
+        "import",
+        "vacancies",
+        SAMPLES / "arbeitgeberservice_2026-11.csv",
+        "--source",
+        "ags",
+        "--rejects",
+        rejects,
+    )
+    assert result.code == 0
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "row_number,source_ref,reason,payload" and len(lines) == 4

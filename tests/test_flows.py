@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -218,19 +220,24 @@ def test_resque_run_prints_each_step_and_the_failures(tmp_path, resque):
         '[sources.broken_spider]\ntype = "spider"\nspider = "no_such_spider"\n'
         f'[sources.good]\npath = "{GOOD_CSV}"\n',
     )
-    result = resque("--config", config, "--db", tmp_path / "w.duckdb", "run")
+    result = resque("--config", config, "--db", tmp_path / "w.duckdb", "run", "-v")
     assert result.code == 1
     assert "broken_spider: FAILED: crawl broken_spider failed" in result.err
     assert result.err.strip().endswith("1 source(s) failed: broken_spider")
     lines = result.out.splitlines()
     assert lines[0].startswith("good: 120 rows read, 117 loaded")
     assert [line.split()[0] for line in lines[1:5]] == [
-        "dedup:",
+        "dedup",
         "occupations:",
         "match:",
         "snapshot",
     ]
     assert "117 postings" in lines[-1] and "s Prefect start-up" in lines[-1]
+    # -v after the command: progress named after each step and source, no httpx requests
+    assert " INFO import-good: " in result.err and " ERROR crawl-broken_spider: " in result.err
+    assert " INFO dedup: started (117 postings)" in result.err
+    assert " INFO match: started (" in result.err
+    assert "HTTP Request" not in result.err
 
 
 def test_monthly_flow_exports_only_an_approved_run(nightly_run, tmp_path, resque):
@@ -239,7 +246,7 @@ def test_monthly_flow_exports_only_an_approved_run(nightly_run, tmp_path, resque
     assert resque("--db", db, "import", "participants", profiles).code == 0
     assert resque("--db", db, "match").code == 0
     out = tmp_path / "lists"
-    with cli._local_prefect(verbose=False):
+    with flows.prefect_runtime(verbose=False):
         with pytest.raises(ResqueError, match="no approved match run for 2026-12"):
             flows.employer_service_monthly(str(config), str(db), str(out), "2026-12")
         run = query(db, "select max(run_id) from runs where kind = 'match'")[0][0]
@@ -250,3 +257,95 @@ def test_monthly_flow_exports_only_an_approved_run(nightly_run, tmp_path, resque
     assert query(db, "select created_by, month from exports") == [
         ("prefect employer-service-monthly", "2026-12")
     ]
+
+
+# --- running in this process: start-up, names, retries, a locked warehouse --------------------
+
+
+def test_task_runs_are_named_after_their_step_and_source():
+    assert flows.crawl.task_run_name.format(source="ba_jobsuche") == "crawl-ba_jobsuche"
+    assert flows.import_source.task_run_name.format(source="messe") == "import-messe"
+    assert (flows.dedup.task_run_name, flows.match.task_run_name) == ("dedup", "match")
+
+
+def test_the_temporary_api_gets_time_to_start_and_no_telemetry(monkeypatch):
+    monkeypatch.delenv(flows.STARTUP_TIMEOUT_VARIABLE, raising=False)
+    settings = flows._ephemeral_settings()
+    assert settings["server.ephemeral.startup_timeout_seconds"] == 120  # Prefect's own: 20
+    assert settings["server.analytics_enabled"] is False
+    monkeypatch.setenv(flows.STARTUP_TIMEOUT_VARIABLE, "300")
+    assert flows._ephemeral_settings()["server.ephemeral.startup_timeout_seconds"] == 300
+
+
+def test_a_temporary_api_that_does_not_start_is_one_line_saying_what_to_do(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv(flows.STARTUP_TIMEOUT_VARIABLE, "45")
+    prefect_says = (
+        "Timed out while attempting to connect to ephemeral Prefect API server. "
+        "stdout: b'' stderr: b''"
+    )
+    with pytest.raises(ResqueError) as caught, flows.prefect_runtime():
+        raise RuntimeError(prefect_says)
+    line = str(caught.value)
+    assert "\n" not in line and "did not start within 45 s" in line
+    assert flows.STARTUP_TIMEOUT_VARIABLE in line
+    assert "prefect server start" in line and "PREFECT_API_URL" in line
+    with pytest.raises(RuntimeError, match="something else"), flows.prefect_runtime():
+        raise RuntimeError("something else")
+
+
+def test_a_crawl_is_retried_unless_the_warehouse_is_locked():
+    from prefect.states import Failed
+
+    from resque.warehouse.db import WarehouseInUse
+
+    network = Failed(data=ResqueError("crawl ba failed: connection refused"))
+    locked = Failed(data=WarehouseInUse("w.duckdb: the database is in use by another process"))
+    assert flows.crawl.retry_condition_fn(None, None, network) is True
+    assert flows.crawl.retry_condition_fn(None, None, locked) is False
+    options = flows.crawl.with_options(retries=2, retry_delay_seconds=300)
+    assert options.retry_condition_fn is flows.crawl.retry_condition_fn
+
+
+@pytest.fixture
+def held_open(tmp_path, resque):
+    """A warehouse another process (an analyst's Python session) holds open, read-only."""
+    db = tmp_path / "w.duckdb"
+    assert resque("--db", db, "init").code == 0
+    script = (
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print('open', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "open\n"
+        yield db, holder.pid
+    finally:
+        holder.stdin.close()  # the session ends
+        holder.wait(timeout=60)
+
+
+def test_a_locked_warehouse_ends_the_run_at_once_without_retries(
+    held_open, tmp_path, resque, monkeypatch
+):
+    db, pid = held_open
+    config = write_config(
+        tmp_path,
+        "[schedule]\ncrawl_retries = 2\ncrawl_retry_delay = 300\n"
+        '[sources.broken_spider]\ntype = "spider"\nspider = "no_such_spider"\n'
+        f'[sources.good]\npath = "{GOOD_CSV}"\n',
+    )
+    opens = []
+    real_opened = flows.opened
+    monkeypatch.setattr(flows, "opened", lambda path: opens.append(path) or real_opened(path))
+    result = resque("--config", config, "--db", db, "run")
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("\n") == 1  # one line, no step summaries after it
+    assert f"{db}: the database is in use by another process" in result.err
+    assert f"PID {pid}" in result.err and "close that session" in result.err
+    assert opens == [str(db)]  # the crawl tried once; no other step ran

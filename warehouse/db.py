@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -41,6 +42,25 @@ STILL_PENDING = (
     "the erasure is recorded and the next writable command (e.g. 'resque init') completes it"
 )
 PENDING_REWRITE_MIGRATION = 8  # creates the pending_rewrite table
+# DuckDB's words for a file another process holds: '... Conflicting lock is held in
+# /usr/bin/python3.11 (PID 4711). ...'
+_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseInUse(ResqueError):
+    """Another process holds the warehouse: it waits for a person, not for the network, so
+    nobody retries it (flows.py fails the run at once)."""
+
+
+def _in_use(path: Path, duckdb_message: str) -> WarehouseInUse:
+    """One line naming the file, the program holding it (not its folder, which may name a
+    person) and what to do."""
+    found = _HOLDER.search(duckdb_message)
+    holder = f" ({Path(found['program']).name}, PID {found['pid']})" if found else ""
+    return WarehouseInUse(
+        f"{path}: {IN_USE}{holder}; close that session (e.g. a Python or DuckDB shell that "
+        "opened the file) and run again"
+    )
 
 
 def _migration_files() -> list[tuple[int, str, str]]:
@@ -80,7 +100,7 @@ def connect(
     except duckdb.IOException as exc:
         message = str(exc).splitlines()[0]
         if "lock" in message.lower():
-            raise ResqueError(f"{path}: {IN_USE}") from exc
+            raise _in_use(path, str(exc)) from exc
         raise ResqueError(f"{path}: cannot open the database ({message})") from exc
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
@@ -101,6 +121,11 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
         " checksum varchar not null, applied_at timestamp not null)"
     )
     return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The newest migration applied (None before the first)."""
+    return con.execute(sql("schema_version")).fetchall()[0][0]
 
 
 # A migration whose SQL holds this line deletes personal data: the file is rewritten after it.
@@ -204,7 +229,7 @@ def _acquire(path: Path) -> bool:
             _holds[key] = _Hold(_lock_file(path), threading.get_ident())
             return True
         if hold.owner != threading.get_ident():
-            raise ResqueError(f"{path}: {IN_USE}")
+            raise WarehouseInUse(f"{path}: {IN_USE} (another thread of this process writes)")
         hold.depth += 1
         return False
 
@@ -238,7 +263,9 @@ def _lock_file(path: Path) -> int:
         os.close(fd)
         if exc.errno not in (errno.EACCES, errno.EAGAIN):
             raise ResqueError(f"{path}: cannot lock the database ({exc.strerror})") from exc
-        raise ResqueError(f"{path}: {IN_USE} (another resque command writes to it)") from None
+        raise WarehouseInUse(
+            f"{path}: {IN_USE} (another resque command writes to it); run again when it is done"
+        ) from None
     return fd
 
 

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from resque.warehouse.db import sql
 
@@ -37,6 +38,11 @@ def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
     """The file behind a connection, asked while it still answers; None when in memory."""
     rows = con.execute(sql("database_file")).fetchall()
     return rows[0][0] if rows and rows[0][0] else None
+
+
+def run_rejects(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """A run's rejected rows: row number, source ref, reason and the row as read (text)."""
+    return con.execute(sql("run_rejects"), {"run_id": run_id}).df()
 
 
 def record_run_anew(path: str, run_id: int, **fields: Any) -> None:

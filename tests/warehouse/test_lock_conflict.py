@@ -1,0 +1,65 @@
+"""A warehouse another process holds open (an analyst's Python session) is one line at once.
+
+It is no network fault: nothing waits or retries (flows.py ends the run; see test_flows).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from resque.errors import ResqueError
+from resque.warehouse.db import WarehouseInUse, connect, opened
+
+HOLD = (
+    "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+    "print('open', flush=True); sys.stdin.read()"
+)
+
+
+@pytest.fixture
+def held_open(tmp_path: Path):
+    """A warehouse file a second process holds open read-only until the test ends."""
+    db = tmp_path / "w.duckdb"
+    with opened(db):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "open\n"
+        yield db, holder.pid
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+
+
+def test_a_writer_meets_the_lock_as_one_line_naming_file_holder_and_what_to_do(held_open):
+    db, pid = held_open
+    with pytest.raises(WarehouseInUse) as caught:
+        opened(db).__enter__()
+    line = str(caught.value)
+    assert isinstance(caught.value, ResqueError) and "\n" not in line
+    assert line.startswith(f"{db}: the database is in use by another process")
+    program = Path(sys.executable).resolve()  # DuckDB names the binary a venv links to
+    assert f"({program.name}, PID {pid})" in line and "close that session" in line
+    assert str(program.parent) not in line  # its folder may name a person
+
+
+def test_readers_share_the_file(held_open):
+    db, _ = held_open
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from schema_migrations").fetchone()[0] > 0
+
+
+def test_resque_says_so_and_exits_1(held_open, resque):
+    db, _ = held_open
+    result = resque("--db", db, "init")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "in use by another process" in result.err and "close that session" in result.err

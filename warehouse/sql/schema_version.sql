@@ -1,0 +1,2 @@
+-- The newest migration applied to the warehouse (`resque init` prints it).
+select max(version) from schema_migrations
