@@ -42,10 +42,6 @@ def close_night(con: duckdb.DuckDBPyConnection, run_id: int, failed: list[str]) 
                 "details": json.dumps({"failed_steps": failed}, ensure_ascii=False),
             },
         ).fetchall()
-        con.executemany(
-            sql("runs_insert_source_counts"),
-            [
-                [run_id, source, entity, records, active]
-                for source, entity, records, active, _ in counts
-            ],
-        )
+        rows = [[run_id, source, entity, n, active] for source, entity, n, active, _ in counts]
+        if rows:  # an empty warehouse holds nothing to keep (executemany refuses no rows)
+            con.executemany(sql("runs_insert_source_counts"), rows)
