@@ -212,3 +212,18 @@ def test_a_warehouse_before_nightly_runs_is_one_line(tmp_path, resque):
     con.close()
     result = resque("--db", path, "status")
     assert result.code == 1 and "run 'resque init' to upgrade it" in result.err
+
+
+@pytest.mark.slow  # a real crawl process (a few seconds)
+def test_a_crawl_of_a_missing_site_is_degraded_with_its_cause(tmp_path, resque):
+    config = tmp_path / "resque.toml"
+    config.write_text(
+        '[sources.hwk]\ntype = "spider"\nspider = "hwk_lehrstellen"\n'
+        'base_url = "sites/gone"\nargs = { plz = "04109", umkreis = 25 }\n'
+        "settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false }\n",
+        encoding="utf-8",
+    )
+    result = resque("--config", config, "--db", tmp_path / "w.duckdb", "crawl", "hwk")
+    assert "DEGRADED" in result.out, result.err
+    [(status, error)] = query(tmp_path / "w.duckdb", "select status, error from runs")
+    assert status == "degraded" and error.startswith("FileNotFoundError: [Errno 2]")
