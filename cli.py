@@ -191,8 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the whole pipeline once on all configured sources")
     run.set_defaults(handler=cmd_run)
 
-    status = commands.add_parser("status", help="records per source, recent runs, rejects")
-    status.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
+    status = commands.add_parser(
+        "status", help="records per source, last night's run step by step, rejects"
+    )
+    status.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        metavar="N",
+        help="also list the N nightly runs (resque run) before the latest, one line each "
+        "(default 5; 0 lists none)",
+    )
     status.set_defaults(handler=cmd_status)
 
     query = commands.add_parser("query", help="run a read-only SQL query")
@@ -346,18 +355,61 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """What each source holds, the latest nightly run step by step with its verdict, the
+    nights before it, steps run by hand since, and the rejected rows."""
+    from resque.warehouse import status
+
+    if args.runs < 0:
+        raise ResqueError(
+            f"--runs {args.runs}: give how many earlier nightly runs to list (0 or more)"
+        )
     with opened(_db(args), read_only=True) as con:
         _print_section("Records per source", con.execute(sql("status_sources")).df())
-        runs = con.execute(sql("status_runs"), {"limit": args.runs}).df()
-        _print_section(f"Last {args.runs} runs", runs)
-        failed = runs[runs["status"].isin(["failed", "degraded"])]
-        if len(failed):
+        night = status.latest_night(con)
+        if night is None:
+            print("\n== Latest nightly run\n(none recorded yet: 'resque run' records one)")
+        else:
+            _print_night(night)
+            if args.runs:
+                _print_section(
+                    f"Nightly runs before it (up to {args.runs})",
+                    status.nights(con, limit=args.runs, skip=1),
+                )
+        others = status.other_steps(con, night.run_id if night else 0)
+        if len(others) or night is None:
+            where = "since it started" if night else "recorded"
             _print_section(
-                "Failed or degraded among them", failed[["run_id", "source", "status", "error"]]
+                f"Other steps {where}, not part of a nightly run "
+                f"(newest {status.OTHER_STEPS_SHOWN})",
+                others,
             )
         rejects = con.execute(sql("status_rejects"), {"limit": 50}).df()
         _print_section("Rejected rows of each source's latest run (first 50)", rejects)
     return 0
+
+
+def _print_night(night) -> None:
+    """`resque status`: a nightly run's steps, its verdict, its causes and sharp drops."""
+    from resque.warehouse.status import SHARP_DROP_MIN, SHARP_DROP_SHARE
+
+    took = f", {night.seconds:.1f} s" if night.seconds is not None else ""
+    _print_section(
+        f"Latest nightly run {night.run_id}, started {night.started} UTC{took}",
+        night.steps.drop(columns="error"),
+    )
+    print(f"verdict: {night.verdict}")
+    if len(night.problems):
+        print("\n== Failed or degraded steps, with the first line of the cause")
+    for p in night.problems.itertuples(index=False):
+        name = f"{p.step} {p.source}" if isinstance(p.source, str) else p.step
+        cause = p.error if isinstance(p.error, str) else "(no cause recorded)"
+        print(f"{name} [run {p.run_id}] {p.status.upper()}: {cause}")
+    if len(night.drops):
+        _print_section(
+            "Sources whose active records fell sharply since the previous nightly run "
+            f"(by {SHARP_DROP_SHARE:.0%} and {SHARP_DROP_MIN} or more)",
+            night.drops,
+        )
 
 
 def _print_section(title: str, frame: pd.DataFrame) -> None:

@@ -9,7 +9,9 @@ flows call the tasks in order and decide nothing but what runs next.
   the configured file sources and the files waiting in the inbox, merge near-duplicates,
   learn occupations from the labelled postings and label the others, rank matches, and
   publish the analysts' snapshot. A failed step leaves its `runs` row and the flow run ends
-  as failed, naming the failed steps, after all other steps ran.
+  as failed, naming the failed steps, after all other steps ran. The run has its own `runs`
+  row (kind 'run', warehouse/nights.py), opened first and closed last; every step's row
+  names it in `parent_run_id`, which is how `resque status` shows last night as a whole.
 - `employer_service_monthly`: write the month's list for the employer service from the
   approved match run.
 
@@ -50,8 +52,10 @@ from resque.reports.employer_service import export_employer_service
 from resque.warehouse.db import WarehouseInUse, opened, sql
 from resque.warehouse.erasure import apply_retention
 from resque.warehouse.linkage import run_dedup
+from resque.warehouse.nights import close_night, open_night
 from resque.warehouse.occupations import label_postings
 from resque.warehouse.ranking import run_matching
+from resque.warehouse.runs import within
 from resque.warehouse.snapshot import publish_snapshot
 
 
@@ -332,6 +336,20 @@ def publish(db: str) -> dict[str, Any]:
     return counts
 
 
+@task(name="open-run", task_run_name="open-run", cache_policy=NO_CACHE)
+def open_run(db: str) -> int:
+    """The nightly run's own runs row, before its first step; returns its run id."""
+    with opened(db) as con:
+        return open_night(con)
+
+
+@task(name="close-run", task_run_name="close-run", cache_policy=NO_CACHE)
+def close_run(db: str, run_id: int, failed: list[str]) -> None:
+    """Close the nightly run's row and keep what each source holds now."""
+    with opened(db) as con:
+        close_night(con, run_id, failed)
+
+
 @task(name="totals", task_run_name="totals", cache_policy=NO_CACHE)
 def totals(db: str) -> dict[str, int]:
     """Postings, active postings, vacancies and employers in the warehouse."""
@@ -396,11 +414,25 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
     clock = time.perf_counter()
     settings = load_config(config_path(config))
     config, db = str(settings.path), str(db_path(db, settings))
-    spiders, files = _enabled(settings, "spider"), _enabled(settings, "file")
     retried = crawl.with_options(
         retries=settings.schedule.crawl_retries,
         retry_delay_seconds=settings.schedule.crawl_retry_delay,
     )
+    night = open_run(db)
+    with within(night):  # every step's runs row names this run as its parent
+        steps = _steps(settings, db, config, retried)
+    failed = [f"{s['step']} {s['name']}".strip() for s in steps if s["error"]]
+    close_run(db, night, failed)
+    summary = {"db": db, "steps": steps, "totals": totals(db)}
+    summary["seconds"] = round(time.perf_counter() - clock, 2)
+    if failed:
+        raise NightlyRunFailed(summary)
+    return summary
+
+
+def _steps(settings: Config, db: str, config: str, retried) -> list[dict[str, Any]]:
+    """Run every step of the nightly run in order; what each did (see `_outcome`)."""
+    spiders, files = _enabled(settings, "spider"), _enabled(settings, "file")
     steps = [_outcome("crawl", n, retried(db, config, n, return_state=True)) for n in spiders]
     steps += [_outcome("import", n, import_source(db, config, n, return_state=True)) for n in files]
     if settings.inbox is not None:
@@ -420,11 +452,7 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
         ("snapshot", publish, ()),
     ):
         steps.append(_outcome(step, "", stage(db, *given, return_state=True)))
-    summary = {"db": db, "steps": steps, "totals": totals(db)}
-    summary["seconds"] = round(time.perf_counter() - clock, 2)
-    if any(s["error"] for s in steps):
-        raise NightlyRunFailed(summary)
-    return summary
+    return steps
 
 
 def _enabled(settings: Config, kind: str) -> list[str]:

@@ -30,12 +30,15 @@ from resque.pipelines.importer import store
 from resque.pipelines.record import record_fields
 from resque.pipelines.steps import StepResult, check_source_name
 from resque.warehouse.load import RawRows
-from resque.warehouse.runs import next_run_id, record_failure, utcnow
+from resque.warehouse.runs import next_run_id, record_failure, set_error, utcnow
 
 log = logging.getLogger(__name__)
 # A crawl with fewer items than this share of the last good crawl is degraded.
 DEGRADED_FRACTION = 0.5
 PROCESS_TIMEOUT = 6 * 3600
+TRACEBACK = "Traceback (most recent call last):"
+SCRAPY_ERROR = "] ERROR: "  # Scrapy's log lines: '<time> [<logger>] ERROR: <message>'
+CAUSE_LENGTH = 300  # runs.error keeps one readable line, not a page
 # Stats Scrapy itself keeps; what remains are the spider's and resque's own counters.
 _SCRAPY_STAT_PREFIXES = {
     "downloader",
@@ -71,6 +74,7 @@ class CrawlOutput:
     stats: dict[str, Any]
     items: list[dict[str, Any]]
     log_tail: list[str]
+    cause: str | None = None  # the first line naming what went wrong (`crawl_cause`)
 
 
 def last_good_item_count(con: duckdb.DuckDBPyConnection, source: str) -> int | None:
@@ -131,7 +135,33 @@ def run_spider_process(spec: dict[str, Any], timeout: float = PROCESS_TIMEOUT) -
         else []
     )
     tail = (lines or stderr.splitlines())[-20:]
-    return CrawlOutput(returncode, stats, items, tail)
+    # the whole log, not its tail: the stats dump at the end pushes the error out of the tail
+    cause = crawl_cause(lines) or crawl_cause(stderr.splitlines())
+    return CrawlOutput(returncode, stats, items, tail, cause)
+
+
+def crawl_cause(lines: list[str]) -> str | None:
+    """The first line naming what went wrong: the exception line ending the log's first
+    traceback ('FileNotFoundError: ...'), else the message of its first ERROR line."""
+    in_traceback = False
+    for line in lines:
+        if line.startswith(TRACEBACK):
+            in_traceback = True
+        elif in_traceback and line.strip() and not line[0].isspace():
+            return line.strip()[:CAUSE_LENGTH]
+    for line in lines:
+        if SCRAPY_ERROR in line and line.split(SCRAPY_ERROR, 1)[1].strip():
+            return line.split(SCRAPY_ERROR, 1)[1].strip()[:CAUSE_LENGTH]
+    return None
+
+
+def degraded_cause(output: CrawlOutput, failed_monitors: list[str]) -> str:
+    """runs.error of a degraded crawl: its cause, else the health checks it failed."""
+    if output.cause:
+        return output.cause
+    if failed_monitors:
+        return f"failed health checks: {', '.join(failed_monitors)}"[:CAUSE_LENGTH]
+    return f"the crawl process exited with {output.returncode}"
 
 
 def _read_items(path: Path) -> list[dict[str, Any]]:
@@ -211,6 +241,7 @@ def crawl_source(con: duckdb.DuckDBPyConnection, source: SourceConfig) -> StepRe
     check_source_name(source.name)
     if source.type != "spider":
         raise ResqueError(f"source {source.name!r} is not a spider source")
+    started = utcnow()
     previous = last_good_item_count(con, source.name)
     min_items = max(1, math.ceil(previous * DEGRADED_FRACTION)) if previous else 1
     with tempfile.TemporaryDirectory(prefix=f"resque-crawl-{source.name}-") as tmp:
@@ -221,14 +252,14 @@ def crawl_source(con: duckdb.DuckDBPyConnection, source: SourceConfig) -> StepRe
     if changed or (output.returncode not in (0, 3) and not output.items):
         # a changed shape loads nothing: a snapshot of what could be read would deactivate
         # every posting the spider could no longer see
-        reason = changed or (output.log_tail or ["no output"])[-1][:300]
-        message = f"crawl {source.name} failed: {reason}"
+        reason = changed or output.cause or (output.log_tail or ["no output"])[-1]
+        message = f"crawl {source.name} failed: {reason[:CAUSE_LENGTH]}"
         record_failure(
             con,
             next_run_id(con),
             "crawl",
             source.name,
-            utcnow(),
+            started,
             message,
             {**health, "log_tail": output.log_tail},
         )
@@ -240,7 +271,7 @@ def crawl_source(con: duckdb.DuckDBPyConnection, source: SourceConfig) -> StepRe
             "crawl %s degraded: %s", source.name, health["failed_monitors"] or output.returncode
         )
     records, raw = items_to_batch(output.items, source.name, source.entity)
-    return store(
+    result = store(
         con,
         records,
         raw,
@@ -252,3 +283,6 @@ def crawl_source(con: duckdb.DuckDBPyConnection, source: SourceConfig) -> StepRe
         details=health,
         status="degraded" if degraded else "succeeded",
     )
+    if degraded:  # after the load's transaction: store() words no error for a load
+        set_error(con, result.run_id, degraded_cause(output, health["failed_monitors"]))
+    return result

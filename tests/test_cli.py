@@ -55,6 +55,8 @@ def test_status_shows_sources_runs_and_rejects(sample_db, resque):
     assert result.code == 0
     for text in ("jobmesse_leipzig_2026", "firmenliste", "succeeded", "invalid postcode '041O9'"):
         assert text in result.out
+    # the session's `resque run` as one nightly run: its every step, then the verdict
+    assert "== Latest nightly run" in result.out and "\nverdict: OK: 14 steps in" in result.out
 
 
 def test_query_prints_a_table_and_csv(sample_db, resque):

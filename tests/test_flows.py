@@ -173,10 +173,20 @@ def nightly_run(tmp_path_factory):
     return {"code": code, "db": db, "inbox": inbox, "config": config}
 
 
+INBOX_FAILED = "inbox fremd.csv, inbox kaputt.csv, inbox tief.jsonl"
+
+
 def test_nightly_reports_the_failing_source_and_runs_every_other_step(nightly_run):
     db = nightly_run["db"]
     assert nightly_run["code"] == 1
-    runs = query(db, "select kind, coalesce(source, ''), status from runs order by run_id")
+    # the night's own row first, then its steps, each naming it as parent
+    (night, status, error), *_ = query(db, "select run_id, status, error from runs order by run_id")
+    assert (status, error) == ("failed", "4 step(s) failed: crawl broken_spider, " + INBOX_FAILED)
+    assert query(db, "select distinct parent_run_id from runs where kind <> 'run'") == [(night,)]
+    runs = query(
+        db,
+        "select kind, coalesce(source, ''), status from runs where kind <> 'run' order by run_id",
+    )
     assert runs[:2] == [("crawl", "broken_spider", "failed")] * 2  # tried, retried once
     assert ("import", "good", "succeeded") in runs
     assert ("import", "liste_partner", "succeeded") in runs

@@ -1,15 +1,18 @@
 """The `runs` log: one row per import, crawl, dedup or match step.
 
 A step keeps its row through `step_run`: the success row lands in the step's own
-transaction, a failed row after that transaction rolled back (`record_failure`).
+transaction, a failed row after that transaction rolled back (`record_failure`). A step run
+by the nightly flow names the flow's own row in `parent_run_id` (`within`, warehouse/nights.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
@@ -21,6 +24,9 @@ from resque.warehouse.db import sql
 log = logging.getLogger(__name__)
 # A step's wording of its failure for runs.error; None: the exception leaves no failed row.
 Describe = Callable[[BaseException], str | None]
+# The nightly run whose steps are being recorded. A context variable, so that every step
+# function keeps its signature: the flow runs its tasks in its own thread and context.
+_parent_run: ContextVar[int | None] = ContextVar("parent_run", default=None)
 
 
 def utcnow() -> dt.datetime:
@@ -43,6 +49,21 @@ def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
 def run_rejects(con: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
     """A run's rejected rows: row number, source ref, reason and the row as read (text)."""
     return con.execute(sql("run_rejects"), {"run_id": run_id}).df()
+
+
+@contextlib.contextmanager
+def within(parent_run_id: int) -> Iterator[None]:
+    """Every runs row written inside names `parent_run_id` (the nightly run) as its parent."""
+    token = _parent_run.set(parent_run_id)
+    try:
+        yield
+    finally:
+        _parent_run.reset(token)
+
+
+def set_error(con: duckdb.DuckDBPyConnection, run_id: int, error: str) -> None:
+    """The cause of a step that loaded yet went wrong (a degraded crawl), on its row."""
+    con.execute(sql("runs_set_error"), {"error": error, "run_id": run_id}).fetchall()
 
 
 def record_run_anew(path: str, run_id: int, **fields: Any) -> None:
@@ -69,9 +90,7 @@ def record_run(
     """Write the finished step's row (inside the step's transaction when it succeeded)."""
     counts = counts or {}
     con.execute(
-        "insert into runs (run_id, kind, source, started_at, finished_at, status, rows_in,"
-        " rows_loaded, rows_rejected, rows_new, rows_updated, rows_deactivated, error, details)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sql("runs_insert"),
         [
             run_id,
             kind,
@@ -87,6 +106,7 @@ def record_run(
             counts.get("rows_deactivated"),
             error,
             json.dumps(details or {}, ensure_ascii=False, default=str),
+            _parent_run.get(),
         ],
     )
 
