@@ -92,9 +92,10 @@ def import_vacancy_list(
             require_columns(mapping, columns, ENTITY, where)
             details["columns"] = mapping
             rows = _partner_rows(table.frame, table.row_numbers, mapping)
+            formulas = _formula_cells(path, table.detail, columns, mapping)
             result = ListImport(run.run_id, partner, details=details)
             with transaction(con):
-                notes, refused = _attach(con, rows, result)
+                notes, refused = _attach(con, rows, formulas, result)
                 result.notes = store.store_notes(
                     con,
                     notes,
@@ -131,7 +132,34 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-def _attach(con, rows: list[dict[str, Any]], result: ListImport):
+def _formula_cells(
+    path: str | Path, detail: dict[str, Any], columns: list[str], mapping: dict[str, str]
+) -> dict[int, str]:
+    """{row number: column label} of the id and partner cells holding a formula (XLSX).
+
+    The reader hands over a formula's last computed value (none when a program wrote it), so
+    a formula a partner typed would pass as its result: the workbook is read once more, as
+    written (the reader has already refused a damaged or oversized file).
+    """
+    if detail.get("format") != "xlsx":
+        return {}
+    import openpyxl  # imported here: only XLSX lists pay for it
+
+    wanted = ("vacancy_id", *PARTNER_FIELDS)
+    labels = {columns.index(mapping[f]) + 1: LABELS[f] for f in wanted if f in mapping}
+    found: dict[int, str] = {}
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for row in book[detail["sheet"]].iter_rows(min_row=detail["header_row"] + 1):
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f" and cell.column in labels:
+                    found.setdefault(cell.row, labels[cell.column])
+    finally:
+        book.close()
+    return found
+
+
+def _attach(con, rows: list[dict[str, Any]], formulas: dict[int, str], result: ListImport):
     """Check every row; tie the good ones to their vacancy. Returns (notes, refused) frames."""
     for row in rows:
         row["listed_id"] = _listed_id(row.get("vacancy_id"))
@@ -144,6 +172,10 @@ def _attach(con, rows: list[dict[str, Any]], result: ListImport):
             continue  # an empty or trailing row
         result.rows_in += 1
         try:
+            if row["row_number"] in formulas:
+                raise _Refused(
+                    f"{formulas[row['row_number']]}: a formula, not a value; write plain text"
+                )
             note = _read_row(row, listed_id, seen)
             if note is not None and listed_id not in resolved:
                 raise _Refused(f"Stellen-ID {_shown(listed_id)} names no vacancy of this warehouse")

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from resque.errors import ResqueError
+from resque.matching.normalise import fold
 from resque.matching.ranking.explain import WORKING_TIME_DE
 from resque.reports.employer_service import (
     LINE_HEIGHT,
@@ -164,8 +165,17 @@ def _filter_text(source: str | None, since: dt.date | None) -> str:
 
 
 def _readable(rows: pd.DataFrame, source_names: dict[str, str] | None) -> pd.DataFrame:
-    """Working time in German, sources by their display names, dates as dates."""
-    rows = rows.copy()
+    """Working time in German, sources by their display names, dates as dates; sorted by
+    employer and title as a German reader looks them up ('Übel AG' under U, not after Z)."""
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (
+            fold(str(rows["employer"].iat[i] or "")),
+            fold(str(rows["title"].iat[i])),
+            rows["vacancy_id"].iat[i],
+        ),
+    )
+    rows = rows.iloc[order].reset_index(drop=True)
     rows["working_time"] = rows["working_time"].map(
         lambda code: WORKING_TIME_DE.get(code, code) if isinstance(code, str) else None
     )

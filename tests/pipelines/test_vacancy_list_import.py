@@ -115,10 +115,8 @@ def test_hostile_rows_are_refused_one_line_each_and_the_rest_is_kept(db, listed,
     rejects_file = tmp_path / "rejects.csv"
     result = give_back(resque, db, tmp_path / "back.xlsx", "hwk", "--rejects", rejects_file)
     assert result.code == 0, result.err
-    assert "1 notes stored" in result.out and "6 rejected" in result.out
-    # the formula cell (a real formula, as a spreadsheet keeps it) holds no value: only the
-    # "ja" of that row is stored
-    assert notes(db) == [(FORMULA, "hwk", True, None, None, None, None)]
+    assert "0 notes stored" in result.out and "7 rejected" in result.out
+    assert notes(db) == []
     rejected = query(
         db, "select row_number, source_ref, reason, payload from rejects where source = 'hwk'"
     )
@@ -128,6 +126,7 @@ def test_hostile_rows_are_refused_one_line_each_and_the_rest_is_kept(db, listed,
         by_title[STOCK]: "Ansprechpartner bekannt bei: holds a contact person; the list takes "
         "the organisation only",
         by_title[COOK]: "Hinweis: a formula, not a value; write plain text",
+        by_title[FORMULA]: "Hinweis: a formula, not a value; write plain text",
         stray: "Stellen-ID 'v-getippt' names no vacancy of this warehouse",
         stray + 1: "Stellen-ID: holds personal data, not an id of the list",
         stray + 2: "no Stellen-ID: a row is read only with the id the list gave it",
@@ -137,7 +136,7 @@ def test_hostile_rows_are_refused_one_line_each_and_the_rest_is_kept(db, listed,
     for secret in (PHONE, "Schmidt", "Meier", "2345678", "x.example"):
         assert secret not in everything
     with rejects_file.open(encoding="utf-8") as handle:
-        assert len(list(csv.DictReader(handle))) == 6
+        assert len(list(csv.DictReader(handle))) == 7
     status = resque("--db", db, "status")
     assert "v-getippt" in status.out and PHONE not in status.out
 

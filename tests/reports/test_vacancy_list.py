@@ -62,7 +62,13 @@ def test_the_fairs_list_has_the_id_first_the_vacancies_and_empty_partner_columns
 
 def test_without_a_filter_every_active_vacancy_is_listed(db, resque, tmp_path):
     [xlsx] = export_list(resque, db, tmp_path / "out")
-    assert len(sheet_rows(xlsx)) == 4
+    # by employer, as a German reader looks them up: 'Übel AG' under U
+    assert [r["Arbeitgeber"] for r in sheet_rows(xlsx)] == [
+        "Bäckerei Größe & Söhne GmbH",
+        "Gasthaus Zur Linde",
+        "Lager Nord GmbH",
+        "Übel AG",
+    ]
     result = resque(
         "--db", db, "export", "vacancies", "--out", tmp_path / "x", "--since", "2099-01-01"
     )

@@ -1,6 +1,6 @@
 -- The active vacancies for the partners' circulating list: optionally only those with a
--- source whose name contains $source, first seen on or after $since. Sorted for reading:
--- by employer, then title.
+-- source whose name contains $source, first seen on or after $since (reports/vacancy_list.py
+-- sorts them for German readers).
 select
     vacancy_id,
     title,
@@ -16,4 +16,4 @@ where
     is_active
     and ($source is null or len(list_filter(sources, lambda s: contains(s, $source))) > 0)
     and ($since is null or first_seen >= $since)
-order by lower(coalesce(employer, '')), lower(title), vacancy_id
+order by vacancy_id
