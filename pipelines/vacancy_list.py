@@ -96,6 +96,7 @@ def import_vacancy_list(
             result = ListImport(run.run_id, partner, details=details)
             with transaction(con):
                 notes, refused = _attach(con, rows, formulas, result)
+                refused = _with_unreadable(refused, table.bad_rows, result)
                 result.notes = store.store_notes(
                     con,
                     notes,
@@ -110,6 +111,21 @@ def import_vacancy_list(
         raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     log.info("vacancy list from %s: %s", partner, _run_counts(result))
     return result
+
+
+def _with_unreadable(
+    refused: pd.DataFrame, bad_rows: list[tuple[int | None, str, str]], result: ListImport
+) -> pd.DataFrame:
+    """The lines the reader could not parse (a ragged CSV line) join the refused rows, by
+    their line and reason only."""
+    if not bad_rows:
+        return refused
+    result.rows_in += len(bad_rows)
+    unreadable = pd.DataFrame(
+        [(number, None, reason) for number, reason, _text in bad_rows],
+        columns=store.REJECT_COLUMNS,
+    )
+    return pd.concat([refused, unreadable], ignore_index=True)
 
 
 def _partner_rows(

@@ -186,6 +186,25 @@ def test_the_csv_copy_comes_back_too(db, resque, tmp_path):
     ]
 
 
+def test_a_ragged_csv_line_is_one_reject_too(db, resque, tmp_path):
+    stock = ids(db)[STOCK]
+    back = tmp_path / "kurz.csv"
+    back.write_text(
+        f"Stellen-ID (nicht ändern);Noch offen? (ja/nein);Hinweis\n{stock};nein;\n"
+        f"{stock};ja;eins;zwei;{PHONE}\n",
+        encoding="utf-8",
+    )
+    result = give_back(resque, db, back)
+    assert result.code == 0, result.err
+    assert "1 notes stored (1 reported closed)" in result.out and "1 rejected" in result.out
+    assert query(
+        db,
+        "select row_number, source_ref, reason, payload from rejects where source = 'ihk_leipzig'",
+    ) == [(3, None, "row has 5 fields, the header has 3", None)]
+    assert notes(db) == [(STOCK, "ihk_leipzig", False, None, None, None, None)]
+    assert PHONE not in repr(dump_tables(db, skip=()))
+
+
 def test_a_merged_vacancy_takes_the_note_under_its_new_id(db, listed, resque, tmp_path):
     baker, stock = ids(db)[BAKER], ids(db)[STOCK]
     back = fill(listed, tmp_path / "back.xlsx", {BAKER: {OPEN: "ja"}})
