@@ -42,7 +42,7 @@ def list_rows(
         sources (the source slugs, for reports/source_names.py to render).
     """
     params = {"source": source, "since": since}
-    return con.execute(sql("vacancy_list/rows"), params).df()
+    return con.execute(sql("vacancy_list_rows"), params).df()
 
 
 def resolve_ids(con: duckdb.DuckDBPyConnection, listed: list[str]) -> dict[str, str]:
@@ -51,7 +51,7 @@ def resolve_ids(con: duckdb.DuckDBPyConnection, listed: list[str]) -> dict[str, 
         return {}
     con.register("listed_ids", pd.DataFrame({"listed_id": pd.Series(listed, dtype=object)}))
     try:
-        rows = con.execute(sql("vacancy_list/resolve")).fetchall()
+        rows = con.execute(sql("vacancy_list_resolve")).fetchall()
     finally:
         con.unregister("listed_ids")
     return dict(rows)
@@ -75,13 +75,13 @@ def store_notes(
     params = {"partner": partner, "run_id": run_id}
     con.register("new_notes", _typed_notes(notes))
     try:
-        con.execute(sql("vacancy_list/insert_notes"), {**params, "received_at": received_at})
+        con.execute(sql("vacancy_list_insert_notes"), {**params, "received_at": received_at})
     finally:
         con.unregister("new_notes")
     if len(refused):
         con.register("refused_rows", refused[REJECT_COLUMNS])
         try:
-            con.execute(sql("vacancy_list/insert_rejects"), params)
+            con.execute(sql("vacancy_list_insert_rejects"), params)
         finally:
             con.unregister("refused_rows")
     return _count(con) - before
@@ -100,12 +100,12 @@ def _typed_notes(notes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(sql("vacancy_list/count_notes")).fetchall()[0][0]
+    return con.execute(sql("vacancy_list_count_notes")).fetchall()[0][0]
 
 
 def reported_closed(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     """Active vacancies whose latest word from some partner is 'no longer open' (none in a
     warehouse not yet upgraded to migration 13, which a read-only `resque status` may open)."""
-    if not con.execute(sql("vacancy_list/has_reports")).fetchall()[0][0]:
+    if not con.execute(sql("vacancy_list_has_reports")).fetchall()[0][0]:
         return pd.DataFrame(columns=["vacancy_id", "title", "employer", "partner", "reported"])
-    return con.execute(sql("vacancy_list/reported_closed"), {"limit": limit}).df()
+    return con.execute(sql("vacancy_list_reported_closed"), {"limit": limit}).df()
