@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV, XLSX or JSONL file")
-    imp.add_argument("entity", choices=["vacancies", "employers", "participants"])
+    imp.add_argument("entity", choices=["vacancies", "employers", "participants", "vacancy-list"])
     imp.add_argument("file", type=Path)
     imp.add_argument(
         "--source",
@@ -180,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="write rejected rows with their reasons to this CSV file",
+    )
+    imp.add_argument(
+        "--partner",
+        help="vacancy-list: the partner whose copy of the list this is, e.g. ihk_leipzig",
     )
     imp.set_defaults(handler=cmd_import)
 
@@ -218,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_match_commands(commands, stages)
     _add_flow_commands(commands)
     _add_privacy_commands(commands)
+    _add_vacancy_list_commands(commands)
     return parser
 
 
@@ -247,6 +252,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.entity == "vacancy-list":
+        return cmd_import_vacancy_list(args)
     _default_participant_source(args)
     overrides = parse_overrides(args.map, args.entity)
     config = _config(args)
@@ -385,6 +392,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         rejects = con.execute(sql("status_rejects"), {"limit": 50}).df()
         _print_section("Rejected rows of each source's latest run (first 50)", rejects)
+        _print_reported_closed(con)
     return 0
 
 
@@ -970,6 +978,76 @@ def cmd_report(args: argparse.Namespace) -> int:
         written = write_report(con, args.out, _config(args).source_display_names())
     print(f"{written}")
     return 0
+
+
+# --- the partners' circulating vacancy list (README: Exports) --------------------------------
+
+
+def _add_vacancy_list_commands(commands: argparse._SubParsersAction) -> None:
+    """`resque export vacancies [--source TEXT] [--since DATE] [--csv]` (its way back is
+    `resque import vacancy-list FILE --partner NAME`)."""
+    export = commands.choices["export"]
+    kinds = next(a for a in export._actions if isinstance(a, argparse._SubParsersAction))
+    listing = kinds.add_parser(
+        "vacancies", help="the active vacancies as a list for the partners to fill in (XLSX)"
+    )
+    listing.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    listing.add_argument(
+        "--source", metavar="TEXT", help="only vacancies of sources named like TEXT, e.g. messe"
+    )
+    listing.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="only vacancies first seen since DATE"
+    )
+    listing.add_argument(
+        "--csv", action="store_true", help="also write a CSV (UTF-8, ';', for German Excel)"
+    )
+    listing.set_defaults(handler=cmd_export_vacancies)
+
+
+def cmd_export_vacancies(args: argparse.Namespace) -> int:
+    from resque.reports.vacancy_list import export_vacancy_list
+
+    with opened(_db(args)) as con:
+        done = export_vacancy_list(
+            con,
+            args.out,
+            source=args.source,
+            since=args.since,
+            with_csv=args.csv,
+            source_names=_config(args).source_display_names(),
+        )
+    for file in done["files"]:
+        print(file)
+    print(f"vacancy list: {done['rows']} active vacancies [run {done['run_id']}]")
+    return 0
+
+
+def cmd_import_vacancy_list(args: argparse.Namespace) -> int:
+    """A partner's returned copy of the list: its word stored beside each vacancy."""
+    from resque.pipelines.vacancy_list import import_vacancy_list
+
+    if not args.partner:
+        raise ResqueError("import vacancy-list: --partner NAME is required, e.g. ihk_leipzig")
+    if args.source or args.map or args.full or args.allow_shrink:
+        raise ResqueError("import vacancy-list takes --partner, --sheet and --rejects only")
+    with opened(_db(args)) as con:
+        done = import_vacancy_list(con, args.file, partner=args.partner, sheet=args.sheet)
+        if args.rejects:
+            _write_rejects(con, done.run_id, args.rejects)
+    closed = f" ({done.closed} reported closed)" if done.closed else ""
+    print(
+        f"{done.partner}: {done.rows_in} rows read, {done.notes} notes stored{closed}, "
+        f"{done.repeated} already known, {done.unchanged} left empty, {done.rejected} rejected "
+        f"[run {done.run_id}]"
+    )
+    return 0
+
+
+def _print_reported_closed(con: duckdb.DuckDBPyConnection) -> None:
+    """`resque status`: vacancies still active that a partner reported no longer open."""
+    from resque.warehouse.vacancy_list import reported_closed
+
+    _print_section("Active vacancies a partner reported closed (first 50)", reported_closed(con))
 
 
 # --- privacy: pseudonyms, their key, erasure on request (README: Privacy) ---------------------

@@ -328,12 +328,36 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
 }
 
 
+# A partner's copy of the circulating vacancy list (`resque export vacancies`, read back by
+# `resque import vacancy-list`): the stable id and the columns the partners fill in. The
+# list's own columns ('Plätze laut Liste', 'Beginn laut Liste') are not read back.
+VACANCY_LIST_SYNONYMS: dict[str, list[str]] = {
+    "vacancy_id": ["stellenidnichtaendern", "stellenid", "vacancyid"],
+    "still_open": ["nochoffenjanein", "nochoffen", "offen", "stillopen"],
+    "places": ["plaetze", "anzahlplaetze", "freieplaetze", "places"],
+    "start_date": ["beginn", "startdatum", "start", "startdate"],
+    "contact_known_at": [
+        "ansprechpartnerbekanntbei",
+        "ansprechpartnerbekanntbeiorganisationkeineperson",
+        "kontaktbekanntbei",
+        "contactknownat",
+    ],
+    "note": ["hinweis", "hinweise", "anmerkung", "bemerkung", "notiz", "note"],
+}
+
+
 SYNONYMS = {
     "vacancies": POSTING_SYNONYMS,
     "employers": EMPLOYER_SYNONYMS,
     "participants": PARTICIPANT_SYNONYMS,
+    "vacancy_list": VACANCY_LIST_SYNONYMS,
 }
-REQUIRED = {"vacancies": "title", "employers": "name", "participants": "participant_id"}
+REQUIRED = {
+    "vacancies": "title",
+    "employers": "name",
+    "participants": "participant_id",
+    "vacancy_list": "vacancy_id",
+}
 # A field that may share its column with another when nothing better exists:
 # an apprenticeship list's only "Beruf" column is both its title and its occupation.
 SHAREABLE = {("title", "occupation")}

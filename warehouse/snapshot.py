@@ -103,6 +103,20 @@ SNAPSHOT_COLUMNS: dict[str, tuple[str, ...]] = {
     "matches": ("run_id", "participant_id", "vacancy_id", "rank", "score", "distance_km"),
     # Without `note`, a job coach's free text.
     "match_approvals": ("run_id", "approved_by", "approved_at"),
+    # A partner's word on a vacancy (issue 16), without `note`, the partner's free text; the
+    # view vacancy_partner_reports reads no other column.
+    "vacancy_notes": (
+        "vacancy_id",
+        "listed_id",
+        "partner",
+        "still_open",
+        "places",
+        "start_date",
+        "contact_known_at",
+        "received_at",
+        "run_id",
+        "row_number",
+    ),
     # Without `id_hash`, which confirms a guessed pseudonym as forgotten.
     "forgotten_participants": (
         "forgotten_at",
