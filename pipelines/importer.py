@@ -34,6 +34,7 @@ from resque.warehouse.load import (
     ShrinkRefused,
     insert_reader_rejects,
     load_staged,
+    memory_capped,
     stage_batch,
     staged_accepted,
 )
@@ -174,7 +175,7 @@ def store_batches(
     where = details.get("path", source)
     run = step_run(con, kind=kind, source=source, details=details, describe=store_error(where))
     try:
-        with run, transaction(con):
+        with run, memory_capped(con), transaction(con):
             position = 0
             for records, raw in batches:
                 batch = stages.normalise(records, entity, defaults)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import duckdb
@@ -74,6 +75,10 @@ BATCH_SCHEMAS = {
     ),
 }
 TABLES = {"vacancies": "postings", "employers": "employers"}
+# DuckDB keeps up to 80% of the machine's memory in buffers; a load of a million rows would
+# hold them all (staged rows, payloads, the merged tables). Above this a load spills to
+# DuckDB's temp directory and evicts written blocks instead.
+LOAD_MEMORY_LIMIT = "512MB"
 # A snapshot may always deactivate this many records, whatever the share: a list of three
 # that lost one has not been cut short.
 SHRINK_ALWAYS_ALLOWED = 3
@@ -105,6 +110,23 @@ class LoadCounts:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+
+@contextlib.contextmanager
+def memory_capped(con: duckdb.DuckDBPyConnection, limit: str = LOAD_MEMORY_LIMIT) -> Iterator[None]:
+    """DuckDB's memory limit lowered to `limit` for a load into a database file.
+
+    An in-memory database cannot evict its tables' blocks: it keeps its limit.
+    """
+    is_file = con.execute(sql("stage_memory_limit")).fetchone()[1]
+    if is_file:
+        con.execute(sql("stage_set_memory_limit").format(limit=limit))
+    try:
+        yield
+    finally:
+        if is_file:
+            with contextlib.suppress(duckdb.Error):
+                con.execute(sql("stage_reset_memory_limit"))
 
 
 def load_batch(
@@ -152,16 +174,12 @@ def stage_batch(
     schema = BATCH_SCHEMAS[entity]
     table = pa.Table.from_pandas(batch[schema.names], schema=schema, preserve_index=False)
     positions = pa.array(range(position, position + table.num_rows), pa.int64())
-    con.register("batch", table.append_column("position", positions))
-    con.register("raw_rows", raw.table)
+    # read by DuckDB's scan of this function's locals, not registered: a registered view
+    # stays in the catalog, and its Arrow table in memory, until the transaction ends
+    batch = table.append_column("position", positions)  # noqa: F841
+    raw_rows = raw.table  # noqa: F841
     into = "create or replace temp table staged as" if position == 0 else "insert into staged"
-    try:
-        con.execute(sql(f"stage_{TABLES[entity]}").format(into=into, payload=raw.json_expression))
-    finally:
-        # an aborted transaction refuses even this; the rollback drops the views anyway
-        with contextlib.suppress(duckdb.Error):
-            con.unregister("batch")
-            con.unregister("raw_rows")
+    con.execute(sql(f"stage_{TABLES[entity]}").format(into=into, payload=raw.json_expression))
     return position + table.num_rows
 
 
