@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,17 @@ from resque.pipelines import stages
 from resque.pipelines.config import DEFAULT_MAX_SHRINK
 from resque.pipelines.headers import SYNONYMS, header_key, map_columns, require_columns
 from resque.pipelines.participants import import_participants
-from resque.pipelines.readers import read_table
+from resque.pipelines.readers import TableStream, open_table
 from resque.pipelines.steps import StepResult, check_source_name, load_error
 from resque.warehouse.db import transaction
 from resque.warehouse.load import (
     RawRows,
     ShrinkRefused,
     insert_reader_rejects,
-    load_batch,
+    load_staged,
+    memory_capped,
+    stage_batch,
+    staged_accepted,
 )
 from resque.warehouse.runs import (
     Describe,
@@ -136,6 +140,18 @@ def store(
     con: duckdb.DuckDBPyConnection,
     records: pd.DataFrame,
     raw: RawRows,
+    **options: Any,
+) -> StepResult:
+    """Normalise, validate and load one batch as one transaction with its runs row.
+
+    Takes the options of `store_batches`.
+    """
+    return store_batches(con, [(records, raw)], **options)
+
+
+def store_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterable[tuple[pd.DataFrame, RawRows]],
     *,
     entity: str,
     source: str,
@@ -147,40 +163,42 @@ def store(
     status: str = "succeeded",
     max_shrink: float | None = None,
 ) -> StepResult:
-    """Normalise, validate and load one batch as one transaction with its runs row.
+    """Normalise, validate and load batches of records as one transaction with its runs row.
 
-    `max_shrink` guards a snapshot (see warehouse.load.load_batch); crawls pass None, their
-    own guard is the degraded-crawl rule.
+    Each batch passes the stages and is staged in DuckDB before the next is read; the
+    merge then runs once over the whole load. `bad_rows` may still fill while the batches
+    are read (a streamed file's ragged rows). `max_shrink` guards a snapshot (see
+    warehouse.load.load_staged); crawls pass None, their own guard is the degraded-crawl rule.
     """
     details = dict(details or {})
-    bad_rows = bad_rows or []
+    bad_rows = bad_rows if bad_rows is not None else []
     where = details.get("path", source)
     run = step_run(con, kind=kind, source=source, details=details, describe=store_error(where))
     try:
-        with run:
-            batch = stages.validate(stages.normalise(records, entity, defaults), entity)
-            accepted = int(batch[stages.REJECT].isna().sum())
-            if snapshot and accepted == 0:
+        with run, memory_capped(con), transaction(con):
+            position = 0
+            for records, raw in batches:
+                batch = stages.normalise(records, entity, defaults)
+                batch = stages.validate(batch, entity, duplicates=False)
+                position = stage_batch(con, entity, batch, raw, position=position)
+            if snapshot and staged_accepted(con) == 0:
                 raise ResqueError(
                     f"{where}: no valid row; refusing to treat an empty list "
                     "as the complete list (it would deactivate everything)"
                 )
-            with transaction(con):
-                counts = load_batch(
-                    con,
-                    entity,
-                    batch,
-                    raw,
-                    source=source,
-                    run_id=run.run_id,
-                    now=run.started,
-                    snapshot=snapshot,
-                    max_shrink=max_shrink,
-                )
-                insert_reader_rejects(con, bad_rows, source, run.run_id)
-                counts.rows_in += len(bad_rows)
-                counts.rows_rejected += len(bad_rows)
-                run.succeeded(counts=counts.as_dict(), status=status)
+            counts = load_staged(
+                con,
+                entity,
+                source=source,
+                run_id=run.run_id,
+                now=run.started,
+                snapshot=snapshot,
+                max_shrink=max_shrink,
+            )
+            insert_reader_rejects(con, bad_rows, source, run.run_id)
+            counts.rows_in += len(bad_rows)
+            counts.rows_rejected += len(bad_rows)
+            run.succeeded(counts=counts.as_dict(), status=status)
     except ShrinkRefused:
         raise ResqueError(run.error) from None
     except (duckdb.Error, OSError, MemoryError) as exc:  # a refusal propagates as it is
@@ -239,31 +257,37 @@ def import_file(
     details: dict[str, Any] = {"path": str(path), "snapshot": snapshot}
     run_for_errors = (con, "import", source, details)
     try:
-        table = read_table(path, entity, sheet)
-        details.update(table.detail)
-        columns = list(table.frame.columns)
+        stream = open_table(path, entity, sheet)
+        details.update(stream.detail)
+        columns = stream.columns
         refuse_participant_list(columns, entity, str(path))
         mapping = map_columns(columns, entity, overrides)
         require_columns(mapping, columns, entity, str(path))
         details["columns"] = mapping
-        records = stages.to_record_frame(table, mapping, source, entity)
-        rows = raw_rows(table.frame)
     except ResqueError as exc:
         _fail_before_load(*run_for_errors, str(exc))
         raise
-    return store(
+    return store_batches(
         con,
-        records,
-        rows,
+        _record_batches(stream, mapping, source, entity),
         entity=entity,
         source=source,
         kind="import",
         snapshot=snapshot,
         defaults=defaults,
-        bad_rows=table.bad_rows,
+        bad_rows=stream.bad_rows,
         details=details,
         max_shrink=max_shrink,
     )
+
+
+def _record_batches(
+    stream: TableStream, mapping: dict[str, str], source: str, entity: str
+) -> Iterator[tuple[pd.DataFrame, RawRows]]:
+    """Each batch of the file as records and as the rows it read (a refusal further down
+    the file is raised by the reading, inside the load's transaction)."""
+    for table in stream.batches:
+        yield stages.to_record_frame(table, mapping, source, entity), raw_rows(table.frame)
 
 
 def _fail_before_load(con, kind: str, source: str, details: dict[str, Any], message: str) -> None:

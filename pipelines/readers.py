@@ -12,13 +12,16 @@ a broken last JSON line: a copy still in progress).
 
 from __future__ import annotations
 
+import codecs
 import collections
 import csv
 import datetime as dt
 import io
 import json
+import mmap
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,10 @@ MAX_SHARED_STRINGS = 64 << 20
 MAX_FIELD_BYTES = csv.field_size_limit()  # 128 KB, as Python's own CSV reader
 MAX_COLUMNS = 1_000
 MAX_JSON_DEPTH = 32
+# Arrow parses a CSV a block at a time: one block is one batch of rows through the stages
+# (~100,000 rows of a typical list), and no value may be longer than a block.
+CSV_BLOCK_BYTES = 32 << 20
+HEAD_BYTES = 1 << 20
 _SHARED_STRINGS = re.compile(r"(^|/)sharedstrings[^/]*\.xml$", re.IGNORECASE)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
@@ -54,22 +61,52 @@ class RawTable:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def read_table(path: str | Path, entity: str, sheet: str | None = None) -> RawTable:
-    """Read a CSV, XLSX or JSONL file into a RawTable; ResqueError names the file and problem."""
+@dataclass
+class TableStream:
+    """A file's headers and format, and its rows in batches read as they are asked for.
+
+    `bad_rows` fills as the batches are read: it is complete once they are exhausted. A
+    refusal found further down the file (an overlong field, a cut-off last row) is raised
+    by the iteration.
+    """
+
+    columns: list[str]
+    detail: dict[str, Any]
+    batches: Iterator[RawTable]
+    bad_rows: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+
+def open_table(path: str | Path, entity: str, sheet: str | None = None) -> TableStream:
+    """Open a CSV, XLSX or JSONL file: its header now, its rows as batches.
+
+    Only a CSV streams; a workbook or JSON file is read whole and comes as one batch.
+    ResqueError names the file and problem.
+    """
     path = Path(path)
+    head = _read_head(path)
+    kind = _detect_kind(path, head)
+    if kind == "csv":
+        return _read_csv(path, head, entity)
     data = _read_bytes(path)
-    kind = _detect_kind(path, data)
     try:
-        if kind == "xlsx":
-            table = _read_xlsx(path, data, entity, sheet)
-        elif kind == "jsonl":
-            table = _read_jsonl(path, data)
-        else:
-            table = _read_csv(path, data, entity)
+        table = _read_xlsx(path, data, entity, sheet) if kind == "xlsx" else _read_jsonl(path, data)
     except RecursionError as exc:  # a parser's own recursion, on nesting no list has
         raise ResqueError(f"{path}: refused, the data is nested too deeply to read") from exc
-    _check_width(path, list(table.frame.columns))
-    return table
+    columns = list(table.frame.columns)
+    _check_width(path, columns)
+    return TableStream(columns, table.detail, iter([table]), table.bad_rows)
+
+
+def read_table(path: str | Path, entity: str, sheet: str | None = None) -> RawTable:
+    """A CSV, XLSX or JSONL file read whole; ResqueError names the file and problem."""
+    stream = open_table(path, entity, sheet)
+    parts = list(stream.batches)
+    if len(parts) == 1:
+        frame, numbers = parts[0].frame, parts[0].row_numbers
+    else:
+        frame = pd.concat([part.frame for part in parts], ignore_index=True)
+        numbers = [number for part in parts for number in part.row_numbers]
+    return RawTable(frame, numbers, stream.bad_rows, stream.detail)
 
 
 def _check_width(path: Path, headers: list[Any]) -> None:
@@ -91,6 +128,22 @@ def _read_bytes(path: Path) -> bytes:
     if not data.strip():
         raise ResqueError(f"{path}: the file is empty")
     return data
+
+
+def _read_head(path: Path) -> bytes:
+    """The file's first megabyte, or a one-line reason why there is none."""
+    if not path.exists():
+        raise ResqueError(f"{path}: no such file")
+    if path.is_dir():
+        raise ResqueError(f"{path}: is a directory, not a file")
+    try:
+        with path.open("rb") as file:
+            head = file.read(HEAD_BYTES)
+    except OSError as exc:
+        raise ResqueError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not head.strip():
+        _read_bytes(path)  # says 'empty' unless something follows the blank megabyte
+    return head
 
 
 def _detect_kind(path: Path, data: bytes) -> str:
@@ -176,14 +229,11 @@ def unique_headers(headers: list[Any]) -> list[str]:
     return result
 
 
-def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
-    """CSV with sniffed delimiter and encoding, parsed by Arrow's multi-threaded reader."""
-    body, encoding = _utf8_body(data)
-    if body is None:  # not UTF-8: decode once (cp1252, UTF-16) and hand Arrow UTF-8
-        text, encoding = decode_text(path, data)
-        body = text.encode("utf-8")
-    head = body[:200_000].decode("utf-8", errors="ignore")
-    head_lines = head.splitlines()[: HEADER_SEARCH_ROWS * 2]
+def _read_csv(path: Path, head: bytes, entity: str) -> TableStream:
+    """CSV with sniffed delimiter and encoding, parsed by Arrow's reader one block at a time."""
+    body = _CsvBody.of(path, head)
+    head_text = body.head(200_000).decode("utf-8", errors="ignore")
+    head_lines = head_text.splitlines()[: HEADER_SEARCH_ROWS * 2]
     non_empty = [line for line in head_lines if line.strip()]
     if not non_empty:
         raise ResqueError(f"{path}: the file is empty")
@@ -195,32 +245,15 @@ def _read_csv(path: Path, data: bytes, entity: str) -> RawTable:
     header_at = _header_index(parsed_head, entity)
     headers = unique_headers(parsed_head[header_at])
     _check_width(path, headers)
-    try:
-        table, bad_rows, cut = _parse_csv_body(body, header_at, headers, delimiter)
-    except pa.ArrowInvalid as exc:
-        if "utf8" in str(exc).lower() and encoding == "utf-8":
-            text, encoding = decode_text(path, data)  # names the encoding problem
-            body = text.encode("utf-8")
-            table, bad_rows, cut = _parse_csv_body(body, header_at, headers, delimiter)
-        else:
-            message = str(exc).splitlines()[0]
-            raise ResqueError(f"{path}: not a readable CSV file ({message})") from exc
-    first_row = header_at + 2
-    _check_field_sizes(path, table, first_row)
-    if cut or _ends_in_open_quote(body, delimiter):
-        raise ResqueError(
-            f"{path}: refused, the last row is cut off (no line end, "
-            + ("fewer fields than the header" if cut else "a quote never closed")
-            + "); the file may still be being copied, or was cut short"
-        )
-    frame = table.to_pandas()  # Arrow-backed strings: nulls stay nulls, no object copies
     detail = {
         "format": "csv",
-        "encoding": encoding,
+        "encoding": body.encoding,
         "delimiter": delimiter,
         "header_row": header_at + 1,
     }
-    return RawTable(frame, list(range(first_row, first_row + len(frame))), bad_rows, detail)
+    stream = TableStream(headers, detail, iter(()))
+    stream.batches = _csv_batches(path, body, header_at, headers, delimiter, stream.bad_rows)
+    return stream
 
 
 def _split_line(path: Path, line: str, number: int, delimiter: str) -> list[str]:
@@ -246,17 +279,122 @@ def _check_field_sizes(path: Path, table: pa.Table, first_row: int) -> None:
             )
 
 
-def _ends_in_open_quote(body: bytes, delimiter: str) -> bool:
+class _CsvBody:
+    """The text of a CSV file as UTF-8 bytes, read from the file itself when it is UTF-8.
+
+    Only a file in another encoding (cp1252, UTF-16) is decoded whole into memory; the
+    whole body is otherwise looked at only for a ragged row or a last line without a line end.
+    """
+
+    def __init__(self, path: Path, encoding: str, start: int = 0, data: bytes | None = None):
+        self.path, self.encoding, self.start, self.data = path, encoding, start, data
+        self._mapped: mmap.mmap | None = None
+        self._lines_at = (0, 0)  # (offset, newlines before it): ragged rows come in order
+
+    @classmethod
+    def of(cls, path: Path, head: bytes) -> _CsvBody:
+        """UTF-8 (with or without BOM) as it is; anything else decoded once and re-encoded."""
+        if _is_utf8_file(path, head):
+            return cls(path, "utf-8", 3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        text, encoding = decode_text(path, _read_bytes(path))
+        return cls(path, encoding, data=text.encode("utf-8"))
+
+    def head(self, size: int) -> bytes:
+        if self.data is not None:
+            return self.data[:size]
+        with self.path.open("rb") as file:
+            file.seek(self.start)
+            return file.read(size)
+
+    def open(self, line_index: int) -> tuple[Any, int]:
+        """A binary stream from the start of line `line_index` (0-based), and that offset."""
+        if self.data is not None:
+            stream: Any = io.BytesIO(self.data)
+        else:
+            stream = self.path.open("rb")
+            stream.seek(self.start)
+        for _ in range(line_index):  # binary lines end at '\n' only, as Arrow's rows do
+            if not stream.readline():
+                break
+        return stream, stream.tell() - (self.start if self.data is None else 0)
+
+    def whole(self) -> bytes | mmap.mmap:
+        """The body, for the rare looks at all of it: mapped, not read, for a file."""
+        if self.data is not None:
+            return self.data
+        if self._mapped is None:
+            with self.path.open("rb") as file:
+                self._mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return self._mapped
+
+    def find(self, text: bytes, start: int) -> int:
+        found = self.whole().find(text, self.start + start)
+        return found - self.start if found != -1 else -1
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line number at a body offset, counting on from the last one asked."""
+        whole = self.whole()
+        at, newlines = self._lines_at if offset >= self._lines_at[0] else (0, 0)
+        for chunk in range(at, offset, 16 << 20):
+            end = min(offset, chunk + (16 << 20))
+            newlines += whole[self.start + chunk : self.start + end].count(b"\n")
+        self._lines_at = (offset, newlines)
+        return newlines + 1
+
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else self.path.stat().st_size - self.start
+
+    def endswith(self, text: bytes) -> bool:
+        if self.data is not None or not text:
+            return (self.data or b"").endswith(text) if text else True
+        size = self.size()
+        if len(text) > size:
+            return False
+        with self.path.open("rb") as file:
+            file.seek(self.start + size - len(text))
+            return file.read() == text
+
+    def text_lines(self) -> Iterator[str]:
+        """The body as text lines, line ends kept (as io.StringIO(text, newline='') gives)."""
+        raw = io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+        if self.data is None:
+            raw.seek(self.start)
+        with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text:
+            yield from text
+
+    def close(self) -> None:
+        if self._mapped is not None:
+            self._mapped.close()
+            self._mapped = None
+
+
+def _is_utf8_file(path: Path, head: bytes) -> bool:
+    """Whether the whole file is UTF-8, checked a block at a time (not read into memory)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:65536]:
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as file:
+            while block := file.read(16 << 20):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    except OSError as exc:
+        raise ResqueError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return True
+
+
+def _ends_in_open_quote(body: _CsvBody, delimiter: str) -> bool:
     """Whether a file without a final line end stops inside a quoted value.
 
     Arrow takes such a value to the end of the file; Python's reader tells it apart: a
     sentinel line after the text comes back as its own row only if every quote closed.
     """
-    if body.endswith((b"\n", b"\r")) or b'"' not in body:
+    if body.endswith(b"\n") or body.endswith(b"\r") or body.find(b'"', 0) == -1:
         return False
     sentinel = "\ue000end\ue000"
-    text = body.decode("utf-8", errors="replace") + "\n" + sentinel
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = csv.reader(_with_sentinel(body.text_lines(), sentinel), delimiter=delimiter)
     try:
         last = collections.deque(rows, maxlen=1)
     except csv.Error:  # a quoted value running on past the size limit
@@ -264,31 +402,33 @@ def _ends_in_open_quote(body: bytes, delimiter: str) -> bool:
     return list(last) != [[sentinel]]
 
 
-def _utf8_body(data: bytes) -> tuple[bytes | None, str]:
-    """The bytes as they are when they look like UTF-8 (Arrow checks the rest while parsing)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:65536]:
-        return None, ""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        data[:1_000_000].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < min(len(data), 1_000_000) - 4:  # not just a character cut at the edge
-            return None, ""
-    return data, "utf-8"
+def _with_sentinel(lines: Iterator[str], sentinel: str) -> Iterator[str]:
+    """The lines of text + '\n' + sentinel, for a text without a final line end."""
+    last = None
+    for line in lines:
+        if last is not None:
+            yield last
+        last = line
+    if last is not None:
+        yield last + "\n"
+    yield sentinel
 
 
-def _parse_csv_body(
-    body: bytes, header_at: int, headers: list[str], delimiter: str
-) -> tuple[pa.Table, list[tuple[int | None, str, str]], bool]:
-    """Rows below the header line; rows with the wrong number of fields are set aside.
+def _csv_batches(
+    path: Path,
+    body: _CsvBody,
+    header_at: int,
+    headers: list[str],
+    delimiter: str,
+    bad_rows: list[tuple[int | None, str, str]],
+) -> Iterator[RawTable]:
+    """The rows below the header line, a block at a time; ragged rows are set aside.
 
-    Returns the rows, the set-aside rows, and whether the last row is cut off: the file
-    has no final line end and its last row fewer fields than the header.
+    Refuses, once the last block is read, a file whose last row is cut off: no final line
+    end and fewer fields than the header, or a quote never closed.
     """
-    body_start = _offset_of_line(body, header_at + 1)
-    bad_rows: list[tuple[int | None, str, str]] = []
-    open_end = not body.endswith((b"\n", b"\r"))
+    stream, body_start = body.open(header_at + 1)
+    open_end = not (body.endswith(b"\n") or body.endswith(b"\r"))
     cut = False
 
     def skip_invalid(row: pacsv.InvalidRow) -> str:
@@ -298,35 +438,57 @@ def _parse_csv_body(
             cut = True
         # Arrow gives no row number when values may span lines: find the line by its text
         found = body.find(text, body_start)
-        line = body.count(b"\n", 0, found) + 1 if found != -1 else None
+        line = body.line_of(found) if found != -1 else None
         reason = f"row has {row.actual_columns} fields, the header has {row.expected_columns}"
         bad_rows.append((line, reason, row.text[:2000]))
         return "skip"
 
-    table = pacsv.read_csv(
-        io.BytesIO(memoryview(body)[body_start:]),
-        read_options=pacsv.ReadOptions(column_names=headers, block_size=16 << 20),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_invalid
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in headers},
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
-    )
-    return table, bad_rows, cut
+    first_row, read = header_at + 2, 0
+    try:
+        with stream:
+            for batch in _arrow_batches(path, stream, headers, delimiter, skip_invalid):
+                table = pa.Table.from_batches([batch])
+                _check_field_sizes(path, table, first_row + read)
+                rows = range(first_row + read, first_row + read + batch.num_rows)
+                read += batch.num_rows
+                yield RawTable(table.to_pandas(), list(rows))
+        if cut or _ends_in_open_quote(body, delimiter):
+            raise ResqueError(
+                f"{path}: refused, the last row is cut off (no line end, "
+                + ("fewer fields than the header" if cut else "a quote never closed")
+                + "); the file may still be being copied, or was cut short"
+            )
+    finally:
+        body.close()
 
 
-def _offset_of_line(body: bytes, line_index: int) -> int:
-    """Byte offset where line number `line_index` (0-based) starts."""
-    offset = 0
-    for _ in range(line_index):
-        newline = body.find(b"\n", offset)
-        if newline == -1:
-            return len(body)
-        offset = newline + 1
-    return offset
+def _arrow_batches(
+    path: Path, stream: Any, headers: list[str], delimiter: str, on_invalid: Any
+) -> Iterator[pa.RecordBatch]:
+    """Arrow's streaming CSV reader over `stream`, every column text; at least one batch."""
+    schema = pa.schema([(name, pa.string()) for name in headers])
+    try:
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=headers, block_size=CSV_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in headers},
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        empty = True
+        for batch in reader:
+            empty = False
+            yield batch
+    except pa.ArrowInvalid as exc:
+        message = str(exc).splitlines()[0]
+        raise ResqueError(f"{path}: not a readable CSV file ({message})") from exc
+    if empty:  # a header and nothing below it
+        yield pa.RecordBatch.from_pylist([], schema=schema)
 
 
 # --- XLSX ------------------------------------------------------------------------------------

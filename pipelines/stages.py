@@ -209,8 +209,12 @@ def _fill_source_ref(out: pd.DataFrame, entity: str) -> None:
         out.loc[missing, "source_ref"] = [identity_ref(list(values)) for values in identity]
 
 
-def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
-    """Mark each record with the reason it is rejected, or None; the first reason wins."""
+def validate(frame: pd.DataFrame, entity: str, *, duplicates: bool = True) -> pd.DataFrame:
+    """Mark each record with the reason it is rejected, or None; the first reason wins.
+
+    `duplicates=False` leaves the last rule, a repeated id, to the caller: a load in
+    batches checks it over the whole load (warehouse.load.staged_accepted).
+    """
     out = frame.copy(deep=False)  # copy-on-write: the caller's frame stays as it was
     reasons = pd.Series(None, index=out.index, dtype=object)
 
@@ -231,7 +235,8 @@ def validate(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
     if entity == "vacancies":
         too_long = out["description"].str.len() > MAX_TEXT_LENGTH
         reject(too_long, f"description longer than {MAX_TEXT_LENGTH} characters")
-    _reject_duplicates(out, reasons, reject)
+    if duplicates:
+        _reject_duplicates(out, reasons, reject)
     out[REJECT] = reasons.astype(object).where(reasons.notna(), None)
     return out
 

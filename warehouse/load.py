@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import duckdb
@@ -74,6 +75,10 @@ BATCH_SCHEMAS = {
     ),
 }
 TABLES = {"vacancies": "postings", "employers": "employers"}
+# DuckDB keeps up to 80% of the machine's memory in buffers; a load of a million rows would
+# hold them all (staged rows, payloads, the merged tables). Above this a load spills to
+# DuckDB's temp directory and evicts written blocks instead.
+LOAD_MEMORY_LIMIT = "512MB"
 # A snapshot may always deactivate this many records, whatever the share: a list of three
 # that lost one has not been cut short.
 SHRINK_ALWAYS_ALLOWED = 3
@@ -107,6 +112,23 @@ class LoadCounts:
         return asdict(self)
 
 
+@contextlib.contextmanager
+def memory_capped(con: duckdb.DuckDBPyConnection, limit: str = LOAD_MEMORY_LIMIT) -> Iterator[None]:
+    """DuckDB's memory limit lowered to `limit` for a load into a database file.
+
+    An in-memory database cannot evict its tables' blocks: it keeps its limit.
+    """
+    is_file = con.execute(sql("stage_memory_limit")).fetchone()[1]
+    if is_file:
+        con.execute(sql("stage_set_memory_limit").format(limit=limit))
+    try:
+        yield
+    finally:
+        if is_file:
+            with contextlib.suppress(duckdb.Error):
+                con.execute(sql("stage_reset_memory_limit"))
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     entity: str,
@@ -119,50 +141,97 @@ def load_batch(
     snapshot: bool,
     max_shrink: float | None = None,
 ) -> LoadCounts:
-    """Store a validated batch: upsert records, keep raw payloads, list rejects.
+    """Store one validated batch: `stage_batch` then `load_staged` (see there)."""
+    stage_batch(con, entity, batch, raw, position=0)
+    return load_staged(
+        con,
+        entity,
+        source=source,
+        run_id=run_id,
+        now=now,
+        snapshot=snapshot,
+        max_shrink=max_shrink,
+    )
+
+
+def stage_batch(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    batch: pd.DataFrame,
+    raw: RawRows,
+    *,
+    position: int,
+) -> int:
+    """Add one validated batch to the temp table `staged`; a load's first batch starts it.
 
     Args:
         batch: normalised records with `row_number` and `reject_reason` columns.
         raw: the rows as the source sent them, one per batch row, in the same order.
-        snapshot: the batch is the source's complete list; records it lacks become inactive.
+        position: how many rows the load staged before this batch (0 starts a new load).
+    Returns:
+        The position after this batch.
+    """
+    schema = BATCH_SCHEMAS[entity]
+    table = pa.Table.from_pandas(batch[schema.names], schema=schema, preserve_index=False)
+    positions = pa.array(range(position, position + table.num_rows), pa.int64())
+    # read by DuckDB's scan of this function's locals, not registered: a registered view
+    # stays in the catalog, and its Arrow table in memory, until the transaction ends
+    batch = table.append_column("position", positions)  # noqa: F841
+    raw_rows = raw.table  # noqa: F841
+    into = "create or replace temp table staged as" if position == 0 else "insert into staged"
+    con.execute(sql(f"stage_{TABLES[entity]}").format(into=into, payload=raw.json_expression))
+    return position + table.num_rows
+
+
+def staged_accepted(con: duckdb.DuckDBPyConnection) -> int:
+    """Reject the staged load's duplicate ids (the first one stays); how many rows remain."""
+    rows_in, rejected, duplicates = con.execute(sql("stage_counts")).fetchone()
+    if duplicates:
+        con.execute(sql("stage_duplicates"))
+        rejected += duplicates
+    return rows_in - rejected
+
+
+def load_staged(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    *,
+    source: str,
+    run_id: int,
+    now: dt.datetime,
+    snapshot: bool,
+    max_shrink: float | None = None,
+) -> LoadCounts:
+    """Store the staged load: upsert records, keep raw payloads, list rejects.
+
+    Args:
+        snapshot: the load is the source's complete list; records it lacks become inactive.
         max_shrink: on a snapshot, the largest share of the source's active records it may
             deactivate (None: any); more raises ShrinkRefused before anything is written.
     Returns:
         The counts for the `runs` row.
     """
     table = TABLES[entity]
-    schema = BATCH_SCHEMAS[entity]
-    con.register(
-        "batch", pa.Table.from_pandas(batch[schema.names], schema=schema, preserve_index=False)
-    )
-    con.register("raw_rows", raw.table)
     params = {"run_id": run_id, "now": now}
-    try:
-        con.execute(sql(f"stage_{table}"))
-        con.execute(sql("stage_payloads").format(payload=raw.json_expression))
-        if snapshot and max_shrink is not None:
-            _refuse_shrink(con, table, source, max_shrink)
-        rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
-        con.execute(sql(f"merge_{table}"), params)
-        deactivated = 0
-        if snapshot:
-            con.execute(
-                sql("deactivate_missing").format(table=table), {"run_id": run_id, "source": source}
-            )
-            deactivated = con.fetchone()[0]
-        con.execute(sql("insert_raw_records"), {**params, "entity": entity})
-        con.execute(sql("insert_rejects"), {"run_id": run_id})
-        if entity == "vacancies":
-            con.execute(sql("refresh_vacancies"))
-    finally:
-        # an aborted transaction refuses even this; the rollback drops the views anyway
-        with contextlib.suppress(duckdb.Error):
-            con.unregister("batch")
-            con.unregister("raw_rows")
-    rejected = int(batch["reject_reason"].notna().sum())
+    staged_accepted(con)
+    rows_in, rejected, _ = con.execute(sql("stage_counts")).fetchone()
+    if snapshot and max_shrink is not None:
+        _refuse_shrink(con, table, source, max_shrink)
+    rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
+    con.execute(sql(f"merge_{table}"), params)
+    deactivated = 0
+    if snapshot:
+        con.execute(
+            sql("deactivate_missing").format(table=table), {"run_id": run_id, "source": source}
+        )
+        deactivated = con.fetchone()[0]
+    con.execute(sql("insert_raw_records"), {**params, "entity": entity})
+    con.execute(sql("insert_rejects"), {"run_id": run_id})
+    if entity == "vacancies":
+        con.execute(sql("refresh_vacancies"))
     return LoadCounts(
-        rows_in=len(batch),
-        rows_loaded=len(batch) - rejected,
+        rows_in=rows_in,
+        rows_loaded=rows_in - rejected,
         rows_rejected=rejected,
         rows_new=rows_new,
         rows_updated=rows_updated,

@@ -395,8 +395,8 @@ def test_when_not_even_the_failed_run_can_be_written_the_line_says_so(config, db
         raise duckdb.FatalException("database has been invalidated because of a previous error")
 
     file = drop(config, SAMPLES / "ihk_lehrstellen.jsonl", "lehrstellen_2026-12.jsonl")
-    monkeypatch.setattr("resque.warehouse.load.load_batch", invalidated)
-    monkeypatch.setattr("resque.pipelines.importer.load_batch", invalidated)
+    monkeypatch.setattr("resque.warehouse.load.load_staged", invalidated)
+    monkeypatch.setattr("resque.pipelines.importer.load_staged", invalidated)
     monkeypatch.setattr("resque.warehouse.runs.record_run", invalidated)
     monkeypatch.setattr("resque.warehouse.runs.record_run_anew", no_space)
     with pytest.raises(ResqueError) as info:

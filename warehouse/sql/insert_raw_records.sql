@@ -1,7 +1,7 @@
 -- Keep each distinct payload of a record once: unchanged re-imports add nothing.
 insert into raw_records (source, source_ref, payload_hash, run_id, received_at, entity, payload)
 select s.source, s.source_ref, s.payload_hash, $run_id, $now, $entity, s.payload
-from staged_payloads as s
+from staged as s
 where s.reject_reason is null
   and not exists (
       select 1 from raw_records as r

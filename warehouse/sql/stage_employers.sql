@@ -1,11 +1,19 @@
--- The employer batch as it will be stored (see stage_postings.sql).
-create or replace temp table staged as
-with final as (
+-- One batch of employers as it will be stored (see stage_postings.sql).
+{into}
+with joined as (
+    select b.*, {payload} as payload
+    from batch as b
+    positional join raw_rows as r
+),
+
+final as (
     select
         'e' || substr(md5(source || chr(31) || source_ref), 1, 15) as employer_id,
-        *,
-        md5(concat_ws(chr(31), name, sector, street, postcode, city, url)) as content_hash
-    from batch
+        * exclude (payload),
+        md5(concat_ws(chr(31), name, sector, street, postcode, city, url)) as content_hash,
+        payload,
+        md5(payload::varchar) as payload_hash
+    from joined
 )
 
 select * from final

@@ -1,17 +1,28 @@
--- The batch as it will be stored, with its ids and content hash derived.
--- Reads the registered relation `batch` (normalised and validated records).
-create or replace temp table staged as
-with final as (
+-- One batch of postings as it will be stored: ids, content hash, raw payload and its hash.
+-- Reads `batch` (normalised, validated records with their `position` in the load) and
+-- `raw_rows` (the rows as read, in batch order); {payload} turns a row `r` into JSON.
+-- {into}: 'create or replace temp table staged as' for a load's first batch, then
+-- 'insert into staged'.
+{into}
+with joined as (
+    select b.*, {payload} as payload
+    from batch as b
+    positional join raw_rows as r
+),
+
+final as (
     select
         'p' || substr(md5(source || chr(31) || source_ref), 1, 15) as posting_id,
-        *,
+        * exclude (payload),
         md5(concat_ws(chr(31),
             title, employer, occupation, sector, postcode, city, street,
             lat::varchar, lon::varchar, description, employment_type, working_time,
             start_date::varchar, start_text, places::varchar, url,
             posted_at::varchar, valid_through::varchar
-        )) as content_hash
-    from batch
+        )) as content_hash,
+        payload,
+        md5(payload::varchar) as payload_hash
+    from joined
 )
 
 select * from final
