@@ -222,7 +222,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_match_commands(commands, stages)
     _add_flow_commands(commands)
     _add_privacy_commands(commands)
-    _add_vacancy_list_commands(commands)
     return parser
 
 
@@ -779,6 +778,7 @@ def _add_flow_commands(commands: argparse._SubParsersAction) -> None:
 
     export = commands.add_parser("export", help="write a list for a partner")
     kinds = export.add_subparsers(dest="export_kind", metavar="KIND", required=True)
+    _add_vacancy_list_commands(kinds)
     service = kinds.add_parser(
         "employer-service", help="candidates of the approved match run, as XLSX and CSV"
     )
@@ -983,11 +983,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 # --- the partners' circulating vacancy list (README: Exports) --------------------------------
 
 
-def _add_vacancy_list_commands(commands: argparse._SubParsersAction) -> None:
+def _add_vacancy_list_commands(kinds: argparse._SubParsersAction) -> None:
     """`resque export vacancies [--source TEXT] [--since DATE] [--csv]` (its way back is
     `resque import vacancy-list FILE --partner NAME`)."""
-    export = commands.choices["export"]
-    kinds = next(a for a in export._actions if isinstance(a, argparse._SubParsersAction))
     listing = kinds.add_parser(
         "vacancies", help="the active vacancies as a list for the partners to fill in (XLSX)"
     )

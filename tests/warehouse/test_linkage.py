@@ -299,7 +299,8 @@ def test_samples_planted_duplicates_merge_and_hard_negatives_stay_apart(db: Path
 
 def test_the_stored_pair_table_has_the_columns_the_comparisons_yield(db: Path):
     """duplicate_pairs, as the migrations create it, holds the run id and PAIR_COLUMNS (derived
-    from matching/linkage/comparisons.py), and insert_pairs.sql stores a row of exactly those."""
+    from the comparisons in matching/linkage/comparisons.py), and insert_pairs.sql stores a row
+    of exactly those."""
     import pyarrow as pa
 
     con = open_warehouse(db)
