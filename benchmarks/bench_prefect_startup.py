@@ -66,7 +66,8 @@ def main() -> None:
     print(summary("imports (baseline)", imports))
     print(summary("Prefect start-up", startups))
     over = sum(s > PREFECT_DEFAULT_LIMIT for s in startups)
-    print(f"{over} of {rounds} start-ups took longer than Prefect's own {PREFECT_DEFAULT_LIMIT:.0f} s")
+    limit = f"{PREFECT_DEFAULT_LIMIT:.0f} s"
+    print(f"{over} of {rounds} start-ups took longer than Prefect's own {limit}")
 
 
 if __name__ == "__main__":
