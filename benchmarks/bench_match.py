@@ -23,208 +23,18 @@ import numpy as np
 import pandas as pd
 from _common import DATA, resque, run_measured
 
+from resque.samples.vocabulary import (
+    GERMAN_LEVELS,
+    MATCH_BENCH_OCCUPATIONS,
+    MATCH_BENCH_PREFIXES,
+    MATCH_BENCH_STARTS,
+    MATCH_BENCH_TAILS,
+    MATCH_BENCH_TIMES,
+    MATCH_BENCH_WISHED_TIMES,
+)
+
 CENTROIDS = Path(__file__).resolve().parent.parent / "warehouse" / "data" / "postcode_centroids.csv"
 LEIPZIG = (51.3396, 12.3713)
-# occupation: (title variants, wishes, tasks, workplace words, licence asked for or None)
-OCCUPATIONS = {
-    "Lagerhelfer": (
-        [
-            "Lagerhelfer (m/w/d)",
-            "Lagerhelfer*in",
-            "Helfer im Lager (m/w/d)",
-            "Lagermitarbeiter (m/w/d)",
-        ],
-        ["Lagerhelfer", "Helfer im Lager"],
-        ["Wareneingang", "Verpackung", "Versand", "Inventur"],
-        ["Lager", "Logistikzentrum"],
-        None,
-    ),
-    "Kommissionierer": (
-        ["Kommissionierer (m/w/d)", "Kommissionierer*in", "Picker / Kommissionierer (m/w/d)"],
-        ["Kommissionierer", "Kommissioniererin"],
-        ["Kommissionierung", "Handscanner", "Verpackung"],
-        ["Lager", "Logistikzentrum"],
-        None,
-    ),
-    "Staplerfahrer": (
-        ["Staplerfahrer (m/w/d)", "Gabelstaplerfahrer*in"],
-        ["Staplerfahrer"],
-        ["Staplerfahren", "Be- und Entladen"],
-        ["Lager"],
-        "Staplerschein",
-    ),
-    "Fachkraft für Lagerlogistik": (
-        ["Fachkraft für Lagerlogistik (m/w/d)", "Fachlagerist (m/w/d)", "Lagerfachkraft"],
-        ["Fachkraft für Lagerlogistik", "Lagerfachkraft"],
-        ["Lagerverwaltung", "SAP", "Inventur"],
-        ["Lager"],
-        None,
-    ),
-    "Berufskraftfahrer": (
-        ["Berufskraftfahrer CE (m/w/d)", "Kraftfahrer Klasse CE", "LKW-Fahrer CE (m/w/d)"],
-        ["Berufskraftfahrer", "LKW-Fahrer"],
-        ["Ladungssicherung", "Tourenplanung"],
-        ["Spedition", "Logistik"],
-        "Führerschein Klasse CE",
-    ),
-    "Paketzusteller": (
-        ["Paketzusteller (m/w/d)", "Auslieferungsfahrer*in", "Kurierfahrer (m/w/d)"],
-        ["Paketzusteller", "Auslieferungsfahrer"],
-        ["Zustellung", "Tourenplanung", "Be- und Entladen"],
-        ["Paketdienst"],
-        "Führerschein Klasse B",
-    ),
-    "Koch": (
-        ["Koch (m/w/d)", "Koch / Köchin", "Jungkoch (m/w/d)"],
-        ["Koch", "Köchin"],
-        ["Zubereitung von Speisen", "HACCP", "Menüplanung"],
-        ["Küche", "Restaurant"],
-        None,
-    ),
-    "Küchenhilfe": (
-        ["Küchenhilfe (m/w/d)", "Küchenhelfer*in", "Spülkraft (m/w/d)"],
-        ["Küchenhilfe", "Spülkraft"],
-        ["Spülen", "Vorbereitung von Salaten", "HACCP"],
-        ["Küche", "Kantine"],
-        None,
-    ),
-    "Servicekraft": (
-        ["Servicekraft (m/w/d)", "Kellner*in", "Restaurantfachmann/-frau"],
-        ["Servicekraft", "Kellner"],
-        ["Bedienung", "Gästebetreuung", "Kasse"],
-        ["Restaurant", "Hotel"],
-        None,
-    ),
-    "Reinigungskraft": (
-        ["Reinigungskraft (m/w/d)", "Raumpfleger*in", "Gebäudereiniger (m/w/d)"],
-        ["Reinigungskraft", "Raumpflegerin"],
-        ["Unterhaltsreinigung", "Glasreinigung", "Zimmerreinigung"],
-        ["Büroobjekte", "Hotel"],
-        None,
-    ),
-    "Pflegehelfer": (
-        ["Pflegehelfer (m/w/d)", "Pflegehilfskraft*in", "Altenpflegehelfer (m/w/d)"],
-        ["Pflegehelfer", "Altenpflegehelferin"],
-        ["Grundpflege", "Betreuung von Senioren", "Dokumentation"],
-        ["Pflegeheim", "ambulante Pflege"],
-        None,
-    ),
-    "Pflegefachkraft": (
-        ["Pflegefachkraft (m/w/d)", "Pflegefachfrau/-mann"],
-        ["Pflegefachkraft", "Pflegefachfrau"],
-        ["Behandlungspflege", "Pflegeplanung", "Wundversorgung"],
-        ["Pflegeheim", "Klinik"],
-        None,
-    ),
-    "Elektroniker": (
-        [
-            "Elektroniker für Betriebstechnik (m/w/d)",
-            "Elektriker (m/w/d)",
-            "Elektroniker*in Energie- und Gebäudetechnik",
-        ],
-        ["Elektriker", "Elektroniker"],
-        ["Elektroinstallation", "SPS-Steuerungen", "Fehlersuche"],
-        ["Instandhaltung", "Baustelle"],
-        None,
-    ),
-    "Schweißer": (
-        ["Schweißer (m/w/d)", "MAG-Schweißer*in"],
-        ["Schweißer"],
-        ["MAG-Schweißen", "WIG-Schweißen", "technische Zeichnungen"],
-        ["Werkstatt", "Fertigung"],
-        None,
-    ),
-    "Industriemechaniker": (
-        ["Industriemechaniker (m/w/d)", "Schlosser (m/w/d)", "Mechatroniker (m/w/d)"],
-        ["Industriemechaniker", "Mechatroniker"],
-        ["Instandhaltung", "Hydraulik", "Drehen und Fräsen"],
-        ["Werkstatt", "Fertigung"],
-        None,
-    ),
-    "Produktionshelfer": (
-        ["Produktionshelfer (m/w/d)", "Montagehelfer*in", "Maschinenbediener (m/w/d)"],
-        ["Produktionshelfer", "Montagehelfer"],
-        ["Maschinenbedienung", "Montage", "Verpackung"],
-        ["Produktion", "Fertigung"],
-        None,
-    ),
-    "Verkäufer": (
-        ["Verkäufer (m/w/d)", "Verkäufer*in", "Kassierer (m/w/d)", "Kaufmann im Einzelhandel"],
-        ["Verkäufer", "Verkäuferin"],
-        ["Kassieren", "Kundenberatung", "Warenverräumung"],
-        ["Filiale", "Supermarkt"],
-        None,
-    ),
-    "Bürokraft": (
-        ["Kaufmann/-frau für Büromanagement", "Bürokraft (m/w/d)"],
-        ["Bürokauffrau", "Bürokraft"],
-        ["MS Office", "Ablage", "Buchhaltung"],
-        ["Verwaltung", "Büro"],
-        None,
-    ),
-    "Maler": (
-        ["Maler und Lackierer (m/w/d)", "Malergeselle*in"],
-        ["Maler"],
-        ["Innen- und Fassadenarbeiten", "Tapezieren"],
-        ["Baustelle"],
-        "Führerschein Klasse B",
-    ),
-    "Bauhelfer": (
-        ["Bauhelfer (m/w/d)", "Helfer Hoch- und Tiefbau"],
-        ["Bauhelfer"],
-        ["Erdarbeiten", "Schalung"],
-        ["Baustelle"],
-        None,
-    ),
-    "Erzieher": (
-        ["Erzieher (m/w/d)", "Pädagogische Fachkraft Kita"],
-        ["Erzieherin"],
-        ["Kinderbetreuung", "Elternarbeit"],
-        ["Kita"],
-        None,
-    ),
-    "Hausmeister": (
-        ["Hausmeister (m/w/d)", "Objektbetreuer / Hausmeister"],
-        ["Hausmeister"],
-        ["Winterdienst", "Reparaturen"],
-        ["Wohnanlage"],
-        "Führerschein Klasse B",
-    ),
-    "Bäcker": (
-        ["Bäcker (m/w/d)", "Bäckergeselle*in"],
-        ["Bäcker"],
-        ["Teigherstellung", "Backwaren"],
-        ["Backstube"],
-        None,
-    ),
-    "Friseur": (
-        ["Friseur (m/w/d)", "Friseur*in"],
-        ["Friseurin"],
-        ["Haarschnitt", "Färben"],
-        ["Salon"],
-        None,
-    ),
-    "Sicherheitsmitarbeiter": (
-        ["Sicherheitsmitarbeiter (m/w/d)", "Objektschützer*in"],
-        ["Sicherheitsmitarbeiter"],
-        ["Objektschutz", "Kontrollgänge"],
-        ["Objekt"],
-        None,
-    ),
-    "Fachinformatiker": (
-        ["Fachinformatiker Systemintegration (m/w/d)", "IT-Support (m/w/d)"],
-        ["Fachinformatiker", "IT-Support"],
-        ["Windows Server", "Netzwerke", "Microsoft 365"],
-        ["IT-Abteilung"],
-        None,
-    ),
-}
-PREFIXES = ["", "", "", "Wir suchen: ", "Ab sofort gesucht: "]
-TAILS = ["", "", " - Vollzeit", ", unbefristet", " in {town}"]
-TIMES = ["Vollzeit", "Teilzeit", "Vollzeit/Teilzeit", "Schicht", "3-Schicht"]
-WISHED_TIMES = ["Vollzeit", "Vollzeit", "Teilzeit", "Teilzeit, keine Schicht", "egal"]
-STARTS = ["ab sofort", "01.12.2026", "01.01.2027", "01.03.2027", "nach Vereinbarung"]
-GERMAN = ["A2", "B1", "B2"]
 
 
 def places(radius_km: float) -> pd.DataFrame:
@@ -242,24 +52,24 @@ def places(radius_km: float) -> pd.DataFrame:
 
 def vacancies(n: int, rng: np.random.Generator) -> pd.DataFrame:
     """n openings: titles, places, descriptions with tasks, workplace, licence and German level."""
-    names = list(OCCUPATIONS)
+    names = list(MATCH_BENCH_OCCUPATIONS)
     where = places(120)
     occ = rng.integers(0, len(names), n)
     place = rng.integers(0, len(where), n)
     towns = where["place"].to_numpy(dtype=object)[place]
     titles, texts = [], []
     for i, o in enumerate(occ):
-        variants, _wishes, tasks, workplaces, licence = OCCUPATIONS[names[o]]
+        variants, _wishes, tasks, workplaces, licence = MATCH_BENCH_OCCUPATIONS[names[o]]
         title = variants[rng.integers(len(variants))]
-        tail = TAILS[rng.integers(len(TAILS))].format(town=towns[i])
-        titles.append(PREFIXES[rng.integers(len(PREFIXES))] + title + tail)
+        tail = MATCH_BENCH_TAILS[rng.integers(len(MATCH_BENCH_TAILS))].format(town=towns[i])
+        titles.append(MATCH_BENCH_PREFIXES[rng.integers(len(MATCH_BENCH_PREFIXES))] + title + tail)
         a, b = rng.choice(len(tasks), 2, replace=len(tasks) < 2)
         need = licence if licence else ("Führerschein Klasse B" if rng.random() < 0.15 else None)
         texts.append(
             f"Verstärkung für unser Team im Bereich {workplaces[rng.integers(len(workplaces))]}. "
             f"Ihre Aufgaben: {tasks[a]} sowie {tasks[b]}. "
             + (f"Erforderlich: {need}. " if need else "")
-            + f"Deutschkenntnisse {GERMAN[rng.integers(3)]}. Standort {i % 997}."
+            + f"Deutschkenntnisse {GERMAN_LEVELS[rng.integers(3)]}. Standort {i % 997}."
         )
     postcode = where["postcode"].to_numpy(dtype=object)[place]
     unknown = rng.random(n) < 0.03
@@ -272,22 +82,26 @@ def vacancies(n: int, rng: np.random.Generator) -> pd.DataFrame:
             "PLZ": postcode,
             "Arbeitsort": towns,
             "Beschreibung": texts,
-            "Arbeitszeit": np.array(TIMES, dtype=object)[rng.integers(0, len(TIMES), n)],
-            "Eintrittsdatum": np.array(STARTS, dtype=object)[rng.integers(0, len(STARTS), n)],
+            "Arbeitszeit": np.array(MATCH_BENCH_TIMES, dtype=object)[
+                rng.integers(0, len(MATCH_BENCH_TIMES), n)
+            ],
+            "Eintrittsdatum": np.array(MATCH_BENCH_STARTS, dtype=object)[
+                rng.integers(0, len(MATCH_BENCH_STARTS), n)
+            ],
         }
     )
 
 
 def participants(n: int, rng: np.random.Generator) -> pd.DataFrame:
     """n pseudonymous profiles around Leipzig: wishes, tasks, languages, licences, radius."""
-    names = list(OCCUPATIONS)
+    names = list(MATCH_BENCH_OCCUPATIONS)
     home = places(35)
     rows = []
     for i in range(n):
-        first = OCCUPATIONS[names[rng.integers(len(names))]]
+        first = MATCH_BENCH_OCCUPATIONS[names[rng.integers(len(names))]]
         wishes = [first[1][rng.integers(len(first[1]))]]
         if rng.random() < 0.4:
-            second = OCCUPATIONS[names[rng.integers(len(names))]]
+            second = MATCH_BENCH_OCCUPATIONS[names[rng.integers(len(names))]]
             wishes.append(second[1][0])
         tasks = list(rng.choice(first[2], min(2, len(first[2])), replace=False))
         licences = [
@@ -299,9 +113,11 @@ def participants(n: int, rng: np.random.Generator) -> pd.DataFrame:
                 "Teilnehmer-ID": f"TN-{i:06d}",
                 "Wunschberufe": "; ".join(wishes),
                 "Kompetenzen": "; ".join(tasks),
-                "Sprachen": f"Deutsch {GERMAN[rng.integers(3)]}; Englisch A2",
+                "Sprachen": f"Deutsch {GERMAN_LEVELS[rng.integers(3)]}; Englisch A2",
                 "Führerscheine": ", ".join(licences),
-                "Arbeitszeit": WISHED_TIMES[rng.integers(len(WISHED_TIMES))],
+                "Arbeitszeit": MATCH_BENCH_WISHED_TIMES[
+                    rng.integers(len(MATCH_BENCH_WISHED_TIMES))
+                ],
                 "PLZ": p["postcode"],
                 "Ort": p["place"],
                 "Umkreis km": int(rng.choice([10, 15, 20, 30, 50])),

@@ -24,638 +24,27 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# --- places: real towns, postcode ranges, districts ------------------------------------------
-# (town, first postcode, number of postcodes, districts, weight)
-TOWNS: list[tuple[str, int, int, list[str], int]] = [
-    (
-        "Leipzig",
-        4103,
-        40,
-        [
-            "Zentrum",
-            "Plagwitz",
-            "Gohlis",
-            "Connewitz",
-            "Grünau",
-            "Paunsdorf",
-            "Lindenau",
-            "Reudnitz",
-            "Eutritzsch",
-            "Mockau",
-            "Seehausen",
-        ],
-        30,
-    ),
-    (
-        "Berlin",
-        10115,
-        120,
-        [
-            "Mitte",
-            "Spandau",
-            "Neukölln",
-            "Pankow",
-            "Marzahn",
-            "Tempelhof",
-            "Charlottenburg",
-            "Lichtenberg",
-            "Köpenick",
-        ],
-        60,
-    ),
-    ("Hamburg", 20095, 80, ["Altona", "Harburg", "Wandsbek", "Bergedorf", "Eimsbüttel"], 40),
-    ("München", 80331, 70, ["Schwabing", "Pasing", "Sendling", "Giesing", "Moosach"], 40),
-    ("Köln", 50667, 45, ["Ehrenfeld", "Porz", "Kalk", "Mülheim", "Deutz"], 30),
-    ("Frankfurt am Main", 60306, 40, ["Höchst", "Bockenheim", "Sachsenhausen"], 25),
-    ("Frankfurt (Oder)", 15230, 4, [], 3),
-    ("Dresden", 1067, 35, ["Neustadt", "Pieschen", "Prohlis", "Gorbitz"], 20),
-    ("Chemnitz", 9111, 20, ["Kaßberg", "Sonnenberg"], 10),
-    ("Halle (Saale)", 6108, 15, ["Neustadt", "Ammendorf"], 10),
-    ("Magdeburg", 39104, 20, ["Sudenburg", "Stadtfeld"], 10),
-    ("Erfurt", 99084, 15, ["Ringelberg"], 10),
-    ("Stuttgart", 70173, 40, ["Bad Cannstatt", "Vaihingen", "Feuerbach"], 25),
-    ("Düsseldorf", 40210, 30, ["Bilk", "Benrath"], 20),
-    ("Dortmund", 44135, 30, ["Hörde", "Eving"], 20),
-    ("Essen", 45127, 30, ["Rüttenscheid", "Steele"], 18),
-    ("Bremen", 28195, 30, ["Vegesack", "Hemelingen"], 15),
-    ("Hannover", 30159, 30, ["Linden", "List"], 18),
-    ("Nürnberg", 90402, 30, ["Langwasser", "Gostenhof"], 18),
-    ("Duisburg", 47051, 20, ["Hamborn", "Rheinhausen"], 12),
-    ("Bochum", 44787, 15, ["Wattenscheid"], 10),
-    ("Wuppertal", 42103, 15, ["Elberfeld", "Barmen"], 10),
-    ("Bielefeld", 33602, 15, ["Sennestadt"], 10),
-    ("Bonn", 53111, 15, ["Bad Godesberg", "Beuel"], 10),
-    ("Münster", 48143, 15, ["Hiltrup"], 10),
-    ("Mannheim", 68159, 15, ["Neckarau"], 10),
-    ("Karlsruhe", 76131, 15, ["Durlach"], 10),
-    ("Augsburg", 86150, 15, ["Lechhausen"], 9),
-    ("Wiesbaden", 65183, 12, ["Biebrich"], 8),
-    ("Kiel", 24103, 12, ["Gaarden"], 8),
-    ("Rostock", 18055, 12, ["Warnemünde", "Lütten Klein"], 8),
-    ("Potsdam", 14467, 8, ["Babelsberg"], 6),
-    ("Schwerin", 19053, 6, [], 4),
-    ("Freiburg im Breisgau", 79098, 10, ["Herdern"], 7),
-    ("Regensburg", 93047, 8, [], 6),
-    ("Würzburg", 97070, 8, [], 6),
-    ("Göttingen", 37073, 6, [], 5),
-    ("Kassel", 34117, 10, [], 6),
-    ("Saarbrücken", 66111, 10, [], 6),
-    ("Mainz", 55116, 10, [], 6),
-    ("Zwickau", 8056, 6, [], 4),
-    ("Plauen", 8523, 4, [], 3),
-    ("Gera", 7545, 5, [], 3),
-    ("Jena", 7743, 5, [], 4),
-    ("Weimar", 99423, 3, [], 3),
-    ("Cottbus", 3042, 5, [], 3),
-    ("Markkleeberg", 4416, 1, [], 2),
-    ("Markranstädt", 4420, 1, [], 2),
-    ("Taucha", 4425, 1, [], 2),
-    ("Schkeuditz", 4435, 1, [], 3),
-    ("Delitzsch", 4509, 1, [], 2),
-    ("Borna", 4552, 1, [], 2),
-    ("Grimma", 4668, 1, [], 2),
-    ("Wurzen", 4808, 1, [], 2),
-    ("Eilenburg", 4838, 1, [], 2),
-    ("Bad Düben", 4849, 1, [], 1),
-    ("Bad Lausick", 4651, 1, [], 1),
-    ("Torgau", 4860, 1, [], 2),
-    ("Oschatz", 4758, 1, [], 1),
-    ("Döbeln", 4720, 1, [], 2),
-    ("Riesa", 1587, 2, [], 2),
-    ("Meißen", 1662, 2, [], 2),
-    ("Pirna", 1796, 2, [], 2),
-    ("Freiberg", 9599, 2, [], 2),
-    ("Bautzen", 2625, 2, [], 2),
-    ("Görlitz", 2826, 2, [], 2),
-    ("Dessau-Roßlau", 6842, 4, [], 3),
-    ("Wittenberg", 6886, 2, [], 2),
-    ("Merseburg", 6217, 1, [], 2),
-    ("Weißenfels", 6667, 1, [], 2),
-    ("Naumburg (Saale)", 6618, 1, [], 1),
-    ("Altenburg", 4600, 1, [], 2),
-    ("Sankt Augustin", 53757, 1, [], 1),
-    ("Neustadt an der Weinstraße", 67433, 2, [], 1),
-    ("Neustadt in Holstein", 23730, 1, [], 1),
-]
-STATE_SUFFIX = {
-    "Leipzig": "Sachs",
-    "Dresden": "Sachs",
-    "Chemnitz": "Sachs",
-    "Halle (Saale)": "Saale",
-    "Markkleeberg": "Sachs",
-    "Torgau": "Sachs",
-    "Zwickau": "Sachs",
-}
+from resque.samples.vocabulary import (
+    POSTING_AGENCY_PATTERNS,
+    POSTING_CLIENTS,
+    POSTING_LEGAL_FORMS,
+    POSTING_LEGAL_VARIANTS,
+    POSTING_MARKERS,
+    POSTING_NAME_STEMS,
+    POSTING_OCCUPATIONS,
+    POSTING_PREFIXES,
+    POSTING_RELATED,
+    POSTING_SECTOR_WORDS,
+    POSTING_SITE_TASKS,
+    POSTING_START_DATES,
+    POSTING_STATE_SUFFIX,
+    POSTING_STREETS,
+    POSTING_TIME_DISPLAY,
+    POSTING_TOWNS,
+)
 
-# --- occupations: title forms as ads write them, tasks, requirements ---------------------------
-# name -> (sector, forms, tasks, requirements, hourly wage)
-OCCUPATIONS: dict[str, tuple[str, list[str], list[str], list[str], float]] = {
-    "lagerhelfer": (
-        "Logistik",
-        [
-            "Lagerhelfer",
-            "Lagerhelfer*in",
-            "Helfer:in im Lager",
-            "Lagermitarbeiter",
-            "Mitarbeiter/-in Lager",
-            "Lagerarbeiter",
-            "Helfer Lager und Logistik",
-        ],
-        [
-            "Kommissionierung per Handscanner",
-            "Be- und Entladen von LKW",
-            "Verpackung und Versand",
-            "Wareneingangskontrolle",
-        ],
-        ["Deutsch A2", "Schichtbereitschaft", "körperliche Belastbarkeit"],
-        14.2,
-    ),
-    "fachkraft_lager": (
-        "Logistik",
-        [
-            "Fachkraft für Lagerlogistik",
-            "Fachkraft Lagerlogistik",
-            "Lagerfachkraft",
-            "Fachlagerist / Fachkraft für Lagerlogistik",
-        ],
-        ["Warenannahme und Prüfung", "Bestandsführung im WWS", "Inventur"],
-        ["abgeschlossene Ausbildung", "Staplerschein", "Deutsch B1"],
-        16.1,
-    ),
-    "kommissionierer": (
-        "Logistik",
-        [
-            "Kommissionierer",
-            "Kommissionierer*in",
-            "Kommissionierer/-in",
-            "Mitarbeiter Kommissionierung",
-            "Picker / Kommissionierer",
-        ],
-        [
-            "Kommissionierung nach Pick-by-Voice",
-            "Zusammenstellen von Aufträgen",
-            "Etikettieren von Sendungen",
-        ],
-        ["Deutsch A2", "Schichtbereitschaft"],
-        14.0,
-    ),
-    "staplerfahrer": (
-        "Logistik",
-        [
-            "Staplerfahrer",
-            "Gabelstaplerfahrer",
-            "Staplerfahrer*in",
-            "Staplerfahrer/-in",
-            "Flurförderzeugführer",
-        ],
-        ["Be- und Entladen mit dem Frontstapler", "Ein- und Auslagerung im Hochregal"],
-        ["Staplerschein", "Schichtbereitschaft"],
-        15.0,
-    ),
-    "berufskraftfahrer": (
-        "Logistik",
-        [
-            "Berufskraftfahrer CE",
-            "LKW-Fahrer CE",
-            "Kraftfahrer Klasse CE",
-            "Berufskraftfahrer*in CE",
-            "Fahrer:in CE Nahverkehr",
-        ],
-        ["Nahverkehrstouren", "Belieferung von Filialen", "Be- und Entladen"],
-        ["Führerschein CE", "Fahrerkarte und Code 95"],
-        16.8,
-    ),
-    "paketzusteller": (
-        "Logistik",
-        [
-            "Paketzusteller",
-            "Paketzusteller*in",
-            "Kurierfahrer",
-            "Zusteller/-in Pakete",
-            "Auslieferungsfahrer",
-        ],
-        ["Zustellung von Paketen", "Beladen des Transporters"],
-        ["Führerschein B", "Deutsch A2"],
-        14.3,
-    ),
-    "produktionshelfer": (
-        "Produktion",
-        [
-            "Produktionshelfer",
-            "Produktionshelfer*in",
-            "Produktionsmitarbeiter",
-            "Helfer:in Produktion",
-            "Mitarbeiter/-in Produktion",
-        ],
-        [
-            "Bedienung von Fertigungsanlagen",
-            "Sichtkontrolle von Bauteilen",
-            "Verpacken von Fertigteilen",
-        ],
-        ["3-Schicht-Bereitschaft", "Deutsch A2"],
-        14.1,
-    ),
-    "maschinenfuehrer": (
-        "Produktion",
-        [
-            "Maschinen- und Anlagenführer",
-            "Maschinen- und Anlagenführer*in",
-            "Anlagenführer",
-            "Maschinenbediener",
-            "Anlagenbediener Produktion",
-        ],
-        ["Einrichten von CNC-Anlagen", "Überwachung der Produktion", "Qualitätsprüfungen"],
-        ["technische Ausbildung", "3-Schicht-Bereitschaft"],
-        16.0,
-    ),
-    "elektroniker_bt": (
-        "Elektro",
-        [
-            "Elektroniker für Betriebstechnik",
-            "Elektroniker/-in für Betriebstechnik",
-            "Elektroniker Betriebstechnik",
-            "Betriebselektriker",
-        ],
-        [
-            "Wartung elektrischer Anlagen",
-            "Fehlersuche an SPS-Steuerungen",
-            "Prüfungen nach DGUV V3",
-        ],
-        ["abgeschlossene Ausbildung", "Schichtbereitschaft"],
-        19.0,
-    ),
-    "elektroniker_eg": (
-        "Elektro",
-        [
-            "Elektroniker für Energie- und Gebäudetechnik",
-            "Elektroniker/-in Energie- und Gebäudetechnik",
-            "Elektroinstallateur",
-            "Elektriker",
-        ],
-        ["Elektroinstallation in Neubauten", "Verlegen von Leitungen", "Inbetriebnahme"],
-        ["abgeschlossene Ausbildung", "Führerschein B"],
-        18.0,
-    ),
-    "mechatroniker": (
-        "Elektro",
-        [
-            "Mechatroniker",
-            "Mechatroniker*in",
-            "Instandhaltungsmechatroniker",
-            "Mechatroniker Instandhaltung",
-        ],
-        ["Instandhaltung von Produktionsanlagen", "Störungsbeseitigung", "vorbeugende Wartung"],
-        ["abgeschlossene Ausbildung", "3-Schicht-Bereitschaft"],
-        19.0,
-    ),
-    "industriemechaniker": (
-        "Metall",
-        [
-            "Industriemechaniker",
-            "Industriemechaniker/-in",
-            "Industriemechaniker Instandhaltung",
-            "Schlosser / Industriemechaniker",
-        ],
-        ["Montage von Baugruppen", "Wartung von Maschinen", "Fertigung von Ersatzteilen"],
-        ["abgeschlossene Ausbildung", "Zeichnungslesen"],
-        18.2,
-    ),
-    "schweisser": (
-        "Metall",
-        ["Schweißer", "Schweißer MAG", "MAG-Schweißer", "Schweißer/-in", "Konstruktionsschweißer"],
-        ["MAG-Schweißen von Stahlkonstruktionen", "Schweißen nach Zeichnung"],
-        ["Schweißerprüfung", "Zeichnungslesen"],
-        17.5,
-    ),
-    "montagehelfer": (
-        "Metall",
-        ["Montagehelfer", "Montagehelfer*in", "Helfer:in Montage", "Montagemitarbeiter"],
-        ["Vormontage von Baugruppen", "Schraub- und Steckarbeiten"],
-        ["Deutsch A2", "Schichtbereitschaft"],
-        14.0,
-    ),
-    "koch": (
-        "Gastronomie",
-        ["Koch", "Koch/Köchin", "Koch*Köchin", "Jungkoch", "Koch/-in"],
-        ["Zubereitung regionaler Gerichte", "Vorbereitung des Mittagsgeschäfts", "HACCP"],
-        ["abgeschlossene Ausbildung", "Gesundheitszeugnis"],
-        15.8,
-    ),
-    "kuechenhilfe": (
-        "Gastronomie",
-        [
-            "Küchenhilfe",
-            "Küchenhelfer",
-            "Küchenhelfer*in",
-            "Spülkraft / Küchenhilfe",
-            "Mitarbeiter/-in Küche",
-        ],
-        ["Vorbereitung von Salaten", "Spülen und Reinigen der Küche"],
-        ["Gesundheitszeugnis", "Deutsch A2"],
-        14.0,
-    ),
-    "servicekraft": (
-        "Gastronomie",
-        [
-            "Servicekraft",
-            "Servicemitarbeiter",
-            "Servicekraft Restaurant",
-            "Mitarbeiter/-in im Service",
-            "Kellner / Servicekraft",
-        ],
-        ["Bedienung unserer Gäste", "Eindecken und Abräumen", "Kassieren am Tisch"],
-        ["Deutsch B1", "Wochenendbereitschaft"],
-        14.0,
-    ),
-    "housekeeping": (
-        "Hotel",
-        [
-            "Housekeeping",
-            "Zimmerreinigung",
-            "Mitarbeiter/-in Housekeeping",
-            "Zimmerreinigungskraft",
-            "Room Attendant",
-        ],
-        ["Reinigung der Gästezimmer", "Wäschewechsel"],
-        ["Deutsch A2", "Zuverlässigkeit"],
-        14.1,
-    ),
-    "reinigungskraft": (
-        "Reinigung",
-        [
-            "Reinigungskraft",
-            "Reinigungskraft für Büroobjekte",
-            "Mitarbeiter/-in Gebäudereinigung",
-            "Reinigungskräfte",
-            "Raumpfleger/-in",
-        ],
-        ["Unterhaltsreinigung von Büros", "Reinigung von Sanitäranlagen"],
-        ["Zuverlässigkeit", "Deutsch A2"],
-        14.6,
-    ),
-    "pflegehelfer": (
-        "Pflege",
-        [
-            "Pflegehelfer",
-            "Pflegehelfer*in",
-            "Pflegehilfskraft",
-            "Pflegeassistenz",
-            "Altenpflegehelfer",
-        ],
-        ["Unterstützung bei der Grundpflege", "Begleitung im Alltag"],
-        ["Deutsch B1", "Pflegebasiskurs"],
-        16.5,
-    ),
-    "pflegefachkraft": (
-        "Pflege",
-        [
-            "Pflegefachkraft",
-            "Pflegefachfrau/-mann",
-            "Examinierte Pflegefachkraft",
-            "Pflegefachmann/-frau",
-            "Altenpfleger/-in (examiniert)",
-        ],
-        ["Behandlungspflege", "Pflegeplanung und Dokumentation"],
-        ["Examen", "Deutsch B2"],
-        21.0,
-    ),
-    "verkaeufer": (
-        "Handel",
-        [
-            "Verkäufer",
-            "Verkäufer*in",
-            "Verkäufer/-in",
-            "Verkaufsmitarbeiter",
-            "Mitarbeiter/-in Verkauf",
-            "VerkäuferIn",
-        ],
-        ["Beratung der Kundschaft", "Warenverräumung", "Frischetheke"],
-        ["Deutsch B1", "Freundlichkeit"],
-        14.5,
-    ),
-    "kassierer": (
-        "Handel",
-        [
-            "Kassierer",
-            "Kassierer*in",
-            "Kassenkraft",
-            "Mitarbeiter/-in Kasse",
-            "Kassierer / Kassiererin",
-        ],
-        ["Kassieren und Abrechnung", "Kundenservice an der Kasse"],
-        ["Deutsch B1"],
-        14.0,
-    ),
-    "einzelhandelskaufmann": (
-        "Handel",
-        [
-            "Kaufmann im Einzelhandel",
-            "Kauffrau im Einzelhandel",
-            "Kaufmann/-frau im Einzelhandel",
-            "Einzelhandelskaufmann",
-        ],
-        ["Kundenberatung", "Warendisposition", "Kassenabschluss"],
-        ["abgeschlossene Ausbildung", "Deutsch B2"],
-        15.5,
-    ),
-    "buerokaufmann": (
-        "Büro",
-        [
-            "Kaufmann/-frau für Büromanagement",
-            "Kauffrau/Kaufmann für Büromanagement",
-            "Bürokaufmann",
-            "Kaufmann für Büromanagement",
-            "Bürokauffrau",
-        ],
-        ["Angebote und Rechnungen", "Terminkoordination", "Korrespondenz"],
-        ["abgeschlossene Ausbildung", "MS Office"],
-        17.0,
-    ),
-    "sachbearbeiter": (
-        "Büro",
-        [
-            "Sachbearbeiter",
-            "Sachbearbeiter/-in Verwaltung",
-            "Verwaltungsmitarbeiter",
-            "Sachbearbeiter:in Auftragsabwicklung",
-        ],
-        ["Auftragsabwicklung", "Datenpflege", "Kundenkorrespondenz"],
-        ["kaufmännische Ausbildung", "MS Office"],
-        17.5,
-    ),
-    "fachinformatiker": (
-        "IT",
-        [
-            "Fachinformatiker Systemintegration",
-            "Fachinformatiker*in für Systemintegration",
-            "IT-Administrator / Fachinformatiker",
-            "Systemadministrator",
-        ],
-        ["Betreuung der Server", "1st- und 2nd-Level-Support", "Netzwerktechnik"],
-        ["abgeschlossene Ausbildung", "Deutsch B2"],
-        22.0,
-    ),
-    "friseur": (
-        "Handwerk",
-        ["Friseur", "Friseur/-in", "Friseur*in", "Friseurin / Friseur", "Friseur:in"],
-        ["Schneiden, Färben, Stylen", "Beratung der Kundschaft"],
-        ["abgeschlossene Ausbildung"],
-        14.5,
-    ),
-    "maler": (
-        "Handwerk",
-        ["Maler und Lackierer", "Maler/Lackierer", "Malergeselle", "Maler und Lackierer/-in"],
-        ["Innen- und Fassadenarbeiten", "Tapezierarbeiten"],
-        ["abgeschlossene Ausbildung", "Führerschein B"],
-        16.5,
-    ),
-    "shk": (
-        "Handwerk",
-        [
-            "Anlagenmechaniker SHK",
-            "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik",
-            "Anlagenmechaniker*in SHK",
-            "Installateur / Anlagenmechaniker SHK",
-            "Heizungsmonteur",
-        ],
-        ["Installation von Heizungsanlagen", "Kundendienst", "Einbau von Wärmepumpen"],
-        ["abgeschlossene Ausbildung", "Führerschein B"],
-        18.0,
-    ),
-    "tischler": (
-        "Handwerk",
-        ["Tischler", "Tischler/-in", "Tischler*in", "Schreiner / Tischler", "Möbeltischler"],
-        ["Fertigung von Möbeln", "Montage beim Kunden"],
-        ["abgeschlossene Ausbildung"],
-        17.0,
-    ),
-    "hausmeister": (
-        "Gebäude",
-        [
-            "Hausmeister",
-            "Hausmeister/-in",
-            "Hausmeister*in",
-            "Haustechniker",
-            "Objektbetreuer / Hausmeister",
-        ],
-        ["Kleinreparaturen", "Pflege der Außenanlagen", "Winterdienst"],
-        ["Führerschein B", "handwerkliches Geschick"],
-        15.5,
-    ),
-    "sicherheit": (
-        "Sicherheit",
-        [
-            "Sicherheitsmitarbeiter",
-            "Sicherheitsmitarbeiter*in",
-            "Mitarbeiter/-in Sicherheitsdienst",
-            "Security-Mitarbeiter",
-            "Objektschützer",
-        ],
-        ["Objekt- und Empfangsdienst", "Kontrollgänge"],
-        ["Sachkunde § 34a", "Führungszeugnis"],
-        15.0,
-    ),
-    "erzieher": (
-        "Soziales",
-        [
-            "Erzieher",
-            "Erzieher*in",
-            "Erzieher/-in",
-            "Staatlich anerkannte/r Erzieher/-in",
-            "Pädagogische Fachkraft (Erzieher)",
-        ],
-        ["Betreuung einer Krippengruppe", "Elternarbeit"],
-        ["staatliche Anerkennung", "Deutsch C1"],
-        21.0,
-    ),
-    "baecker": (
-        "Lebensmittel",
-        ["Bäcker", "Bäcker/-in", "Bäckergeselle", "Bäcker*in", "Bäckerin"],
-        ["Herstellung von Brot und Brötchen", "Teigherstellung"],
-        ["abgeschlossene Ausbildung"],
-        15.5,
-    ),
-    "baeckereiverkauf": (
-        "Lebensmittel",
-        [
-            "Bäckereifachverkäufer",
-            "Verkäufer/-in Bäckerei",
-            "Fachverkäufer*in im Lebensmittelhandwerk",
-            "Bäckereiverkäuferin",
-        ],
-        ["Verkauf von Backwaren", "Kaffeezubereitung"],
-        ["Freundlichkeit"],
-        14.2,
-    ),
-    "gaertner": (
-        "Garten",
-        [
-            "Gärtner",
-            "Gärtner/-in",
-            "Gärtner GaLaBau",
-            "Landschaftsgärtner",
-            "Gärtner*in Garten- und Landschaftsbau",
-        ],
-        ["Pflege von Grünanlagen", "Pflasterarbeiten"],
-        ["Führerschein B"],
-        15.8,
-    ),
-    "bauhelfer": (
-        "Bau",
-        ["Bauhelfer", "Helfer Hoch- und Tiefbau", "Bauhelfer*in", "Bauarbeiter", "Helfer:in Bau"],
-        ["Schalungs- und Betonarbeiten", "Erdarbeiten"],
-        ["körperliche Belastbarkeit"],
-        14.8,
-    ),
-    "maurer": (
-        "Bau",
-        ["Maurer", "Maurer/-in", "Maurer*in", "Maurergeselle", "Maurer Hochbau"],
-        ["Mauerwerksarbeiten", "Betonarbeiten"],
-        ["abgeschlossene Ausbildung"],
-        18.0,
-    ),
-    "mfa": (
-        "Gesundheit",
-        [
-            "Medizinische Fachangestellte",
-            "Medizinische/r Fachangestellte/r",
-            "MFA (Medizinische Fachangestellte)",
-            "Arzthelferin / MFA",
-        ],
-        ["Empfang und Terminvergabe", "Assistenz bei Untersuchungen"],
-        ["abgeschlossene Ausbildung"],
-        16.0,
-    ),
-    "callcenter": (
-        "Service",
-        [
-            "Kundenberater Callcenter",
-            "Callcenter-Agent",
-            "Kundenservicemitarbeiter",
-            "Mitarbeiter/-in Kundenservice",
-        ],
-        ["telefonische Kundenbetreuung", "Bearbeitung von Anfragen"],
-        ["Deutsch C1"],
-        14.5,
-    ),
-}
-# Pairs of occupations whose titles look alike: the same employer posts both.
-RELATED = [
-    ("lagerhelfer", "fachkraft_lager"),
-    ("lagerhelfer", "staplerfahrer"),
-    ("elektroniker_bt", "elektroniker_eg"),
-    ("mechatroniker", "industriemechaniker"),
-    ("koch", "kuechenhilfe"),
-    ("verkaeufer", "einzelhandelskaufmann"),
-    ("verkaeufer", "kassierer"),
-    ("pflegehelfer", "pflegefachkraft"),
-    ("produktionshelfer", "maschinenfuehrer"),
-    ("buerokaufmann", "sachbearbeiter"),
-    ("baecker", "baeckereiverkauf"),
-    ("bauhelfer", "maurer"),
-]
 SECTOR_OCCS: dict[str, list[str]] = {}
-for _name, (_sector, *_rest) in OCCUPATIONS.items():
+for _name, (_sector, *_rest) in POSTING_OCCUPATIONS.items():
     SECTOR_OCCS.setdefault(_sector, []).append(_name)
 
 VOCABULARY = Path(__file__).resolve().parent / "vocabulary"
@@ -706,172 +95,14 @@ KLDB_SHARE = 0.35
 DEPARTMENT_JOINS = [" ", " ", " - ", " – ", " | ", ", "]
 
 
-SITE_TASKS = [
-    "Mitarbeit in einem engagierten Team",
-    "Dokumentation der Arbeitsabläufe",
-    "enge Zusammenarbeit mit den anderen Bereichen",
-]
-
-
 def occupation_spec(name: str) -> tuple:
     """(sector, forms, tasks, requirements, wage) of a hand-written, KldB or site occupation."""
     if name.startswith("site_"):  # 'site_<kind>_<job index>'
         kind, job = name[len("site_") :].rsplit("_", 1)
-        return ("", SITES[kind]["jobs"][int(job)]["forms"], SITE_TASKS, [], 17.0)
-    return OCCUPATIONS[name] if name in OCCUPATIONS else KLDB[name]
+        return ("", SITES[kind]["jobs"][int(job)]["forms"], POSTING_SITE_TASKS, [], 17.0)
+    return POSTING_OCCUPATIONS[name] if name in POSTING_OCCUPATIONS else KLDB[name]
 
 
-CLIENTS = [
-    "ein Logistikdienstleister",
-    "ein Automobilzulieferer",
-    "ein Onlinehändler",
-    "ein Lebensmittelgroßhändler",
-    "ein Maschinenbauunternehmen",
-    "ein Krankenhaus",
-    "eine Seniorenresidenz",
-    "ein Tagungshotel",
-    "ein Cateringunternehmen",
-    "ein Baumarkt",
-    "ein Chemiepark",
-    "ein Paketdienst",
-    "ein Verpackungshersteller",
-    "ein Energieversorger",
-    "eine Klinik",
-    "ein Möbelhersteller",
-    "ein Getränkehersteller",
-]
-NAME_STEMS = [
-    "Elbtal",
-    "Auenwald",
-    "Saaleblick",
-    "Mulde",
-    "Rheinufer",
-    "Nordstern",
-    "Lindenhof",
-    "Sonnenhang",
-    "Eichenhain",
-    "Bergblick",
-    "Kranich",
-    "Havel",
-    "Spreewald",
-    "Ostsee",
-    "Harz",
-    "Weserland",
-    "Mainblick",
-    "Taunus",
-    "Brückenkopf",
-    "Kompass",
-    "Leuchtturm",
-    "Merkur",
-    "Atlas",
-    "Phönix",
-    "Nova",
-    "Vega",
-    "Orion",
-    "Falken",
-    "Adler",
-    "Birken",
-    "Tannen",
-    "Buchen",
-    "Seeblick",
-    "Waldrand",
-    "Stadtpark",
-    "Uferweg",
-    "Hafen",
-    "Messe",
-    "Ring",
-    "Tor",
-    "Markt",
-    "Schloss",
-    "Dom",
-    "Turm",
-    "Quell",
-    "Stern",
-    "Fluss",
-    "Aue",
-    "Heide",
-    "Moor",
-    "Feld",
-    "Grund",
-    "Hügel",
-    "Tal",
-    "Anger",
-    "Brunnen",
-    "Mühlen",
-]
-SECTOR_WORDS = {
-    "Logistik": ["Logistik", "Spedition", "Lagerlogistik", "Transporte"],
-    "Produktion": ["Kunststofftechnik", "Verpackungswerk", "Fertigung", "Präzisionsteile"],
-    "Elektro": ["Elektrotechnik", "Antriebstechnik", "Elektroanlagenbau"],
-    "Metall": ["Metallbau", "Stahlbau", "Maschinenbau"],
-    "Gastronomie": ["Gasthof", "Brauhaus", "Catering", "Restaurant"],
-    "Hotel": ["Hotel", "Tagungshotel"],
-    "Reinigung": ["Gebäudereinigung", "Gebäudedienste"],
-    "Pflege": ["Seniorenpflege", "Pflegedienst", "Seniorenzentrum"],
-    "Handel": ["Frischemarkt", "Getränkewelt", "Baumarkt", "Modehaus"],
-    "Büro": ["Verwaltung", "Immobilien"],
-    "IT": ["Systemhaus", "Datenwerk", "IT-Service"],
-    "Handwerk": ["Haustechnik", "Malerbetrieb", "Tischlerei"],
-    "Gebäude": ["Hausverwaltung", "Wohnungsbau"],
-    "Sicherheit": ["Sicherheitsdienst", "Objektschutz"],
-    "Soziales": ["Kita-Verbund", "Jugendhilfe"],
-    "Lebensmittel": ["Bäckerei", "Backstube"],
-    "Garten": ["Gartenbau", "Grünpflege"],
-    "Bau": ["Bauunternehmung", "Hoch- und Tiefbau"],
-    "Gesundheit": ["Praxis", "MVZ"],
-    "Service": ["Kundenservice", "Dialogcenter"],
-}
-LEGAL = [
-    "GmbH",
-    "GmbH",
-    "GmbH",
-    "GmbH & Co. KG",
-    "AG",
-    "e.V.",
-    "gGmbH",
-    "UG (haftungsbeschränkt)",
-    "KG",
-]
-LEGAL_VARIANTS = {
-    "GmbH": ["GmbH", "Gmbh", "G.m.b.H.", "GMBH"],
-    "GmbH & Co. KG": ["GmbH & Co. KG", "GmbH & Co KG", "GmbH u. Co. KG", "GmbH & Co.KG"],
-    "AG": ["AG"],
-    "e.V.": ["e.V.", "e. V.", "eV"],
-    "gGmbH": ["gGmbH", "gemeinnützige GmbH"],
-    "UG (haftungsbeschränkt)": ["UG (haftungsbeschränkt)", "UG"],
-    "KG": ["KG"],
-    "AöR": ["AöR", "A.ö.R.", "Anstalt des öffentlichen Rechts"],
-    "SE": ["SE"],
-    "": [""],
-}
-AGENCY_PATTERNS = [
-    "{stem} Personalservice {legal}",
-    "{stem} Zeitarbeit {legal}",
-    "Personaldienste {stem} {legal}",
-    "{stem} Personal {legal}",
-    "{stem} Personalpartner {legal}",
-    "Jobvermittlung {stem} {legal}",
-]
-MARKERS = [
-    "(m/w/d)",
-    "(m/w/d)",
-    "(m/w/d)",
-    "(w/m/d)",
-    "m/w/d",
-    "(m/w/x)",
-    "(d/m/w)",
-    "(m|w|d)",
-    "(all genders)",
-    "(gn)",
-    "(m/f/d)",
-]
-PREFIXES = [
-    "Wir suchen: ",
-    "Gesucht: ",
-    "Ab sofort gesucht: ",
-    "Stellenangebot: ",
-    "Wir stellen ein: ",
-]
 SOURCES = [
     "ba_jobsuche",
     "arbeitgeberservice",
@@ -889,29 +120,6 @@ SOURCE_STYLE = {
     "ihk_boerse": (0.9, 0.95, "plain"),
     "stellenportal": (0.85, 0.7, "mixed"),
 }
-TIME_DISPLAY = {
-    "VZ": ["Vollzeit", "Vollzeit", "VZ", "Vollzeit 40 Std."],
-    "TZ": ["Teilzeit", "TZ"],
-    "VZTZ": ["Vollzeit/Teilzeit", "Vollzeit, Teilzeit"],
-    "SCH": ["Schicht", "Vollzeit, Schicht"],
-}
-STREET_NAMES = [
-    "Industriestraße",
-    "Hauptstraße",
-    "Bahnhofstraße",
-    "Am Gewerbepark",
-    "Dieselstraße",
-    "Lindenallee",
-]
-START_DATES = [
-    dt.date(2026, 12, 1),
-    dt.date(2027, 1, 1),
-    dt.date(2027, 1, 15),
-    dt.date(2027, 2, 1),
-    dt.date(2027, 3, 1),
-    dt.date(2027, 4, 1),
-    dt.date(2027, 8, 1),
-]
 
 
 @dataclass
@@ -954,15 +162,15 @@ class Generator:
     def __init__(self, seed: int, occupations: list[str]):
         self.rng = random.Random(seed)
         self.occupations = occupations
-        self.hand = [o for o in occupations if o in OCCUPATIONS]
+        self.hand = [o for o in occupations if o in POSTING_OCCUPATIONS]
         self.kldb = [o for o in occupations if o in KLDB]
         self.postcodes = {
             town: [f"{first + i * 2:05d}" for i in range(count)]
-            for town, first, count, _, _ in TOWNS
+            for town, first, count, _, _ in POSTING_TOWNS
         }
-        self.districts = {town: districts for town, _, _, districts, _ in TOWNS}
-        self.towns = [t[0] for t in TOWNS]
-        self.town_weights = [t[4] for t in TOWNS]
+        self.districts = {town: districts for town, _, _, districts, _ in POSTING_TOWNS}
+        self.towns = [t[0] for t in POSTING_TOWNS]
+        self.town_weights = [t[4] for t in POSTING_TOWNS]
         self.names: set[str] = set()
         self.used: set[tuple[str, str, str]] = set()
         self.ref = 0
@@ -977,14 +185,18 @@ class Generator:
 
     def _unique_name(self, pattern: str, sector: str) -> tuple[str, str]:
         for attempt in range(1000):
-            legal = self.rng.choice(LEGAL)
-            stem = self.rng.choice(NAME_STEMS) + self.rng.choice(
+            legal = self.rng.choice(POSTING_LEGAL_FORMS)
+            stem = self.rng.choice(POSTING_NAME_STEMS) + self.rng.choice(
                 ["", "", "", " Nord", " Süd", " Ost", " West", " Mitte", " Sachsen", " Plus"]
             )
             if attempt >= 20:  # large sets: compound stems ('Elbtalkranich') give more names
-                stem = self.rng.choice(NAME_STEMS) + self.rng.choice(NAME_STEMS).lower() + stem
+                stem = (
+                    self.rng.choice(POSTING_NAME_STEMS)
+                    + self.rng.choice(POSTING_NAME_STEMS).lower()
+                    + stem
+                )
             name = pattern.format(
-                stem=stem, word=self.rng.choice(SECTOR_WORDS[sector]), legal=""
+                stem=stem, word=self.rng.choice(POSTING_SECTOR_WORDS[sector]), legal=""
             ).strip()
             if name not in self.names:
                 self.names.add(name)
@@ -993,11 +205,11 @@ class Generator:
 
     def employer(self, *, agency: bool, chain: bool = False) -> Employer:
         if agency:
-            name, legal = self._unique_name(self.rng.choice(AGENCY_PATTERNS), "Logistik")
+            name, legal = self._unique_name(self.rng.choice(POSTING_AGENCY_PATTERNS), "Logistik")
             sector = "Personal"
             branches = [self._place() for _ in range(self.rng.randint(1, 6))]
         else:
-            sector = self.rng.choice(sorted({OCCUPATIONS[o][0] for o in self.hand}))
+            sector = self.rng.choice(sorted({POSTING_OCCUPATIONS[o][0] for o in self.hand}))
             name, legal = self._unique_name(
                 self.rng.choice(["{stem} {word} {legal}", "{word} {stem} {legal}"]), sector
             )
@@ -1007,7 +219,7 @@ class Generator:
         employer = Employer(name, legal, sector, agency, branches)
         for _, postcode, _ in branches:
             employer.street[postcode] = (
-                f"{self.rng.choice(STREET_NAMES)} {self.rng.randint(1, 120)}"
+                f"{self.rng.choice(POSTING_STREETS)} {self.rng.randint(1, 120)}"
             )
         return employer
 
@@ -1054,9 +266,9 @@ class Generator:
             district=district,
             time=time,
             hours=rng.choice([20, 25, 30]) if time == "TZ" and rng.random() < 0.6 else None,
-            start=None if rng.random() < 0.4 else rng.choice(START_DATES),
+            start=None if rng.random() < 0.4 else rng.choice(POSTING_START_DATES),
             places=rng.choice([1, 1, 1, 2, 2, 3, 5]),
-            client=rng.choice(CLIENTS) if employer.is_agency else None,
+            client=rng.choice(POSTING_CLIENTS) if employer.is_agency else None,
             form=rng.choice(forms),
             tasks=rng.sample(tasks, min(len(tasks), 2)),
             reqs=rng.sample(reqs, min(len(reqs), 2)),
@@ -1076,7 +288,7 @@ class Generator:
             name, self.rng.choice(spec["legal"]), kind, False, [(town, postcode, district)]
         )
         employer.kind = kind
-        employer.street[postcode] = f"{self.rng.choice(STREET_NAMES)} {self.rng.randint(1, 120)}"
+        employer.street[postcode] = f"{self.rng.choice(POSTING_STREETS)} {self.rng.randint(1, 120)}"
         jobs = [(i, d) for i, job in enumerate(spec["jobs"]) for d in job["departments"] or [""]]
         self.rng.shuffle(jobs)
         return employer, jobs
@@ -1099,7 +311,7 @@ class Generator:
         rng = self.rng
         forms = op.forms or occupation_spec(op.occupation)[1]
         form = op.form if rng.random() < 0.7 else rng.choice(forms)
-        marker = rng.choice(MARKERS) if rng.random() < 0.75 else ""
+        marker = rng.choice(POSTING_MARKERS) if rng.random() < 0.75 else ""
         if op.department:  # a site job: the department is always named, the marker moves
             join = rng.choice(DEPARTMENT_JOINS)
             if marker and rng.random() < 0.5:
@@ -1125,7 +337,7 @@ class Generator:
             tail += rng.choice(
                 [f" ({op.hours} Std./Woche)", f" - {op.hours} Stunden", f" {op.hours} h/Woche"]
             )
-        prefix = rng.choice(PREFIXES) if rng.random() < 0.08 else ""
+        prefix = rng.choice(POSTING_PREFIXES) if rng.random() < 0.08 else ""
         title = f"{prefix}{form} {marker}".strip() + tail
         if rng.random() < 0.04 and not op.employer.is_agency:
             title = f"{self.employer_display(op.employer)}: {title}"
@@ -1133,7 +345,11 @@ class Generator:
 
     def employer_display(self, employer: Employer) -> str:
         rng = self.rng
-        legal = rng.choice(LEGAL_VARIANTS[employer.legal]) if rng.random() < 0.4 else employer.legal
+        legal = (
+            rng.choice(POSTING_LEGAL_VARIANTS[employer.legal])
+            if rng.random() < 0.4
+            else employer.legal
+        )
         if rng.random() < 0.08:
             legal = ""
         name = f"{employer.name} {legal}".strip()
@@ -1151,8 +367,8 @@ class Generator:
         if style == "mixed":
             if r < 0.1:
                 return op.town.upper()
-            if r < 0.2 and op.town in STATE_SUFFIX:
-                return f"{op.town}, {STATE_SUFFIX[op.town]}"
+            if r < 0.2 and op.town in POSTING_STATE_SUFFIX:
+                return f"{op.town}, {POSTING_STATE_SUFFIX[op.town]}"
             if r < 0.3 and op.district:
                 return f"{op.town}-{op.district}"
         return op.town
@@ -1245,7 +461,7 @@ class Generator:
             "PLZ": postcode,
             "Arbeitsort": city,
             "Beschreibung": self.description(op) if rng.random() < has_desc else "",
-            "Arbeitszeit": rng.choice(TIME_DISPLAY[op.time]) if rng.random() < 0.9 else "",
+            "Arbeitszeit": rng.choice(POSTING_TIME_DISPLAY[op.time]) if rng.random() < 0.9 else "",
             "Eintrittsdatum": self.start_display(op, repost),
             "Anzahl Stellen": self.places_display(op, lister),
             "Veröffentlicht am": posted.strftime("%d.%m.%Y"),
@@ -1286,7 +502,7 @@ def generate(
         time = rng.choice(
             [t for t in ("VZ", "TZ", "SCH") if t != op.time and {t, op.time} != {"VZ", "SCH"}]
         )
-        start = rng.choice([d for d in START_DATES if d != op.start])
+        start = rng.choice([d for d in POSTING_START_DATES if d != op.start])
         return {"time": time, "start": start, "hours": None}
 
     while len(openings) < n_openings:
@@ -1328,8 +544,8 @@ def generate(
                 extra = other_terms(op) if op.employer.is_agency else {}
                 add(gen.opening(oid, other, op.occupation, here, form=op.form, **extra))
         elif r < 0.18:  # a related job at the same employer and place
-            related = [b for a, b in RELATED if a == op.occupation] + [
-                a for a, b in RELATED if b == op.occupation
+            related = [b for a, b in POSTING_RELATED if a == op.occupation] + [
+                a for a, b in POSTING_RELATED if b == op.occupation
             ]
             related = [o for o in related if o in gen.occupations]
             if related:
@@ -1342,7 +558,7 @@ def generate(
                     op.occupation,
                     here,
                     form=op.form,
-                    client=rng.choice([c for c in CLIENTS if c != op.client]),
+                    client=rng.choice([c for c in POSTING_CLIENTS if c != op.client]),
                     **other_terms(op),
                 )
             )
@@ -1404,7 +620,7 @@ def write(
 
 def occupation_subset(which: str) -> list[str]:
     """'all', 'even' or 'odd' occupations (alphabetical), to test on titles never trained on."""
-    hand, kldb = sorted(OCCUPATIONS), sorted(KLDB)
+    hand, kldb = sorted(POSTING_OCCUPATIONS), sorted(KLDB)
     if which == "even":
         return hand[::2] + kldb[::2]
     if which == "odd":

@@ -36,6 +36,7 @@ import gen_postings as gp  # noqa: E402
 from dedup_set_stats import employer_key  # noqa: E402
 
 from resque.matching.privacy import scrub_personal_data  # noqa: E402
+from resque.samples.vocabulary import POSTING_LEGAL_VARIANTS  # noqa: E402
 from resque.spiders.base import squish  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "real_dedup"
@@ -105,7 +106,7 @@ def opening_of(record: dict, opening_id: int, keep_descriptions: bool) -> tuple[
     firma = " ".join((record.get("firma") or "").split())
     legal = _LEGAL.search(firma)
     name, legal_form = (firma[: legal.start()], legal.group(1)) if legal else (firma, "")
-    if legal_form not in gp.LEGAL_VARIANTS:
+    if legal_form not in POSTING_LEGAL_VARIANTS:
         name, legal_form = firma, ""
     postcode = address.get("plz") or ""
     employer = gp.Employer(name, legal_form, "", False, [(town, postcode, district.strip())])

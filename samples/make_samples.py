@@ -27,11 +27,35 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from resque.matching.normalise import lower_umlauts
+from resque.samples.vocabulary import (
+    MONTHS_DE,
+    SAMPLE_APPRENTICESHIP_PHRASES,
+    SAMPLE_APPRENTICESHIPS,
+    SAMPLE_BA_ONLY_TEMP_AGENCIES,
+    SAMPLE_BERUF_VARIANTS,
+    SAMPLE_CLIENTS,
+    SAMPLE_EMPLOYERS,
+    SAMPLE_FAIR_REMARKS,
+    SAMPLE_FIRM_BRANCHE,
+    SAMPLE_GENERIC_STREETS,
+    SAMPLE_MARKER_WEIGHTS,
+    SAMPLE_MARKERS,
+    SAMPLE_OCCUPATIONS,
+    SAMPLE_PLACES,
+    SAMPLE_PRIVATE_AGENCIES,
+    SAMPLE_PRIVATE_OCCUPATIONS,
+    SAMPLE_PROFILE_OCCUPATIONS,
+    SAMPLE_REQUIREMENTS,
+    SAMPLE_STREETS,
+    SAMPLE_TEMP_AGENCIES,
+    SAMPLE_TIME_BA,
+    SAMPLE_TIME_FAIR,
+    START_DATES,
+)
 
 HERE = Path(__file__).resolve().parent
 RNG = random.Random(2026)
@@ -43,75 +67,9 @@ APPR_FILE = "ihk_lehrstellen.jsonl"
 FAIR_STAND = dt.date(2026, 11, 12)
 PINNED_TIMESTAMP = dt.datetime(2026, 11, 12, 9, 30, 0)
 
-# ---------------------------------------------------------------------------------------------
-# Places: real towns / Leipzig districts and their real postcodes
-# ---------------------------------------------------------------------------------------------
-# plz -> (town, district or None, sampling weight)
-PLACES: dict[str, tuple[str, str | None, int]] = {
-    "04103": ("Leipzig", "Zentrum-Ost", 2),
-    "04105": ("Leipzig", "Zentrum-Nord", 2),
-    "04109": ("Leipzig", "Zentrum", 3),
-    "04129": ("Leipzig", "Eutritzsch", 3),
-    "04155": ("Leipzig", "Gohlis", 2),
-    "04158": ("Leipzig", "Wiederitzsch", 4),
-    "04159": ("Leipzig", "Wahren", 3),
-    "04177": ("Leipzig", "Lindenau", 2),
-    "04179": ("Leipzig", "Leutzsch", 2),
-    "04209": ("Leipzig", "Grünau", 2),
-    "04229": ("Leipzig", "Plagwitz", 3),
-    "04249": ("Leipzig", "Knautkleeberg", 2),
-    "04275": ("Leipzig", "Südvorstadt", 2),
-    "04277": ("Leipzig", "Connewitz", 2),
-    "04279": ("Leipzig", "Lößnig", 1),
-    "04288": ("Leipzig", "Holzhausen", 1),
-    "04299": ("Leipzig", "Stötteritz", 2),
-    "04315": ("Leipzig", "Volkmarsdorf", 1),
-    "04316": ("Leipzig", "Mölkau", 1),
-    "04317": ("Leipzig", "Reudnitz", 2),
-    "04318": ("Leipzig", "Sellerhausen", 2),
-    "04319": ("Leipzig", "Engelsdorf", 3),
-    "04328": ("Leipzig", "Paunsdorf", 3),
-    "04347": ("Leipzig", "Schönefeld", 2),
-    "04349": ("Leipzig", "Thekla", 3),
-    "04356": ("Leipzig", "Seehausen", 4),
-    "04357": ("Leipzig", "Mockau", 2),
-    "04416": ("Markkleeberg", None, 4),
-    "04420": ("Markranstädt", None, 4),
-    "04425": ("Taucha", None, 4),
-    "04435": ("Schkeuditz", None, 9),
-    "04509": ("Delitzsch", None, 4),
-    "04552": ("Borna", None, 4),
-    "04668": ("Grimma", None, 4),
-    "04808": ("Wurzen", None, 4),
-    "04838": ("Eilenburg", None, 4),
-    "06108": ("Halle (Saale)", None, 3),
-    "06112": ("Halle (Saale)", None, 3),
-}
-
-STREETS: dict[str, list[str]] = {
-    "04103": ["Dresdner Straße", "Prager Straße"],
-    "04105": ["Gerberstraße", "Pfaffendorfer Straße"],
-    "04109": ["Grimmaische Straße", "Petersstraße"],
-    "04129": ["Delitzscher Straße", "Theresienstraße"],
-    "04155": ["Georg-Schumann-Straße", "Lützowstraße"],
-    "04177": ["Lützner Straße", "Merseburger Straße"],
-    "04229": ["Karl-Heine-Straße", "Zschochersche Straße"],
-    "04275": ["Karl-Liebknecht-Straße", "Kochstraße"],
-    "04277": ["Bornaische Straße", "Wolfgang-Heinze-Straße"],
-    "04299": ["Holzhäuser Straße", "Naunhofer Straße"],
-    "04315": ["Eisenbahnstraße", "Hermann-Liebmann-Straße"],
-    "04317": ["Riebeckstraße", "Dresdner Straße"],
-    "04318": ["Permoserstraße", "Torgauer Straße"],
-    "04356": ["Messe-Allee", "Am Gewerbegebiet"],
-    "04357": ["Mockauer Straße", "Volbedingstraße"],
-}
-GENERIC_STREETS = ["Industriestraße", "Gewerbestraße", "Leipziger Straße", "Bahnhofstraße",
-                   "Am Gewerbepark", "Handwerkerhof", "Hauptstraße", "Mühlweg", "Lindenallee",
-                   "Am Güterbahnhof", "Gewerbering", "Dieselstraße"]
-
 
 def street_for(plz: str, rng: random.Random = RNG) -> str:
-    base = rng.choice(STREETS.get(plz, GENERIC_STREETS))
+    base = rng.choice(SAMPLE_STREETS.get(plz, SAMPLE_GENERIC_STREETS))
     number = str(rng.randint(1, 128))
     if rng.random() < 0.12:
         number += rng.choice("abc")
@@ -119,12 +77,12 @@ def street_for(plz: str, rng: random.Random = RNG) -> str:
 
 
 def town_of(plz: str) -> str:
-    return PLACES[plz][0]
+    return SAMPLE_PLACES[plz][0]
 
 
 def town_display(plz: str, rng: random.Random, style: str = "fair") -> str:
     """How a town is typed: 'Leipzig', 'Leipzig-Plagwitz', 'Halle/Saale' ..."""
-    town, district, _ = PLACES[plz]
+    town, district, _ = SAMPLE_PLACES[plz]
     if town == "Leipzig" and district:
         r = rng.random()
         if style == "fair":
@@ -141,494 +99,15 @@ def town_display(plz: str, rng: random.Random, style: str = "fair") -> str:
     return town
 
 
-PLZ_KEYS = list(PLACES)
-PLZ_WEIGHTS = [PLACES[p][2] for p in PLZ_KEYS]
+PLZ_KEYS = list(SAMPLE_PLACES)
+PLZ_WEIGHTS = [SAMPLE_PLACES[p][2] for p in PLZ_KEYS]
 
 
 def pick_plz(rng: random.Random = RNG) -> str:
     return rng.choices(PLZ_KEYS, weights=PLZ_WEIGHTS)[0]
 
 
-# ---------------------------------------------------------------------------------------------
-# Occupations
-# ---------------------------------------------------------------------------------------------
-# forms: title stems as ads write them; tasks: noun phrases; reqs: requirement keys typical for
-# the job; wage: hourly range (or monthly if 'monthly'); aus: name used in "Ausbildung als ...";
-# quer: open for career changers; sector: Branche label of the job.
-OCC: dict[str, dict] = {
-    "lagerhelfer": dict(
-        sector="Logistik", forms=["Lagerhelfer", "Lagerhelfer*in", "Lagerhelfer/-in", "Helfer:in im Lager",
-                                  "Lagermitarbeiter", "Mitarbeiter/-in Lager", "Lagerarbeiter",
-                                  "Helfer Lager und Logistik"],
-        tasks=["Kommissionierung von Waren per Handscanner", "Be- und Entladen von LKW",
-               "Verpackung und Versandvorbereitung", "Wareneingangskontrolle",
-               "Einlagerung von Paletten und Kleinteilen"],
-        reqs=["de_a2", "schicht", "koerper", "fs_b"], wage=(13.90, 15.20), quer=True),
-    "fachkraft_lager": dict(
-        sector="Logistik", forms=["Fachkraft für Lagerlogistik", "Fachkraft Lagerlogistik",
-                                  "Fachlagerist / Fachkraft für Lagerlogistik", "Lagerfachkraft"],
-        tasks=["Annahme und Prüfung von Wareneingängen", "Bestandsführung im Warenwirtschaftssystem",
-               "Steuerung der Kommissionier- und Versandprozesse", "Inventurarbeiten"],
-        reqs=["ausbildung", "stapler", "de_b1", "edv"], wage=(15.00, 17.50),
-        aus="Fachkraft für Lagerlogistik oder Fachlagerist"),
-    "kommissionierer": dict(
-        sector="Logistik", forms=["Kommissionierer", "Kommissionierer*in", "Kommissionierer/-in",
-                                  "Mitarbeiter Kommissionierung", "Kommissionierhelfer",
-                                  "Picker / Kommissionierer"],
-        tasks=["Kommissionierung nach Pick-by-Voice", "Zusammenstellen von Aufträgen mit dem Handscanner",
-               "Verpacken und Etikettieren von Sendungen"],
-        reqs=["de_a2", "schicht", "koerper"], wage=(13.90, 15.00), quer=True),
-    "staplerfahrer": dict(
-        sector="Logistik", forms=["Staplerfahrer", "Gabelstaplerfahrer", "Staplerfahrer*in",
-                                  "Staplerfahrer/-in", "Lagermitarbeiter mit Staplerschein",
-                                  "Flurförderzeugführer"],
-        tasks=["Be- und Entladen von LKW mit dem Frontstapler", "Ein- und Auslagerung im Hochregal",
-               "Versorgung der Produktionslinien mit Material"],
-        reqs=["stapler", "schicht", "de_a2"], wage=(14.50, 16.50)),
-    "berufskraftfahrer": dict(
-        sector="Logistik", forms=["Berufskraftfahrer CE", "Berufskraftfahrer (CE)", "LKW-Fahrer CE",
-                                  "Kraftfahrer Klasse CE", "Berufskraftfahrer*in CE",
-                                  "Fahrer:in CE Nahverkehr"],
-        tasks=["Nahverkehrstouren im Raum Leipzig/Halle", "Belieferung von Filialen mit dem Sattelzug",
-               "Be- und Entladen mit Hebebühne"],
-        reqs=["fs_ce", "fahrerkarte", "de_b1"], wage=(15.50, 18.50)),
-    "produktionshelfer": dict(
-        sector="Metall/Elektro", forms=["Produktionshelfer", "Produktionshelfer*in", "Produktionsmitarbeiter",
-                                        "Helfer:in Produktion", "Mitarbeiter/-in Produktion",
-                                        "Produktionshelfer/-in"],
-        tasks=["Bestückung und Bedienung von Fertigungsanlagen", "Sicht- und Qualitätskontrolle von Bauteilen",
-               "Verpacken von Fertigteilen"],
-        reqs=["schicht3", "de_a2", "koerper"], wage=(13.90, 15.00), quer=True),
-    "maschinenfuehrer": dict(
-        sector="Metall/Elektro", forms=["Maschinen- und Anlagenführer", "Maschinen- und Anlagenführer*in",
-                                        "Anlagenführer", "Maschinenbediener", "Maschinen- und Anlagenführer/-in",
-                                        "Anlagenbediener Produktion"],
-        tasks=["Einrichten und Bedienen CNC-gesteuerter Anlagen", "Überwachung des Produktionsprozesses",
-               "Durchführung von Qualitätsprüfungen"],
-        reqs=["ausbildung_tech", "schicht3", "de_b1"], wage=(15.00, 17.50)),
-    "elektroniker_bt": dict(
-        sector="Metall/Elektro", forms=["Elektroniker für Betriebstechnik", "Elektroniker/-in für Betriebstechnik",
-                                        "Elektroniker Betriebstechnik", "Elektroniker*in für Betriebstechnik",
-                                        "Betriebselektriker"],
-        tasks=["Wartung und Instandsetzung elektrischer Anlagen", "Fehlersuche an SPS-Steuerungen",
-               "Prüfungen nach DGUV V3"],
-        reqs=["ausbildung", "schicht", "de_b1"], wage=(17.00, 21.00), aus="Elektroniker/-in"),
-    "mechatroniker": dict(
-        sector="Metall/Elektro", forms=["Mechatroniker", "Mechatroniker*in", "Mechatroniker/-in",
-                                        "Instandhaltungsmechatroniker", "Mechatroniker Instandhaltung"],
-        tasks=["Instandhaltung von Produktionsanlagen",
-               "Störungsbeseitigung an mechanischen und elektrischen Baugruppen", "vorbeugende Wartung"],
-        reqs=["ausbildung", "schicht3", "de_b1"], wage=(17.00, 21.00), aus="Mechatroniker/-in"),
-    "industriemechaniker": dict(
-        sector="Metall/Elektro", forms=["Industriemechaniker", "Industriemechaniker/-in", "Industriemechaniker*in",
-                                        "Industriemechaniker Instandhaltung", "Schlosser / Industriemechaniker"],
-        tasks=["Montage von Baugruppen nach Zeichnung", "Wartung von Maschinen",
-               "Fertigung von Ersatzteilen an Dreh- und Fräsmaschinen"],
-        reqs=["ausbildung", "zeichnung", "schicht"], wage=(16.50, 20.00), aus="Industriemechaniker/-in"),
-    "schweisser": dict(
-        sector="Metall/Elektro", forms=["Schweißer", "Schweißer MAG", "Schweißer*in (MAG/WIG)", "MAG-Schweißer",
-                                        "Schweißer/-in", "Konstruktionsschweißer"],
-        tasks=["MAG-Schweißen von Stahlkonstruktionen", "Heften und Schweißen nach Zeichnung",
-               "Nacharbeit von Schweißnähten"],
-        reqs=["schweisspruefung", "zeichnung", "de_a2"], wage=(16.00, 19.50)),
-    "montagehelfer": dict(
-        sector="Metall/Elektro", forms=["Montagehelfer", "Montagehelfer*in", "Helfer:in Montage",
-                                        "Montagemitarbeiter", "Montagehelfer/-in", "Helfer Montage"],
-        tasks=["Vormontage von Baugruppen", "einfache Schraub- und Steckarbeiten", "Verpacken fertiger Teile"],
-        reqs=["de_a2", "schicht", "koerper"], wage=(13.90, 15.00), quer=True),
-    "koch": dict(
-        sector="Gastronomie", forms=["Koch", "Koch/Köchin", "Koch*Köchin", "Jungkoch", "Koch/-in",
-                                     "Beikoch / Koch"],
-        tasks=["Zubereitung regionaler und saisonaler Gerichte", "Vorbereitung des Mittagsgeschäfts",
-               "Einhaltung der HACCP-Vorgaben"],
-        reqs=["ausbildung", "hygiene", "wochenende"], wage=(14.50, 17.00), aus="Koch/Köchin"),
-    "kuechenhilfe": dict(
-        sector="Gastronomie", forms=["Küchenhilfe", "Küchenhelfer", "Küchenhelfer*in", "Spülkraft / Küchenhilfe",
-                                     "Mitarbeiter/-in Küche", "Küchenhilfe/Spüler"],
-        tasks=["Vorbereitung von Salaten und Beilagen", "Spülen und Reinigen der Küche",
-               "Unterstützung des Küchenteams"],
-        reqs=["hygiene", "de_a2", "wochenende"], wage=(13.90, 14.60), quer=True),
-    "servicekraft": dict(
-        sector="Gastronomie", forms=["Servicekraft", "Servicemitarbeiter", "Servicekraft Restaurant",
-                                     "Mitarbeiter/-in im Service", "Restaurantfachmann/-frau",
-                                     "Kellner / Servicekraft"],
-        tasks=["Bedienung unserer Gäste", "Eindecken und Abräumen", "Kassieren am Tisch"],
-        reqs=["de_b1", "wochenende", "freundlich"], wage=(13.90, 15.00), quer=True),
-    "housekeeping": dict(
-        sector="Gastronomie", forms=["Housekeeping", "Zimmerreinigung", "Mitarbeiter/-in Housekeeping",
-                                     "Zimmerreinigungskraft", "Housekeeping Mitarbeiter", "Room Attendant"],
-        tasks=["Reinigung der Gästezimmer", "Wäschewechsel und Auffüllen der Minibar",
-               "Reinigung der öffentlichen Bereiche"],
-        reqs=["de_a2", "wochenende", "zuverl"], wage=(13.90, 14.80), quer=True),
-    "reinigungskraft": dict(
-        sector="Reinigung", forms=["Reinigungskraft", "Reinigungskraft für Büroobjekte",
-                                   "Mitarbeiter/-in Gebäudereinigung", "Reinigungskräfte", "Raumpfleger/-in",
-                                   "Reinigungsmitarbeiter"],
-        tasks=["Unterhaltsreinigung von Büroräumen", "Reinigung von Sanitäranlagen",
-               "Bedienung von Reinigungsmaschinen"],
-        reqs=["de_a2", "zuverl", "frueh"], wage=(14.50, 15.20), quer=True),
-    "pflegehelfer": dict(
-        sector="Pflege", forms=["Pflegehelfer", "Pflegehelfer*in", "Pflegehilfskraft", "Pflegeassistenz",
-                                "Pflegehelfer/-in", "Altenpflegehelfer"],
-        tasks=["Unterstützung bei der Grundpflege", "Begleitung der Bewohner im Alltag",
-               "Hilfe bei der Mahlzeitenversorgung"],
-        reqs=["de_b1", "pflegebasis", "fuehrungszeugnis", "schichtdienst"], wage=(16.10, 17.50), quer=True),
-    "pflegefachkraft": dict(
-        sector="Pflege", forms=["Pflegefachkraft", "Pflegefachfrau/-mann", "Examinierte Pflegefachkraft",
-                                "Altenpfleger/-in (examiniert)", "Pflegefachmann/-frau", "Pflegefachkraft (examiniert)"],
-        tasks=["Durchführung der Behandlungspflege", "Pflegeplanung und Dokumentation",
-               "Anleitung von Pflegehilfskräften"],
-        reqs=["examen", "de_b2", "fuehrungszeugnis", "schichtdienst"], wage=(3400, 3950), monthly=True),
-    "verkaeufer": dict(
-        sector="Einzelhandel", forms=["Verkäufer", "Verkäufer*in", "Verkäufer/-in", "Verkaufsmitarbeiter",
-                                      "Mitarbeiter/-in Verkauf", "Verkäufer:in Lebensmittel"],
-        tasks=["Beratung und Bedienung der Kundschaft", "Warenverräumung und Preisauszeichnung",
-               "Betreuung der Frischetheke"],
-        reqs=["de_b1", "freundlich", "wochenende"], wage=(14.00, 15.50), quer=True),
-    "kassierer": dict(
-        sector="Einzelhandel", forms=["Kassierer", "Kassierer*in", "Kassenkraft", "Mitarbeiter/-in Kasse",
-                                      "Kassierer/-in", "Kassierer / Kassiererin"],
-        tasks=["Kassieren und Kassenabrechnung", "Kundenservice an der Kasse",
-               "Warenverräumung in ruhigen Zeiten"],
-        reqs=["de_b1", "freundlich", "zuverl"], wage=(13.90, 15.00), quer=True),
-    "fachinformatiker": dict(
-        sector="IT", forms=["Fachinformatiker Systemintegration", "Fachinformatiker*in für Systemintegration",
-                            "IT-Administrator / Fachinformatiker", "Fachinformatiker/-in",
-                            "Systemadministrator (Fachinformatiker SI)", "IT-Supporter / Fachinformatiker"],
-        tasks=["Betreuung der Client- und Serverlandschaft", "1st- und 2nd-Level-Support",
-               "Einrichtung von Netzwerkkomponenten"],
-        reqs=["ausbildung", "de_b2", "windows"], wage=(3300, 4200), monthly=True,
-        aus="Fachinformatiker/-in"),
-    "buerokaufmann": dict(
-        sector="Büro/Verwaltung", forms=["Kaufmann/-frau für Büromanagement", "Kauffrau/Kaufmann für Büromanagement",
-                                         "Bürokaufmann", "Sachbearbeiter/-in Büro", "Kaufmann für Büromanagement",
-                                         "Mitarbeiter/-in Büro und Verwaltung"],
-        tasks=["Bearbeitung von Angeboten und Rechnungen", "Terminkoordination und Ablage",
-               "Telefon- und E-Mail-Korrespondenz"],
-        reqs=["ausbildung", "de_b2", "office"], wage=(2700, 3200), monthly=True,
-        aus="Kaufmann/-frau für Büromanagement"),
-    "friseur": dict(
-        sector="Handwerk", forms=["Friseur", "Friseur/-in", "Friseur*in", "Friseurin / Friseur", "Friseur:in",
-                                  "Stylist/-in"],
-        tasks=["Schneiden, Färben und Stylen", "typgerechte Beratung unserer Kundschaft"],
-        reqs=["ausbildung", "freundlich"], wage=(14.00, 16.00), aus="Friseur/-in"),
-    "maler": dict(
-        sector="Handwerk", forms=["Maler und Lackierer", "Maler/Lackierer", "Maler und Lackierer*in", "Malergeselle",
-                                  "Maler und Lackierer/-in", "Maler"],
-        tasks=["Innen- und Fassadenarbeiten", "Tapezier- und Spachtelarbeiten", "Bodenbelagsarbeiten"],
-        reqs=["ausbildung", "fs_b"], wage=(15.50, 18.00), aus="Maler/-in und Lackierer/-in"),
-    "shk": dict(
-        sector="Handwerk", forms=["Anlagenmechaniker SHK", "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik",
-                                  "Anlagenmechaniker*in SHK", "Installateur / Anlagenmechaniker SHK",
-                                  "Heizungsmonteur", "Anlagenmechaniker/-in SHK"],
-        tasks=["Installation von Heizungs- und Sanitäranlagen", "Wartung und Kundendienst",
-               "Einbau von Wärmepumpen"],
-        reqs=["ausbildung", "fs_b"], wage=(16.50, 20.00), aus="Anlagenmechaniker/-in SHK"),
-    "tischler": dict(
-        sector="Handwerk", forms=["Tischler", "Tischler/-in", "Tischler*in", "Schreiner / Tischler", "Möbeltischler",
-                                  "Bautischler"],
-        tasks=["Fertigung von Möbeln und Innenausbauten", "Montage beim Kunden",
-               "Arbeit am CNC-Bearbeitungszentrum"],
-        reqs=["ausbildung", "fs_b"], wage=(15.50, 18.50), aus="Tischler/-in"),
-    "elektriker": dict(
-        sector="Handwerk", forms=["Elektriker", "Elektriker/-in", "Elektroinstallateur", "Elektriker*in",
-                                  "Elektroniker für Energie- und Gebäudetechnik", "Elektromonteur"],
-        tasks=["Elektroinstallation in Neubau und Sanierung", "Verlegen von Leitungen und Setzen von Verteilern",
-               "Prüfung und Inbetriebnahme"],
-        reqs=["ausbildung", "fs_b"], wage=(16.00, 19.50), aus="Elektroniker/-in oder Elektroinstallateur/-in"),
-    "hausmeister": dict(
-        sector="Gebäudeservice", forms=["Hausmeister", "Hausmeister/-in", "Hausmeister*in", "Haustechniker",
-                                        "Objektbetreuer / Hausmeister", "Mitarbeiter/-in Hausmeisterservice"],
-        tasks=["Kleinreparaturen in Wohnanlagen", "Pflege der Außenanlagen", "Winterdienst"],
-        reqs=["fs_b", "handwerk_basis", "zuverl"], wage=(14.50, 16.50)),
-    "sicherheit": dict(
-        sector="Sicherheit", forms=["Sicherheitsmitarbeiter", "Sicherheitsmitarbeiter*in",
-                                    "Mitarbeiter/-in Sicherheitsdienst", "Security-Mitarbeiter", "Objektschützer",
-                                    "Wachmann / Sicherheitsmitarbeiter"],
-        tasks=["Objekt- und Empfangsdienst", "Kontrollgänge", "Zugangskontrollen bei Veranstaltungen"],
-        reqs=["34a", "fuehrungszeugnis", "schichtdienst", "de_b1"], wage=(14.50, 16.00)),
-    "paketzusteller": dict(
-        sector="Logistik", forms=["Paketzusteller", "Paketzusteller*in", "Kurierfahrer", "Zusteller/-in Pakete",
-                                  "Auslieferungsfahrer", "Fahrer:in Paketzustellung"],
-        tasks=["Zustellung von Paketen im Stadtgebiet", "Beladen des Transporters im Depot"],
-        reqs=["fs_b", "de_a2", "koerper"], wage=(14.00, 15.00), quer=True),
-    "erzieher": dict(
-        sector="Soziales", forms=["Erzieher", "Erzieher*in", "Erzieher/-in", "Staatlich anerkannte/r Erzieher/-in",
-                                  "Pädagogische Fachkraft (Erzieher)", "Erzieher:in Kita"],
-        tasks=["Betreuung einer Krippengruppe", "Gestaltung des Kita-Alltags nach dem Sächsischen Bildungsplan",
-               "Zusammenarbeit mit den Eltern"],
-        reqs=["staatl_erz", "fuehrungszeugnis", "de_c1"], wage=(3450, 3900), monthly=True),
-    "baecker": dict(
-        sector="Lebensmittelhandwerk", forms=["Bäcker", "Bäcker/-in", "Bäckergeselle", "Bäcker*in",
-                                              "Backwarenhersteller", "Bäcker:in"],
-        tasks=["Herstellung von Brot und Brötchen", "Bedienung der Backöfen", "Teigherstellung nach Rezeptur"],
-        reqs=["ausbildung", "frueh", "hygiene"], wage=(14.50, 16.50), aus="Bäcker/-in"),
-    "fleischer": dict(
-        sector="Lebensmittelhandwerk", forms=["Fleischer", "Fleischer/-in", "Fleischergeselle", "Metzger / Fleischer",
-                                              "Fleischer*in", "Fleischer für die Produktion"],
-        tasks=["Zerlegen und Verarbeiten von Fleisch", "Herstellung von Wurstwaren"],
-        reqs=["ausbildung", "hygiene", "frueh"], wage=(14.50, 16.50), aus="Fleischer/-in"),
-    "gaertner": dict(
-        sector="Garten- und Landschaftsbau", forms=["Gärtner", "Gärtner/-in", "Gärtner GaLaBau", "Landschaftsgärtner",
-                                                    "Gärtner*in Garten- und Landschaftsbau", "Gartenpfleger"],
-        tasks=["Pflege von Grünanlagen", "Pflaster- und Pflanzarbeiten", "Baum- und Heckenschnitt"],
-        reqs=["fs_b", "koerper", "ausbildung"], wage=(14.50, 17.00), aus="Gärtner/-in"),
-    "dachdecker": dict(
-        sector="Handwerk", forms=["Dachdecker", "Dachdecker/-in", "Dachdeckergeselle", "Dachdecker*in",
-                                  "Dachdecker / Dachklempner"],
-        tasks=["Eindecken von Steil- und Flachdächern", "Abdichtungsarbeiten", "Montage von Dachfenstern"],
-        reqs=["ausbildung", "schwindelfrei", "fs_b"], wage=(16.00, 19.00), aus="Dachdecker/-in"),
-    "bauhelfer": dict(
-        sector="Bau", forms=["Bauhelfer", "Helfer Hoch- und Tiefbau", "Bauhelfer*in", "Bauarbeiter", "Helfer:in Bau",
-                             "Mitarbeiter/-in Bau"],
-        tasks=["Mithilfe bei Schalungs- und Betonarbeiten", "Erd- und Pflasterarbeiten", "Baustelleneinrichtung"],
-        reqs=["koerper", "de_a2", "fs_b"], wage=(14.00, 15.50), quer=True),
-    "maurer": dict(
-        sector="Bau", forms=["Maurer", "Maurer/-in", "Maurer*in", "Maurergeselle", "Maurer Hochbau"],
-        tasks=["Mauerwerksarbeiten im Wohnungsbau", "Betonarbeiten", "Sanierung im Bestand"],
-        reqs=["ausbildung", "fs_b", "koerper"], wage=(16.50, 19.50), aus="Maurer/-in"),
-}
-
-REQ: dict[str, list[str]] = {
-    "de_a2": ["Deutschkenntnisse A2", "Grundkenntnisse Deutsch (A2)", "einfache Deutschkenntnisse (A2)"],
-    "de_b1": ["Deutschkenntnisse B1", "Deutsch mindestens B1", "gute Deutschkenntnisse (B1)",
-              "Deutschkenntnisse auf B1-Niveau"],
-    "de_b2": ["Deutschkenntnisse B2", "sehr gute Deutschkenntnisse (B2)", "Deutsch mind. B2"],
-    "de_c1": ["Deutschkenntnisse C1", "Deutsch auf C1-Niveau"],
-    "fs_b": ["Führerschein Klasse B", "Führerschein Kl. B", "Fahrerlaubnis Klasse B"],
-    "fs_ce": ["Führerschein Klasse CE", "Fahrerlaubnis CE", "Führerschein CE"],
-    "fahrerkarte": ["Fahrerkarte und Schlüsselzahl 95", "gültige Fahrerkarte sowie Code 95",
-                    "Module (Code 95) und Fahrerkarte"],
-    "stapler": ["Staplerschein", "gültiger Staplerschein", "Flurförderzeugschein (Stapler)", "Staplerführerschein"],
-    "schicht": ["Bereitschaft zur Schichtarbeit", "Schichtbereitschaft", "Flexibilität für Früh- und Spätschicht"],
-    "schicht3": ["Bereitschaft zur Arbeit im 3-Schicht-System", "3-Schicht-Bereitschaft",
-                 "Bereitschaft zum Drei-Schicht-Betrieb"],
-    "koerper": ["körperliche Belastbarkeit", "gute körperliche Fitness", "Belastbarkeit"],
-    "ausbildung": ["abgeschlossene Ausbildung als {aus}", "Berufsabschluss als {aus}",
-                   "eine abgeschlossene Berufsausbildung als {aus}"],
-    "ausbildung_tech": ["abgeschlossene technische Ausbildung", "technische Berufsausbildung",
-                        "technische Ausbildung oder Erfahrung an Produktionsanlagen"],
-    "edv": ["sicherer Umgang mit Warenwirtschaftssystemen", "Erfahrung mit SAP oder einem anderen WWS"],
-    "hygiene": ["Gesundheitszeugnis (Belehrung nach § 43 IfSG)", "Belehrung nach Infektionsschutzgesetz",
-                "Gesundheitszeugnis"],
-    "wochenende": ["Bereitschaft zur Wochenendarbeit", "Wochenend- und Feiertagsbereitschaft",
-                   "Flexibilität auch am Wochenende"],
-    "freundlich": ["freundliches Auftreten", "Freude am Umgang mit Menschen", "Kundenorientierung"],
-    "zuverl": ["Zuverlässigkeit", "eine zuverlässige und gründliche Arbeitsweise", "Sorgfalt und Zuverlässigkeit"],
-    "frueh": ["Bereitschaft zur Frühschicht (ab 5 Uhr)", "Bereitschaft zum frühen Arbeitsbeginn"],
-    "pflegebasis": ["Pflegebasiskurs oder Erfahrung in der Pflege", "Erfahrung in der Grundpflege",
-                    "Basisqualifikation Pflege"],
-    "fuehrungszeugnis": ["erweitertes Führungszeugnis", "einwandfreies Führungszeugnis"],
-    "schichtdienst": ["Bereitschaft zum Schichtdienst", "Bereitschaft zu Früh-, Spät- und Wochenenddiensten"],
-    "examen": ["Examen als Pflegefachkraft", "dreijährige Pflegeausbildung mit Examen",
-               "abgeschlossene Ausbildung zur Pflegefachfrau bzw. zum Pflegefachmann"],
-    "windows": ["Kenntnisse in Windows Server und Microsoft 365", "Erfahrung mit Netzwerktechnik"],
-    "office": ["sicherer Umgang mit MS Office", "gute MS-Office-Kenntnisse"],
-    "schweisspruefung": ["Schweißerprüfung nach DIN EN ISO 9606-1", "gültige Schweißerprüfung (MAG)",
-                         "gültiger Schweißerpass"],
-    "zeichnung": ["Lesen technischer Zeichnungen", "Kenntnisse im Zeichnungslesen"],
-    "34a": ["Sachkundeprüfung nach § 34a GewO", "Sachkunde nach § 34a GewO", "§ 34a-Sachkundeprüfung"],
-    "staatl_erz": ["staatliche Anerkennung als Erzieher/-in", "Abschluss als staatlich anerkannte/r Erzieher/-in"],
-    "schwindelfrei": ["Schwindelfreiheit", "Höhentauglichkeit"],
-    "handwerk_basis": ["handwerkliches Geschick", "handwerkliche Vorkenntnisse"],
-}
-
-# Clients of temp agencies, as (nominative, dative), by job sector
-CLIENTS: dict[str, list[tuple[str, str]]] = {
-    "Logistik": [("ein Logistikdienstleister", "einem Logistikdienstleister"),
-                 ("ein Onlineversandhändler", "einem Onlineversandhändler"),
-                 ("ein Lebensmittelgroßhändler", "einem Lebensmittelgroßhändler"),
-                 ("ein Logistikzentrum der Automobilindustrie", "einem Logistikzentrum der Automobilindustrie"),
-                 ("ein Paketdienst", "einem Paketdienst")],
-    "Metall/Elektro": [("ein Automobilzulieferer", "einem Automobilzulieferer"),
-                       ("ein Hersteller von Verpackungsmaschinen", "einem Hersteller von Verpackungsmaschinen"),
-                       ("ein metallverarbeitender Betrieb", "einem metallverarbeitenden Betrieb"),
-                       ("ein Hersteller von Kunststoffteilen", "einem Hersteller von Kunststoffteilen"),
-                       ("ein Stahlbauunternehmen", "einem Stahlbauunternehmen")],
-    "Gastronomie": [("ein Tagungshotel", "einem Tagungshotel"), ("ein Cateringunternehmen", "einem Cateringunternehmen"),
-                    ("eine Betriebskantine", "einer Betriebskantine")],
-    "Reinigung": [("ein Gebäudedienstleister", "einem Gebäudedienstleister"), ("eine Klinik", "einer Klinik")],
-    "Pflege": [("eine Seniorenpflegeeinrichtung", "einer Seniorenpflegeeinrichtung"),
-               ("ein Krankenhaus", "einem Krankenhaus"), ("ein ambulanter Pflegedienst", "einem ambulanten Pflegedienst")],
-    "Einzelhandel": [("ein Lebensmittelmarkt", "einem Lebensmittelmarkt"), ("ein Baumarkt", "einem Baumarkt")],
-    "Büro/Verwaltung": [("ein mittelständisches Unternehmen", "einem mittelständischen Unternehmen"),
-                        ("eine Hausverwaltung", "einer Hausverwaltung")],
-    "IT": [("ein IT-Systemhaus", "einem IT-Systemhaus"), ("ein Energieversorger", "einem Energieversorger")],
-    "Handwerk": [("ein Handwerksbetrieb", "einem Handwerksbetrieb"),
-                 ("ein Haustechnik-Unternehmen", "einem Haustechnik-Unternehmen")],
-    "Bau": [("ein Bauunternehmen", "einem Bauunternehmen"), ("ein Tiefbaubetrieb", "einem Tiefbaubetrieb")],
-    "Gebäudeservice": [("eine Wohnungsgesellschaft", "einer Wohnungsgesellschaft")],
-    "Sicherheit": [("ein Messe- und Veranstaltungsbetrieb", "einem Messe- und Veranstaltungsbetrieb")],
-    "Soziales": [("ein freier Kita-Träger", "einem freien Kita-Träger"),
-                 ("eine städtische Kindertagesstätte", "einer städtischen Kindertagesstätte")],
-    "Lebensmittelhandwerk": [("eine Handwerksbäckerei", "einer Handwerksbäckerei")],
-    "Garten- und Landschaftsbau": [("ein GaLaBau-Betrieb", "einem GaLaBau-Betrieb")],
-}
-
-# ---------------------------------------------------------------------------------------------
-# Companies (all fictional)
-# ---------------------------------------------------------------------------------------------
-TEMP_AGENCIES = [  # name, Branche label used for the fair, profiles
-    ("Personalservice Mitte GmbH", "Zeitarbeit", ["industrie", "gewerbe"]),
-    ("ZAB Zeitarbeit Leipzig GmbH & Co. KG", "Zeitarbeit", ["industrie", "handwerk"]),
-    ("ProTemp Personaldienstleistungen GmbH", "Personaldienstleistung", ["industrie"]),
-    ("Elsterbogen Personal GmbH", "Zeitarbeit", ["gewerbe", "buero"]),
-    ("Pleißetal Personalservice GmbH", "Personaldienstleistung", ["industrie", "pflege"]),
-    ("Auenwald Zeitarbeit GmbH", "Zeitarbeit", ["gewerbe"]),
-    ("Messestadt Personal GmbH & Co. KG", "Arbeitnehmerüberlassung", ["industrie", "gewerbe"]),
-    ("Lindenauer Personalpartner GmbH", "Personaldienstleistung", ["handwerk"]),
-    ("Muldental Personaldienste GmbH", "Zeitarbeit", ["industrie", "pflege"]),
-    ("Nordsachsen Zeitarbeit GmbH", "Zeitarbeit", ["industrie"]),
-    ("PersoPlus Leipzig GmbH", "Personaldienstleistung", ["buero", "gewerbe"]),
-    ("Kranich Personaldienste GmbH", "Zeitarbeit", ["pflege"]),
-    ("Brückenkopf Personal GmbH", "Zeitarbeit", ["industrie", "handwerk"]),
-    ("AZ Arbeitskraft Zeitarbeit GmbH", "Arbeitnehmerüberlassung", ["gewerbe", "industrie"]),
-    ("Ringbahn Personal GmbH", "Zeitarbeit", ["industrie"]),
-    ("Teamwerk Personalservice GmbH", "Personaldienstleistung", ["handwerk", "industrie"]),
-    ("Kompass Zeitarbeit GmbH & Co. KG", "Zeitarbeit", ["gewerbe"]),
-    ("Leuchtturm Zeitarbeit GmbH", "Zeitarbeit", ["pflege", "gewerbe"]),
-    ("Mitteldeutsche Personalagentur MPA GmbH", "Personaldienstleistung", ["industrie", "buero"]),
-    ("Dreieck Personal GmbH & Co. KG", "Zeitarbeit", ["industrie"]),
-    ("PrimaJob Zeitarbeit GmbH", "Zeitarbeit", ["gewerbe"]),
-    ("Startklar Personaldienstleistungen GmbH", "Personaldienstleistung", ["gewerbe", "handwerk"]),
-    ("TopStaff Leipzig GmbH", "Personaldienstleistung", ["buero", "industrie"]),
-    ("Fairwork Zeitarbeit GmbH", "Zeitarbeit", ["industrie", "gewerbe"]),
-    ("Rabet Personalservice GmbH", "Zeitarbeit", ["gewerbe"]),
-    ("Weiße Elster Personal GmbH", "Arbeitnehmerüberlassung", ["industrie"]),
-    ("Zeitwerk Personalservice GmbH", "Zeitarbeit", ["handwerk", "gewerbe"]),
-    ("Industriepersonal Schkeuditz GmbH", "Zeitarbeit", ["industrie"]),
-    ("Gewerbe-Personal Delitzsch GmbH & Co. KG", "Zeitarbeit", ["industrie", "handwerk"]),
-    ("Pflegepersonal Leipzig-Süd GmbH", "Personaldienstleistung (Pflege)", ["pflege"]),
-]
-BA_ONLY_TEMP_AGENCIES = [
-    ("Personalkontor Halle GmbH", "", ["industrie", "gewerbe"]),
-    ("Arbeitswelt Mitteldeutschland GmbH", "", ["industrie"]),
-    ("Flexpersonal Ost GmbH", "", ["gewerbe"]),
-    ("Saale-Elster Zeitarbeit GmbH & Co. KG", "", ["industrie", "handwerk"]),
-]
-PROFILE_OCCS = {
-    "industrie": ["lagerhelfer", "fachkraft_lager", "kommissionierer", "staplerfahrer", "berufskraftfahrer",
-                  "produktionshelfer", "maschinenfuehrer", "elektroniker_bt", "mechatroniker",
-                  "industriemechaniker", "schweisser", "montagehelfer"],
-    "gewerbe": ["lagerhelfer", "kommissionierer", "reinigungskraft", "kuechenhilfe", "housekeeping",
-                "servicekraft", "koch", "paketzusteller", "kassierer", "verkaeufer", "staplerfahrer"],
-    "pflege": ["pflegehelfer", "pflegefachkraft", "kuechenhilfe", "reinigungskraft", "hausmeister"],
-    "handwerk": ["elektriker", "shk", "maler", "bauhelfer", "tischler", "dachdecker", "maurer", "hausmeister"],
-    "buero": ["buerokaufmann", "fachinformatiker", "kassierer", "verkaeufer", "sicherheit"],
-}
-PRIVATE_AGENCIES = [
-    ("Jobvermittlung Sachsen UG (haftungsbeschränkt)", "Personalvermittlung"),
-    ("Vermittlungsbüro Nordsachsen UG (haftungsbeschränkt)", "Arbeitsvermittlung"),
-    ("Jobbrücke Leipzig GmbH", "Personalvermittlung"),
-    ("Perspektive Arbeit Vermittlung GmbH", "private Arbeitsvermittlung"),
-    ("Neustart Personalvermittlung UG (haftungsbeschränkt)", "Personalvermittlung"),
-    ("Karrierewerk Mitteldeutschland GmbH", "Personalvermittlung"),
-    ("Brückenschlag Jobvermittlung GmbH", "Arbeitsvermittlung"),
-    ("Arbeit & Zukunft Vermittlung UG (haftungsbeschränkt)", "Personalvermittlung"),
-]
-PRIVATE_OCCS = ["pflegefachkraft", "berufskraftfahrer", "elektroniker_bt", "fachinformatiker", "koch",
-                "mechatroniker", "shk", "erzieher", "industriemechaniker", "buerokaufmann", "pflegehelfer"]
-
-# Direct employers: name, Branche, plz, occupations, role ('fair' = exhibits at the fair,
-# 'ba' = only in the employer-service list, '' = only in the company list / apprenticeship board)
-EMPLOYERS = [
-    # Logistik
-    ("Elster Logistik GmbH & Co. KG", "Logistik", "04435", ["lagerhelfer", "fachkraft_lager", "staplerfahrer", "berufskraftfahrer"], "fair"),
-    ("Mitteldeutsche Kontraktlogistik MKL GmbH", "Logistik", "04356", ["kommissionierer", "fachkraft_lager", "staplerfahrer"], "ba"),
-    ("Frachtzentrum Airportpark GmbH", "Logistik", "04435", ["lagerhelfer", "staplerfahrer", "berufskraftfahrer"], "ba"),
-    ("Paketdepot Leipzig-Nord GmbH", "Logistik", "04158", ["paketzusteller", "lagerhelfer"], "ba"),
-    ("Spedition Parthenaue GmbH", "Logistik", "04425", ["berufskraftfahrer", "lagerhelfer", "buerokaufmann"], ""),
-    ("Lagerhaus Delitzsch GmbH", "Logistik", "04509", ["lagerhelfer", "staplerfahrer"], ""),
-    ("Transporte Muldental GmbH", "Logistik", "04668", ["berufskraftfahrer"], ""),
-    ("Umzugs- und Lagerservice Gohlis GmbH", "Logistik", "04155", ["lagerhelfer", "berufskraftfahrer"], ""),
-    # Gastronomie / Hotellerie
-    ("Hotel Auwaldblick Leipzig GmbH", "Hotellerie/Gastronomie", "04105", ["housekeeping", "koch", "servicekraft"], "fair"),
-    ("Gasthof Zur Muldenbrücke GmbH", "Gastronomie", "04668", ["koch", "servicekraft", "kuechenhilfe"], "ba"),
-    ("Uferhotel Kulkwitzer See GmbH", "Hotellerie", "04420", ["housekeeping", "servicekraft", "koch"], "ba"),
-    ("Kantinen- und Cateringservice Sachsen GmbH", "Gastronomie", "04319", ["koch", "kuechenhilfe"], ""),
-    ("Brauhaus Wasserturm Markkleeberg GmbH", "Gastronomie", "04416", ["koch", "servicekraft"], ""),
-    ("Messecatering Nordost GmbH", "Gastronomie", "04356", ["koch", "kuechenhilfe", "servicekraft"], ""),
-    ("Hotel & Tagungszentrum Schkeuditzer Kreuz GmbH", "Hotellerie", "04435", ["housekeeping", "koch"], ""),
-    # Pflege
-    ("Seniorenzentrum Muldental gGmbH", "Pflege", "04668", ["pflegehelfer", "pflegefachkraft", "kuechenhilfe"], "fair"),
-    ("Pflegedienst Lindenblüte GmbH", "Pflege", "04177", ["pflegehelfer", "pflegefachkraft"], "fair"),
-    ("Wohnpark Auenblick Seniorenpflege gGmbH", "Pflege", "04416", ["pflegefachkraft", "pflegehelfer", "hausmeister"], "ba"),
-    ("Ambulante Pflege Wurzener Land GmbH", "Pflege", "04808", ["pflegehelfer", "pflegefachkraft"], "ba"),
-    ("Tagespflege Sonnenhof Eilenburg GmbH", "Pflege", "04838", ["pflegehelfer"], ""),
-    # Handwerk
-    ("Farbwerk Malerbetrieb Leipzig GmbH", "Handwerk (Maler)", "04229", ["maler"], "fair"),
-    ("Haustechnik Wurzen GmbH", "Handwerk (SHK)", "04808", ["shk", "elektriker"], "fair"),
-    ("Dachbau Delitzsch GmbH & Co. KG", "Handwerk (Dach)", "04509", ["dachdecker"], "fair"),
-    ("Friseursalon Haarwerk Südvorstadt GmbH", "Handwerk (Friseur)", "04275", ["friseur"], ""),
-    ("Holzwerkstatt Taucha GmbH", "Handwerk (Tischler)", "04425", ["tischler"], ""),
-    ("Elektro Mockau GmbH", "Handwerk (Elektro)", "04357", ["elektriker"], "ba"),
-    ("Wärme & Bad Borna GmbH", "Handwerk (SHK)", "04552", ["shk"], "ba"),
-    ("Malerfachbetrieb Bunte Wand GmbH", "Handwerk (Maler)", "04838", ["maler"], ""),
-    ("Sanitärtechnik Markranstädt GmbH & Co. KG", "Handwerk (SHK)", "04420", ["shk"], ""),
-    ("Salon Schnittpunkt Grimma UG (haftungsbeschränkt)", "Handwerk (Friseur)", "04668", ["friseur"], ""),
-    ("Tischlerei Holzform Schkeuditz GmbH", "Handwerk (Tischler)", "04435", ["tischler"], ""),
-    ("Dachdeckerei Firstwerk Grimma GmbH", "Handwerk (Dach)", "04668", ["dachdecker"], ""),
-    ("Elektroinstallation Lößnig GmbH", "Handwerk (Elektro)", "04279", ["elektriker"], ""),
-    ("Malerwerkstatt Saaleufer GmbH", "Handwerk (Maler)", "06108", ["maler"], ""),
-    # Einzelhandel
-    ("Frischemarkt Eilenburg GmbH", "Einzelhandel", "04838", ["verkaeufer", "kassierer"], "fair"),
-    ("Getränkewelt Paunsdorf GmbH", "Einzelhandel", "04328", ["verkaeufer", "lagerhelfer", "kassierer"], "ba"),
-    ("Baumarkt Leipziger Land GmbH & Co. KG", "Einzelhandel", "04552", ["verkaeufer", "kassierer", "lagerhelfer"], "ba"),
-    ("Modehaus am Markt Delitzsch GmbH", "Einzelhandel", "04509", ["verkaeufer"], ""),
-    ("Bio-Frischemarkt Connewitz eG", "Einzelhandel", "04277", ["verkaeufer", "kassierer"], ""),
-    ("Sportfachhandel Saalestadt GmbH", "Einzelhandel", "06108", ["verkaeufer"], ""),
-    ("Zweiradcenter Wurzen GmbH", "Einzelhandel", "04808", ["verkaeufer"], ""),
-    # Metall / Elektro / Produktion
-    ("Metallbau Markranstädt GmbH", "Metall/Elektro", "04420", ["schweisser", "montagehelfer", "industriemechaniker"], "fair"),
-    ("Antriebstechnik Leipzig-Plagwitz GmbH", "Metall/Elektro", "04229", ["mechatroniker", "elektroniker_bt", "industriemechaniker"], "fair"),
-    ("Sächsische Präzisionsteile GmbH", "Metall/Elektro", "04249", ["maschinenfuehrer", "produktionshelfer", "industriemechaniker"], "ba"),
-    ("Kabelkonfektion Taucha GmbH", "Metall/Elektro", "04425", ["produktionshelfer", "montagehelfer"], "ba"),
-    ("Elektroanlagenbau Halle GmbH", "Metall/Elektro", "06112", ["elektroniker_bt", "elektriker"], "ba"),
-    ("Blechform Schkeuditz GmbH", "Metall/Elektro", "04435", ["schweisser", "maschinenfuehrer"], ""),
-    ("Stahlbau Wurzen GmbH & Co. KG", "Metall/Elektro", "04808", ["schweisser", "montagehelfer"], ""),
-    ("Mechatronik Systeme Mitteldeutschland GmbH", "Metall/Elektro", "04319", ["mechatroniker", "elektroniker_bt"], ""),
-    ("Verpackungswerk Eilenburg GmbH", "Produktion", "04838", ["produktionshelfer", "maschinenfuehrer"], ""),
-    ("Kunststofftechnik Borna GmbH", "Produktion", "04552", ["maschinenfuehrer", "produktionshelfer"], ""),
-    ("Druckerei Sellerhausen GmbH", "Produktion", "04318", ["maschinenfuehrer"], ""),
-    ("Energietechnik Halle-Süd GmbH", "Metall/Elektro", "06112", ["elektroniker_bt", "mechatroniker"], ""),
-    ("Landtechnik Service Delitzsch GmbH", "Metall/Elektro", "04509", ["mechatroniker"], ""),
-    # Reinigung / Gebäudeservice
-    ("Glanzwerk Gebäudedienste GmbH", "Reinigung", "04318", ["reinigungskraft", "hausmeister"], "fair"),
-    ("Saubere Sache Gebäudereinigung GmbH", "Reinigung", "06112", ["reinigungskraft"], "ba"),
-    ("Objektpflege Delitzsch GmbH", "Reinigung", "04509", ["reinigungskraft", "hausmeister"], ""),
-    ("Wohnungsverwaltung Reudnitz GmbH", "Immobilien", "04317", ["buerokaufmann", "hausmeister"], ""),
-    # Sicherheit
-    ("Objektschutz Messestadt GmbH", "Sicherheit", "04356", ["sicherheit"], "fair"),
-    ("Wachdienst Nordsachsen GmbH", "Sicherheit", "04838", ["sicherheit"], "ba"),
-    ("Sicherheitsdienst Saale-Elster GmbH", "Sicherheit", "06108", ["sicherheit"], ""),
-    # IT
-    ("Datenwerk Leipzig GmbH", "IT", "04109", ["fachinformatiker", "buerokaufmann"], "fair"),
-    ("Systemhaus Pleiße GmbH", "IT", "04416", ["fachinformatiker"], "ba"),
-    ("Netzwerkstatt IT-Service GmbH", "IT", "06108", ["fachinformatiker"], ""),
-    ("Softwarehaus Auenwald GmbH", "IT", "04105", ["fachinformatiker", "buerokaufmann"], ""),
-    # Bau
-    ("Bauunternehmung Leipziger Land GmbH", "Bau", "04552", ["bauhelfer", "maurer"], "fair"),
-    ("Hoch- und Tiefbau Grimma GmbH", "Bau", "04668", ["bauhelfer", "maurer"], "ba"),
-    ("Tiefbau Sachsen-Nord GmbH", "Bau", "04509", ["bauhelfer"], ""),
-    ("Wohnungsbau Eutritzsch GmbH & Co. KG", "Bau", "04129", ["maurer", "bauhelfer"], ""),
-    # Lebensmittelhandwerk
-    ("Bäckerei Muldenbrot GmbH", "Lebensmittelhandwerk", "04808", ["baecker", "verkaeufer"], "ba"),
-    ("Backstube Borna GmbH", "Lebensmittelhandwerk", "04552", ["baecker", "verkaeufer"], ""),
-    ("Fleischerei Landgut Taucha GmbH", "Lebensmittelhandwerk", "04425", ["fleischer", "verkaeufer"], ""),
-    ("Landfleischerei Eilenburg GmbH", "Lebensmittelhandwerk", "04838", ["fleischer"], ""),
-    ("Feinbäckerei Stötteritz GmbH", "Lebensmittelhandwerk", "04299", ["baecker"], ""),
-    # Garten- und Landschaftsbau
-    ("Grünwerk Garten- und Landschaftsbau GmbH", "Garten- und Landschaftsbau", "04288", ["gaertner"], "ba"),
-    ("Parkpflege Elsteraue GmbH", "Garten- und Landschaftsbau", "04416", ["gaertner"], ""),
-    ("Gartenbau Rietzschke GmbH", "Garten- und Landschaftsbau", "04316", ["gaertner"], ""),
-    # Soziales
-    ("Kita-Verbund Kinderland Leipzig gGmbH", "Soziales/Kita", "04155", ["erzieher", "kuechenhilfe"], "fair"),
-    ("Jugendhilfe Muldental gGmbH", "Soziales", "04668", ["erzieher"], ""),
-    # Kfz
-    ("Autohaus Delitzsch-Nord GmbH", "Kfz-Handwerk", "04509", [], ""),
-    ("Kfz-Service Grünau GmbH", "Kfz-Handwerk", "04209", [], ""),
-]
-EMP = {e[0]: dict(name=e[0], sector=e[1], plz=e[2], occs=e[3], role=e[4]) for e in EMPLOYERS}
+EMP = {e[0]: dict(name=e[0], sector=e[1], plz=e[2], occs=e[3], role=e[4]) for e in SAMPLE_EMPLOYERS}
 
 LEGAL_FORM = re.compile(r"\s*(GmbH & Co\. KG|gGmbH|GmbH|UG \(haftungsbeschränkt\)|eG|e\. ?V\.)$")
 
@@ -662,34 +141,17 @@ def money(x: float) -> str:
 
 
 def wage_for(occ: str, rng: random.Random) -> float:
-    lo, hi = OCC[occ]["wage"]
-    if OCC[occ].get("monthly"):
+    lo, hi = SAMPLE_OCCUPATIONS[occ]["wage"]
+    if SAMPLE_OCCUPATIONS[occ].get("monthly"):
         return round(rng.uniform(lo, hi) / 50) * 50
     return round(rng.uniform(lo, hi) * 10) / 10
 
 
 GENDERED = re.compile(r"\*|/-|:in|/in|Köchin|frau|Kassiererin|Friseurin|/r ")
-MARKERS = ["(m/w/d)", "(w/m/d)", "m/w/d", "(m/w/x)", "(all genders)", "(d/m/w)"]
-MARKER_W = [50, 12, 8, 6, 6, 4]
-
-TIME_DISPLAY = {  # canonical -> how the fair list types it
-    "VZ": ["Vollzeit", "Vollzeit", "VZ"],
-    "TZ": ["Teilzeit"],
-    "VZTZ": ["Vollzeit/Teilzeit"],
-    "SCH": ["Schicht", "Vollzeit"],
-    "3SCH": ["3-Schicht", "Schicht"],
-}
-TIME_BA = {
-    "VZ": ["Vollzeit"],
-    "TZ": ["Teilzeit"],
-    "VZTZ": ["Vollzeit, Teilzeit"],
-    "SCH": ["Vollzeit, Schicht / Nacht / Wochenende", "Schicht / Nacht / Wochenende"],
-    "3SCH": ["Vollzeit, Schicht / Nacht / Wochenende"],
-}
 
 
 def pick_time(occ: str, rng: random.Random) -> str:
-    reqs = OCC[occ]["reqs"]
+    reqs = SAMPLE_OCCUPATIONS[occ]["reqs"]
     if "schicht3" in reqs:
         return rng.choice(["3SCH", "3SCH", "SCH", "VZ"])
     if "schicht" in reqs or "schichtdienst" in reqs:
@@ -703,14 +165,14 @@ def make_title(op: dict, rng: random.Random, avoid: set[str] | None = None, *, s
                town_tail: bool = True, plain: bool = False) -> str:
     """One way an ad might word the title of opening `op`."""
     avoid = avoid or set()
-    forms = OCC[op["occ"]]["forms"]
+    forms = SAMPLE_OCCUPATIONS[op["occ"]]["forms"]
     title = ""
     for _ in range(200):
         s = stem or rng.choice(forms)
         gendered = bool(GENDERED.search(s))
         marker = ""
         if rng.random() < (0.3 if gendered else 0.8):
-            marker = rng.choices(MARKERS, weights=MARKER_W)[0]
+            marker = rng.choices(SAMPLE_MARKERS, weights=SAMPLE_MARKER_WEIGHTS)[0]
         tail = ""
         if not plain and rng.random() < 0.35:
             tails = [" ab sofort"] if op["start"] is None else []
@@ -724,7 +186,7 @@ def make_title(op: dict, rng: random.Random, avoid: set[str] | None = None, *, s
                 tails += [" - Schichtarbeit"]
             if op["time"] == "3SCH":
                 tails += [" im 3-Schicht-System"]
-            if OCC[op["occ"]].get("quer"):
+            if SAMPLE_OCCUPATIONS[op["occ"]].get("quer"):
                 tails += [" – Quereinstieg möglich"]
             tails += [", unbefristet"]
             if town_tail:
@@ -742,12 +204,12 @@ def make_title(op: dict, rng: random.Random, avoid: set[str] | None = None, *, s
 
 
 def req_phrase(key: str, occ: str, rng: random.Random) -> str:
-    return rng.choice(REQ[key]).format(aus=OCC[occ].get("aus", occ))
+    return rng.choice(SAMPLE_REQUIREMENTS[key]).format(aus=SAMPLE_OCCUPATIONS[occ].get("aus", occ))
 
 
 def offer_phrases(kind: str, op: dict, rng: random.Random) -> list[str]:
     wage = money(op["wage"])
-    monthly = OCC[op["occ"]].get("monthly")
+    monthly = SAMPLE_OCCUPATIONS[op["occ"]].get("monthly")
     pay = f"Gehalt ab {wage} € brutto im Monat" if monthly else f"Stundenlohn ab {wage} €"
     if kind == "temp":
         pool = ["Bezahlung nach GVP-Tarif zzgl. Branchenzuschlägen", pay, "Übernahmechance beim Kundenbetrieb",
@@ -780,7 +242,7 @@ def make_desc(op: dict, kind: str, rng: random.Random, *, town_lead: bool = True
             f"Wir vermitteln Sie in eine Festanstellung bei {dat} in {town}.",
             f"Für eine direkte Festanstellung bei {dat} in {town} suchen wir Verstärkung.",
         ])))
-    tasks = rng.sample(OCC[occ]["tasks"], min(len(OCC[occ]["tasks"]), rng.choice([1, 2, 2])))
+    tasks = rng.sample(SAMPLE_OCCUPATIONS[occ]["tasks"], min(len(SAMPLE_OCCUPATIONS[occ]["tasks"]), rng.choice([1, 2, 2])))
     cands.append(("task", rng.choice([
         f"Aufgaben: {join_de(tasks)}.", f"Ihre Tätigkeit: {join_de(tasks)}.",
         f"Sie sind zuständig für {join_de(tasks)}.", f"{cap(join_de(tasks))}.",
@@ -814,10 +276,6 @@ def make_desc(op: dict, kind: str, rng: random.Random, *, town_lead: bool = True
 # ---------------------------------------------------------------------------------------------
 # Openings ("real jobs") and listings ("how a source shows them")
 # ---------------------------------------------------------------------------------------------
-START_DATES = [dt.date(2026, 12, 1), dt.date(2027, 1, 1), dt.date(2027, 1, 15), dt.date(2027, 2, 1),
-               dt.date(2027, 3, 1), dt.date(2027, 4, 1)]
-MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-             "Oktober", "November", "Dezember"]
 
 OPENINGS: list[dict] = []
 USED_OCC_PLZ: set[tuple[str, str]] = set()
@@ -827,15 +285,15 @@ def new_opening(occ: str, plz: str, rng: random.Random, *, employer: str | None 
                 kind: str = "temp", register: bool = True) -> dict:
     if register:
         USED_OCC_PLZ.add((occ, plz))
-    reqs_pool = OCC[occ]["reqs"]
+    reqs_pool = SAMPLE_OCCUPATIONS[occ]["reqs"]
     reqs = rng.sample(reqs_pool, rng.choice([1, 2, 2, 3]) if len(reqs_pool) >= 3 else len(reqs_pool))
     reqs = [r for r in reqs_pool if r in reqs]  # stable order
     client = None
     if kind in ("temp", "private"):
-        client = rng.choice(CLIENTS[OCC[occ]["sector"]])
+        client = rng.choice(SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]])
     op = dict(id=len(OPENINGS) + 1, occ=occ, plz=plz, time=pick_time(occ, rng), reqs=reqs, client=client,
               start=None if rng.random() < 0.45 else rng.choice(START_DATES), wage=wage_for(occ, rng),
-              quer=bool(OCC[occ].get("quer")) and rng.random() < 0.6, employer=employer,
+              quer=bool(SAMPLE_OCCUPATIONS[occ].get("quer")) and rng.random() < 0.6, employer=employer,
               street=EMP[employer]["street"] if employer else street_for(plz, rng), dup_group=False, note="")
     OPENINGS.append(op)
     return op
@@ -852,7 +310,7 @@ def fresh_plz(occ: str, rng: random.Random, avoid_towns: set[str] = frozenset())
 def agency_occ(agency: tuple, rng: random.Random) -> str:
     occs: list[str] = []
     for p in agency[2]:
-        occs += PROFILE_OCCS[p]
+        occs += SAMPLE_PROFILE_OCCUPATIONS[p]
     return rng.choice(occs)
 
 
@@ -872,8 +330,8 @@ def fair_listing(exhibitor: str, kind: str, op: dict, rng: random.Random, *, tit
 def build_fair(rng: random.Random) -> dict:
     planted: dict[str, list] = {"dup_groups": [], "same_agency_twice": [], "hard_neg_towns": [],
                                 "hard_neg_districts": [], "lookalikes": [], "near_title_other_job": []}
-    temp_names = [a[0] for a in TEMP_AGENCIES]
-    agency_by_name = {a[0]: a for a in TEMP_AGENCIES}
+    temp_names = [a[0] for a in SAMPLE_TEMP_AGENCIES]
+    agency_by_name = {a[0]: a for a in SAMPLE_TEMP_AGENCIES}
 
     # 0a) same employer, same town, near-identical title but a different job
     emp = EMP["Antriebstechnik Leipzig-Plagwitz GmbH"]
@@ -886,7 +344,7 @@ def build_fair(rng: random.Random) -> dict:
     planted["near_title_other_job"].append([r1, r2])
 
     # 0b) the exhibiting employers' own openings (reserved first so every employer gets rows)
-    fair_emps = [e for e in EMPLOYERS if e[4] == "fair"]
+    fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
     for e in fair_emps:
         n = rng.randint(2, 4)
         occs = list(e[3])
@@ -906,7 +364,7 @@ def build_fair(rng: random.Random) -> dict:
         plz = fresh_plz(occ, rng)
         op = new_opening(occ, plz, rng, kind="temp")
         op["dup_group"] = True
-        candidates = [a for a in temp_names if occ in sum((PROFILE_OCCS[p] for p in agency_by_name[a][2]), [])]
+        candidates = [a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])]
         agencies = rng.sample(candidates, size)
         titles: set[str] = set()
         rows = []
@@ -922,7 +380,7 @@ def build_fair(rng: random.Random) -> dict:
         occ = agency_occ(ag, rng)
         plz = fresh_plz(occ, rng)
         op = new_opening(occ, plz, rng, kind="temp")
-        stem = rng.choice(OCC[occ]["forms"])
+        stem = rng.choice(SAMPLE_OCCUPATIONS[occ]["forms"])
         r1 = fair_listing(ag[0], "temp", op, rng, title=make_title(op, rng, stem=stem), tag="same_agency_twice")
         r2 = fair_listing(ag[0], "temp", op, rng, title=make_title(op, rng, {r1["title"]}, stem=stem),
                           tag="same_agency_twice")
@@ -956,10 +414,10 @@ def build_fair(rng: random.Random) -> dict:
     #    working time -> distinct openings
     for occ in ["lagerhelfer", "produktionshelfer", "kuechenhilfe"]:
         plz = fresh_plz(occ, rng)
-        ag1, ag2 = rng.sample([a for a in temp_names if occ in sum((PROFILE_OCCS[p] for p in agency_by_name[a][2]), [])], 2)
+        ag1, ag2 = rng.sample([a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])], 2)
         op1 = new_opening(occ, plz, rng, kind="temp")
         op2 = new_opening(occ, plz, rng, kind="temp")
-        others = [c for c in CLIENTS[OCC[occ]["sector"]] if c != op1["client"]]
+        others = [c for c in SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]] if c != op1["client"]]
         op2["client"] = rng.choice(others)
         op2["time"] = "TZ" if op1["time"] != "TZ" else "3SCH"
         op2["start"] = dt.date(2027, 3, 1) if op1["start"] != dt.date(2027, 3, 1) else dt.date(2027, 1, 1)
@@ -968,9 +426,9 @@ def build_fair(rng: random.Random) -> dict:
         planted["lookalikes"].append([r1, r2])
 
     # 6) ordinary rows
-    for name, _ in PRIVATE_AGENCIES:
+    for name, _ in SAMPLE_PRIVATE_AGENCIES:
         for _ in range(rng.randint(2, 4)):
-            occ = rng.choice(PRIVATE_OCCS)
+            occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
             op = new_opening(occ, fresh_plz(occ, rng), rng, kind="private")
             fair_listing(name, "private", op, rng)
     target = 240
@@ -989,20 +447,13 @@ def build_fair(rng: random.Random) -> dict:
 
 def branche_for(row: dict, rng: random.Random) -> str:
     if row["kind"] == "temp":
-        label = next(a[1] for a in TEMP_AGENCIES if a[0] == row["exhibitor"])
+        label = next(a[1] for a in SAMPLE_TEMP_AGENCIES if a[0] == row["exhibitor"])
         if rng.random() < 0.3 and "(" not in label:
-            return f"{label} ({OCC[row['op']['occ']]['sector']})"
+            return f"{label} ({SAMPLE_OCCUPATIONS[row['op']['occ']]['sector']})"
         return label
     if row["kind"] == "private":
-        return next(p[1] for p in PRIVATE_AGENCIES if p[0] == row["exhibitor"])
+        return next(p[1] for p in SAMPLE_PRIVATE_AGENCIES if p[0] == row["exhibitor"])
     return EMP[row["exhibitor"]]["sector"]
-
-
-BEMERKUNGEN = ["Quereinsteiger willkommen", "Bewerbung direkt am Stand", "Übernahme möglich",
-               "Arbeitserlaubnis erforderlich", "auch für Menschen mit Beschäftigungserlaubnis",
-               "berufsbegleitender Sprachkurs möglich", "Vorstellungsgespräch am Messetag möglich",
-               "Dolmetscher am Stand (Arabisch, Ukrainisch, Farsi)", "Unterlagen können nachgereicht werden",
-               "Anerkennungsberatung am Nachbarstand", "Jobticket", "befristet auf 12 Monate, Verlängerung möglich"]
 
 
 def fair_cells(row: dict, rng: random.Random) -> dict:
@@ -1011,9 +462,9 @@ def fair_cells(row: dict, rng: random.Random) -> dict:
     r = rng.random()
     if r < 0.07:
         anzahl: object = rng.choice(["2-3", "1-2", "3-5"])
-    elif r < 0.11 and OCC[op["occ"]].get("quer"):
+    elif r < 0.11 and SAMPLE_OCCUPATIONS[op["occ"]].get("quer"):
         anzahl = "mehrere"
-    elif OCC[op["occ"]].get("quer") and row["kind"] != "private":
+    elif SAMPLE_OCCUPATIONS[op["occ"]].get("quer") and row["kind"] != "private":
         anzahl = rng.choices([1, 2, 3, 4, 5, 10], weights=[40, 20, 12, 6, 8, 5])[0]
     else:
         anzahl = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
@@ -1033,11 +484,11 @@ def fair_cells(row: dict, rng: random.Random) -> dict:
             beginn = f"{MONTHS_DE[d.month - 1]} {d.year}"
         else:
             beginn = "nach Vereinbarung"
-    bem = rng.choice(BEMERKUNGEN) if rng.random() < 0.3 else None
+    bem = rng.choice(SAMPLE_FAIR_REMARKS) if rng.random() < 0.3 else None
     if op.get("quer") and bem is None and rng.random() < 0.2:
         bem = "Quereinsteiger willkommen"
     return dict(anzahl=anzahl, plz=plz_cell, ort=town_display(op["plz"], rng),
-                zeit=rng.choice(TIME_DISPLAY[op["time"]]), beginn=beginn, bem=bem,
+                zeit=rng.choice(SAMPLE_TIME_FAIR[op["time"]]), beginn=beginn, bem=bem,
                 branche=branche_for(row, rng))
 
 
@@ -1117,7 +568,7 @@ def ba_ref(rng: random.Random) -> str:
 
 def ba_pay(op: dict, kind: str, rng: random.Random) -> str:
     r = rng.random()
-    monthly = OCC[op["occ"]].get("monthly")
+    monthly = SAMPLE_OCCUPATIONS[op["occ"]].get("monthly")
     w = op["wage"]
     if r < 0.25:
         return ""
@@ -1146,7 +597,7 @@ def ba_row(op: dict, employer: str, kind: str, rng: random.Random, *, avoid_titl
         ort = "Halle (Saale)"
     row = dict(ref=ba_ref(rng), title=make_title(op, rng, set(avoid_titles)), employer=employer,
                street=op["street"], plz=op["plz"], ort=ort, start=start.strftime("%d.%m.%Y"),
-               zeit=rng.choice(TIME_BA[op["time"]]), anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
+               zeit=rng.choice(SAMPLE_TIME_BA[op["time"]]), anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
                pay=ba_pay(op, kind, rng), published=published, op=op, kind=kind, cross_of=cross_of, bad="")
     BA_ROWS.append(row)
     return row
@@ -1174,8 +625,8 @@ def build_ba(rng: random.Random, planted: dict) -> dict:
         ba_row(fr["op"], fr["exhibitor"], fr["kind"], rng, avoid_titles=fair_titles, cross_of=fr)
 
     # 2) openings only in this list
-    ba_emps = [e for e in EMPLOYERS if e[4] == "ba"]
-    fair_emps = [e for e in EMPLOYERS if e[4] == "fair"]
+    ba_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "ba"]
+    fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
     for e in ba_emps:
         occs = list(e[3])
         rng.shuffle(occs)
@@ -1190,11 +641,11 @@ def build_ba(rng: random.Random, planted: dict) -> dict:
                 op = new_opening(occ, e[2], rng, employer=e[0], kind="direct")
                 ba_row(op, e[0], "direct", rng)
                 break
-    for name, _ in rng.sample(PRIVATE_AGENCIES, 4):
-        occ = rng.choice(PRIVATE_OCCS)
+    for name, _ in rng.sample(SAMPLE_PRIVATE_AGENCIES, 4):
+        occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
         op = new_opening(occ, fresh_plz(occ, rng), rng, kind="private")
         ba_row(op, name, "private", rng)
-    agencies = TEMP_AGENCIES + BA_ONLY_TEMP_AGENCIES
+    agencies = SAMPLE_TEMP_AGENCIES + SAMPLE_BA_ONLY_TEMP_AGENCIES
     # the garbled-PLZ row needs an opening in 04109
     occ = next(o for o in ["buerokaufmann", "kassierer", "verkaeufer", "servicekraft", "reinigungskraft"]
                if (o, "04109") not in USED_OCC_PLZ)
@@ -1242,15 +693,6 @@ def write_ba(path: Path) -> None:
 
 
 # --- company list ---------------------------------------------------------------------------
-FIRM_BRANCHE = {
-    "Logistik": ["Logistik", "Spedition/Logistik", "Logistik "],
-    "Handwerk (SHK)": ["Handwerk SHK", "Sanitär/Heizung", "SHK-Handwerk"],
-    "Handwerk (Maler)": ["Maler", "Malerhandwerk", "Handwerk - Maler"],
-    "Handwerk (Dach)": ["Dachdecker", "Dachdeckerhandwerk"],
-    "Handwerk (Elektro)": ["Elektrohandwerk", "Elektro"],
-    "Handwerk (Friseur)": ["Friseur", "Friseurhandwerk"],
-    "Handwerk (Tischler)": ["Tischler", "Tischlerei/Holz"],
-}
 
 
 def firm_name_variant(name: str, rng: random.Random) -> tuple[str, str]:
@@ -1273,9 +715,9 @@ def firm_name_variant(name: str, rng: random.Random) -> tuple[str, str]:
 
 def write_firms(path: Path, rng: random.Random) -> list[dict]:
     rows = []
-    for e in EMPLOYERS:
+    for e in SAMPLE_EMPLOYERS:
         name, quirk = firm_name_variant(e[0], rng)
-        branche = rng.choice(FIRM_BRANCHE.get(e[1], [e[1]]))
+        branche = rng.choice(SAMPLE_FIRM_BRANCHE.get(e[1], [e[1]]))
         plz = e[2]
         plz_cell = plz
         if rng.random() < 0.08:
@@ -1305,74 +747,14 @@ def write_firms(path: Path, rng: random.Random) -> list[dict]:
 
 
 # --- apprenticeship board -----------------------------------------------------------------------
-# occupation key -> Ausbildungsberufe (official names), schulabschluss weights (HSA, RSA, Abi)
-APPR = {
-    "lagerhelfer": (["Fachkraft für Lagerlogistik", "Fachlagerist"], (5, 4, 0)),
-    "fachkraft_lager": (["Fachkraft für Lagerlogistik"], (4, 5, 0)),
-    "staplerfahrer": (["Fachlagerist"], (6, 2, 0)),
-    "kommissionierer": (["Fachkraft für Lagerlogistik"], (5, 4, 0)),
-    "berufskraftfahrer": (["Berufskraftfahrer"], (6, 3, 0)),
-    "verkaeufer": (["Kaufmann im Einzelhandel", "Verkäufer"], (3, 6, 1)),
-    "kassierer": (["Verkäufer"], (6, 3, 0)),
-    "koch": (["Koch"], (6, 3, 0)),
-    "servicekraft": (["Fachkraft für Gastronomie", "Hotelfachmann"], (4, 5, 1)),
-    "housekeeping": (["Hotelfachmann"], (2, 6, 2)),
-    "elektriker": (["Elektroniker für Energie- und Gebäudetechnik"], (2, 7, 1)),
-    "elektroniker_bt": (["Elektroniker für Betriebstechnik"], (1, 7, 2)),
-    "shk": (["Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik"], (4, 6, 0)),
-    "maler": (["Maler und Lackierer"], (7, 3, 0)),
-    "friseur": (["Friseur"], (6, 4, 0)),
-    "mechatroniker": (["Mechatroniker"], (0, 7, 3)),
-    "industriemechaniker": (["Industriemechaniker"], (1, 8, 1)),
-    "schweisser": (["Metallbauer", "Konstruktionsmechaniker"], (4, 6, 0)),
-    "maschinenfuehrer": (["Maschinen- und Anlagenführer"], (6, 4, 0)),
-    "produktionshelfer": (["Maschinen- und Anlagenführer"], (6, 4, 0)),
-    "fachinformatiker": (["Fachinformatiker für Systemintegration", "Fachinformatiker für Anwendungsentwicklung"], (0, 5, 5)),
-    "buerokaufmann": (["Kaufmann für Büromanagement"], (0, 7, 3)),
-    "tischler": (["Tischler"], (4, 6, 0)),
-    "baecker": (["Bäcker"], (8, 2, 0)),
-    "fleischer": (["Fleischer"], (8, 2, 0)),
-    "gaertner": (["Gärtner (Garten- und Landschaftsbau)"], (6, 4, 0)),
-    "dachdecker": (["Dachdecker"], (8, 2, 0)),
-    "maurer": (["Maurer"], (8, 2, 0)),
-    "bauhelfer": (["Hochbaufacharbeiter"], (9, 1, 0)),
-    "sicherheit": (["Fachkraft für Schutz und Sicherheit"], (3, 7, 0)),
-    "reinigungskraft": (["Gebäudereiniger"], (8, 2, 0)),
-    "kfz": (["Kfz-Mechatroniker"], (3, 7, 0)),
-}
-BERUF_VARIANTS = {
-    "Kaufmann im Einzelhandel": ["Kaufmann/-frau im Einzelhandel", "Kaufmann im Einzelhandel (m/w/d)"],
-    "Koch": ["Koch/Köchin", "Koch (m/w/d)"],
-    "Friseur": ["Friseur/-in", "Friseur (m/w/d)"],
-    "Fachkraft für Lagerlogistik": ["Fachkraft für Lagerlogistik (m/w/d)"],
-    "Elektroniker für Energie- und Gebäudetechnik": ["Elektroniker/-in für Energie- und Gebäudetechnik"],
-    "Kaufmann für Büromanagement": ["Kaufmann/-frau für Büromanagement"],
-    "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik": ["Anlagenmechaniker SHK (m/w/d)"],
-    "Maler und Lackierer": ["Maler und Lackierer (m/w/d)"],
-    "Mechatroniker": ["Mechatroniker/-in"],
-}
-APPR_DESC = {
-    "lead": ["In deiner Ausbildung als {b} lernst du alle Bereiche unseres Betriebs kennen.",
-             "Du lernst bei uns den Beruf {b} von Grund auf.",
-             "Während der Ausbildung durchläufst du alle Abteilungen unseres Betriebs."],
-    "school": ["Die Berufsschule besucht du in {schule}.", "Berufsschulunterricht in Blockform in {schule}."],
-    "offer": ["Wir bieten: Azubi-Ticket, Übernahme bei guten Leistungen.",
-              "Übernahme nach erfolgreichem Abschluss ist unser Ziel.",
-              "Ausbildungsvergütung nach Tarif, 30 Tage Urlaub.",
-              "Ein Praktikum vor Ausbildungsbeginn ist möglich.",
-              "Nachhilfe und Sprachförderung während der Ausbildung möglich."],
-    "want": ["Du bist zuverlässig und arbeitest gern im Team.", "Wichtig sind uns Motivation und Pünktlichkeit.",
-             "Deutschkenntnisse B1 sind erwünscht.", "Handwerkliches Geschick ist von Vorteil.",
-             "Interesse an Technik setzen wir voraus."],
-}
 
 
 def write_appr(path: Path, rng: random.Random) -> list[dict]:
     pairs = []
-    for e in EMPLOYERS:
+    for e in SAMPLE_EMPLOYERS:
         occs = e[3] or ["kfz"]
         for occ in occs:
-            for beruf in APPR.get(occ, ([], None))[0]:
+            for beruf in SAMPLE_APPRENTICESHIPS.get(occ, ([], None))[0]:
                 pairs.append((e[0], occ, beruf))
     # prefer the occupations the partners asked for; keep (betrieb, beruf) unique
     pairs = list(dict.fromkeys(pairs))
@@ -1396,15 +778,15 @@ def write_appr(path: Path, rng: random.Random) -> list[dict]:
     numbers = rng.sample(range(10000, 99999), len(chosen))
     for (betrieb, occ, beruf), num in zip(chosen, numbers, strict=True):
         e = EMP[betrieb]
-        shown = rng.choice(BERUF_VARIANTS[beruf]) if beruf in BERUF_VARIANTS and rng.random() < 0.25 else beruf
-        hsa, rsa, abi = APPR[occ][1]
+        shown = rng.choice(SAMPLE_BERUF_VARIANTS[beruf]) if beruf in SAMPLE_BERUF_VARIANTS and rng.random() < 0.25 else beruf
+        hsa, rsa, abi = SAMPLE_APPRENTICESHIPS[occ][1]
         abschluss = rng.choices(["Hauptschulabschluss", "Realschulabschluss", "Abitur"], weights=[hsa, rsa, abi])[0]
         schule = {"Halle (Saale)": "Halle (Saale)", "Borna": "Borna", "Grimma": "Grimma",
                   "Delitzsch": "Delitzsch"}.get(town_of(e["plz"]), "Leipzig")
-        sents = [rng.choice(APPR_DESC["lead"]).format(b=beruf)]
-        sents += rng.sample(APPR_DESC["want"] + APPR_DESC["offer"], rng.choice([0, 1, 2]))
+        sents = [rng.choice(SAMPLE_APPRENTICESHIP_PHRASES["lead"]).format(b=beruf)]
+        sents += rng.sample(SAMPLE_APPRENTICESHIP_PHRASES["want"] + SAMPLE_APPRENTICESHIP_PHRASES["offer"], rng.choice([0, 1, 2]))
         if rng.random() < 0.4:
-            sents.append(rng.choice(APPR_DESC["school"]).format(schule=schule))
+            sents.append(rng.choice(SAMPLE_APPRENTICESHIP_PHRASES["school"]).format(schule=schule))
         nr = f"LS-2026-{num}"
         beginn = "01.08.2027" if rng.random() < 0.85 else rng.choice(["01.09.2027", "15.08.2027"])
         obj = {"angebotsnr": nr, "beruf": shown, "betrieb": betrieb, "plz": e["plz"], "ort": town_of(e["plz"]),
@@ -1493,7 +875,7 @@ def write_readme(path: Path, planted: dict, ba_planted: dict, firms: list[dict],
     cross_by_op = {r["op"]["id"]: r for r in cross}
     for g in planted["dup_groups"]:
         extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
-        lines.append(f"- {OCC[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} {town_of(g[0]['op']['plz'])}: "
+        lines.append(f"- {SAMPLE_OCCUPATIONS[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} {town_of(g[0]['op']['plz'])}: "
                      f"{nrs(g)}{extra}")
     lines += ["", "Same agency, same opening listed twice:", ""]
     for g in planted["same_agency_twice"]:
@@ -1561,7 +943,7 @@ def self_check() -> None:
 
 def main() -> None:
     rng = RNG
-    for e in EMPLOYERS:
+    for e in SAMPLE_EMPLOYERS:
         EMP[e[0]]["street"] = street_for(e[2], rng)
     planted = build_fair(rng)
     write_fair(HERE / FAIR_FILE, rng)

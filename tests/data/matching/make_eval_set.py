@@ -17,253 +17,21 @@ import random
 import sys
 from pathlib import Path
 
+from resque.samples.vocabulary import (
+    EVAL_HOME_PLACES,
+    EVAL_NO_FIT,
+    EVAL_OCCUPATIONS,
+    EVAL_PLACES,
+    EVAL_RELATED_GROUPS,
+    EVAL_TIMES,
+    EVAL_WISHED_TIMES,
+    EVAL_WORKPLACES,
+    GERMAN_LEVELS,
+)
+
 HERE = Path(__file__).resolve().parent
 CENTROIDS = HERE.parents[2] / "warehouse" / "data" / "postcode_centroids.csv"
 SOURCE = "eval_matching"
-
-# occupation: (group, vacancy titles, wishes as participants write them, skills, licence).
-# Related occupations share some tasks, as real ones do (helpers in warehouse and production
-# both pack goods; kitchen and service staff both follow HACCP).
-CATALOGUE = {
-    "lagerhelfer": (
-        "lager",
-        [
-            "Lagerhelfer (m/w/d)",
-            "Lagerhelfer*in",
-            "Helfer im Lager (m/w/d)",
-            "Lagermitarbeiter (m/w/d)",
-            "Mitarbeiter Lager (m/w/d) – Quereinstieg möglich",
-        ],
-        ["Lagerhelfer", "Lagerhelfer/in", "Helfer im Lager", "Lagerarbeiter"],
-        ["Wareneingang", "Verpackung", "Versand", "Be- und Entladen", "Inventur"],
-        None,
-    ),
-    "kommissionierer": (
-        "lager",
-        [
-            "Kommissionierer (m/w/d)",
-            "Kommissionierer*in",
-            "Picker / Kommissionierer (m/w/d)",
-            "Mitarbeiter Kommissionierung (m/w/d)",
-        ],
-        ["Kommissionierer", "Kommissioniererin", "Kommissionierung"],
-        ["Kommissionierung", "Handscanner", "Pick-by-Voice", "Verpackung"],
-        None,
-    ),
-    "staplerfahrer": (
-        "lager",
-        [
-            "Staplerfahrer (m/w/d)",
-            "Gabelstaplerfahrer*in",
-            "Lagermitarbeiter mit Staplerschein (m/w/d)",
-        ],
-        ["Staplerfahrer", "Gabelstaplerfahrer"],
-        ["Staplerfahren", "Be- und Entladen", "Lagerverwaltung"],
-        "Stapler",
-    ),
-    "fachkraft_lager": (
-        "lager",
-        ["Fachkraft für Lagerlogistik (m/w/d)", "Fachlagerist (m/w/d)", "Lagerfachkraft (w/m/d)"],
-        ["Fachkraft für Lagerlogistik", "Lagerfachkraft", "Fachlagerist"],
-        ["Lagerverwaltung", "SAP", "Inventur", "Wareneingangskontrolle"],
-        None,
-    ),
-    "berufskraftfahrer": (
-        "fahren",
-        [
-            "Berufskraftfahrer CE (m/w/d)",
-            "Kraftfahrer Klasse CE (m/w/d)",
-            "LKW-Fahrer CE Nahverkehr (m/w/d)",
-        ],
-        ["Berufskraftfahrer", "LKW-Fahrer", "Kraftfahrer"],
-        ["Ladungssicherung", "Tourenplanung", "Be- und Entladen"],
-        "CE",
-    ),
-    "zusteller": (
-        "fahren",
-        ["Paketzusteller (m/w/d)", "Auslieferungsfahrer*in", "Kurierfahrer (m/w/d)"],
-        ["Paketzusteller", "Auslieferungsfahrer", "Kurierfahrer"],
-        ["Zustellung", "Tourenplanung", "Kundenkontakt", "Be- und Entladen"],
-        "B",
-    ),
-    "koch": (
-        "kueche",
-        ["Koch (m/w/d)", "Koch / Köchin", "Jungkoch (m/w/d)", "Beikoch*in"],
-        ["Koch", "Koch/Köchin", "Köchin"],
-        ["Zubereitung von Speisen", "HACCP", "Menüplanung", "regionale Küche"],
-        None,
-    ),
-    "kuechenhilfe": (
-        "kueche",
-        ["Küchenhilfe (m/w/d)", "Küchenhelfer*in", "Spülkraft / Küchenhilfe (m/w/d)"],
-        ["Küchenhilfe", "Küchenhelfer", "Spülkraft"],
-        ["Vorbereitung von Salaten", "Spülen", "Küchenreinigung", "HACCP"],
-        None,
-    ),
-    "servicekraft": (
-        "service",
-        ["Servicekraft (m/w/d)", "Kellner*in", "Restaurantfachmann/-frau (m/w/d)"],
-        ["Servicekraft", "Kellner", "Kellnerin"],
-        ["Bedienung", "Gästebetreuung", "Kasse", "HACCP"],
-        None,
-    ),
-    "reinigungskraft": (
-        "reinigung",
-        [
-            "Reinigungskraft (m/w/d)",
-            "Raumpfleger*in",
-            "Mitarbeiter Gebäudereinigung (m/w/d)",
-            "Zimmerreinigungskraft (m/w/d)",
-        ],
-        ["Reinigungskraft", "Raumpflegerin", "Gebäudereiniger"],
-        ["Unterhaltsreinigung", "Glasreinigung", "Reinigungsmittel", "Zimmerreinigung"],
-        None,
-    ),
-    "pflegehelfer": (
-        "pflege",
-        [
-            "Pflegehelfer (m/w/d)",
-            "Pflegehilfskraft*in",
-            "Altenpflegehelfer (m/w/d)",
-            "Pflegeassistenz (m/w/d)",
-        ],
-        ["Pflegehelfer", "Pflegehelferin", "Altenpflegehelfer", "Pflegehilfskraft"],
-        ["Grundpflege", "Betreuung von Senioren", "Dokumentation"],
-        None,
-    ),
-    "pflegefachkraft": (
-        "pflege",
-        ["Pflegefachkraft (m/w/d)", "Pflegefachfrau/-mann", "Examinierte Pflegefachkraft (w/m/d)"],
-        ["Pflegefachkraft", "Krankenpfleger", "Pflegefachfrau"],
-        ["Behandlungspflege", "Pflegeplanung", "Wundversorgung", "Medikamentengabe"],
-        None,
-    ),
-    "elektroniker": (
-        "elektro",
-        [
-            "Elektroniker für Betriebstechnik (m/w/d)",
-            "Elektroniker*in Energie- und Gebäudetechnik",
-            "Elektriker (m/w/d)",
-            "Betriebselektriker (m/w/d)",
-        ],
-        ["Elektriker", "Elektroniker", "Elektroniker für Betriebstechnik"],
-        ["Elektroinstallation", "SPS-Steuerungen", "Fehlersuche", "Schaltpläne", "Instandhaltung"],
-        None,
-    ),
-    "schweisser": (
-        "metall",
-        ["Schweißer (m/w/d)", "MAG-Schweißer*in", "Konstruktionsschweißer (m/w/d)"],
-        ["Schweißer", "Schweisser"],
-        ["MAG-Schweißen", "WIG-Schweißen", "technische Zeichnungen"],
-        None,
-    ),
-    "industriemechaniker": (
-        "metall",
-        [
-            "Industriemechaniker (m/w/d)",
-            "Schlosser / Industriemechaniker (m/w/d)",
-            "Mechatroniker Instandhaltung (m/w/d)",
-        ],
-        ["Industriemechaniker", "Schlosser", "Mechatroniker"],
-        ["Instandhaltung", "Drehen und Fräsen", "Hydraulik", "technische Zeichnungen", "Montage"],
-        None,
-    ),
-    "produktionshelfer": (
-        "produktion",
-        [
-            "Produktionshelfer (m/w/d)",
-            "Montagehelfer*in",
-            "Maschinenbediener (m/w/d)",
-            "Helfer Produktion (m/w/d)",
-        ],
-        ["Produktionshelfer", "Montagehelfer", "Produktionsmitarbeiter"],
-        ["Maschinenbedienung", "Montage", "Qualitätskontrolle", "Verpackung"],
-        None,
-    ),
-    "verkaeufer": (
-        "verkauf",
-        [
-            "Verkäufer (m/w/d)",
-            "Verkäufer*in Lebensmittel",
-            "Kassierer (m/w/d)",
-            "Kaufmann im Einzelhandel (m/w/d)",
-            "Verkaufsmitarbeiter (m/w/d)",
-        ],
-        ["Verkäufer", "Verkäuferin", "Kassiererin"],
-        ["Kassieren", "Kundenberatung", "Warenverräumung", "Warenwirtschaft"],
-        None,
-    ),
-    "buero": (
-        "buero",
-        [
-            "Kaufmann/-frau für Büromanagement",
-            "Bürokraft (m/w/d)",
-            "Sachbearbeiter Verwaltung (m/w/d)",
-        ],
-        ["Bürokauffrau", "Bürokraft", "Kaufmann für Büromanagement"],
-        ["MS Office", "Ablage", "Buchhaltung", "Korrespondenz", "Warenwirtschaft"],
-        None,
-    ),
-}
-RELATED_GROUPS = {
-    frozenset(pair)
-    for pair in (
-        ("lager", "produktion"),
-        ("lager", "fahren"),
-        ("kueche", "service"),
-        ("service", "reinigung"),
-        ("elektro", "metall"),
-        ("metall", "produktion"),
-        ("verkauf", "buero"),
-    )
-}
-# Where the work is done, as vacancy texts name it ('in unserem Lager', 'im Pflegeheim').
-WORKPLACES = {
-    "lager": ["in unserem Lager", "in unserem Logistikzentrum", "im Lager eines Versandhändlers"],
-    "fahren": ["für unsere Logistik", "im Nahverkehr", "für einen Paketdienst"],
-    "kueche": ["in unserer Küche", "in der Großküche", "in der Kantine"],
-    "service": ["in unserem Restaurant", "in unserem Hotel", "im Café"],
-    "reinigung": ["in Büroobjekten", "in unserem Hotel", "in Kliniken"],
-    "pflege": ["in unserem Pflegeheim", "in der ambulanten Pflege", "im Seniorenzentrum"],
-    "elektro": ["in der Instandhaltung", "auf Baustellen", "in der Werkstatt"],
-    "metall": ["in der Werkstatt", "in der Fertigung", "in der Instandhaltung"],
-    "produktion": ["in der Fertigung", "in der Produktion", "am Montageband"],
-    "verkauf": ["in unserer Filiale", "im Supermarkt", "im Einzelhandel"],
-    "buero": ["in der Verwaltung", "in unserem Büro", "im Kundenservice"],
-}
-# Wishes with no vacancy at all in the set: these participants should get an empty list.
-NO_FIT = [
-    ("Pilot", "Flugzeugführung; Navigation"),
-    ("Friseurin", "Haare schneiden; Färben"),
-    ("Zahnarzthelferin", "Assistenz am Behandlungsstuhl; Abrechnung"),
-    ("Tierpfleger", "Tierfütterung; Gehegepflege"),
-]
-# Where vacancies and participants are (postcode, town); the last three lie far away.
-PLACES = [
-    ("04109", "Leipzig"),
-    ("04416", "Markkleeberg"),
-    ("04425", "Taucha"),
-    ("04435", "Schkeuditz"),
-    ("04552", "Borna"),
-    ("04668", "Grimma"),
-    ("04808", "Wurzen"),
-    ("04838", "Eilenburg"),
-    ("04509", "Delitzsch"),
-    ("06108", "Halle (Saale)"),
-    ("01067", "Dresden"),
-    ("09111", "Chemnitz"),
-    ("39104", "Magdeburg"),
-]
-HOME_PLACES = PLACES[:10]
-TIMES = ["Vollzeit", "Teilzeit", "Vollzeit oder Teilzeit", "3-Schicht"]
-WISHED_TIMES = [
-    "Vollzeit",
-    "Vollzeit",
-    "Teilzeit",
-    "Teilzeit, keine Schicht",
-    "Vollzeit oder Teilzeit",
-]
-GERMAN = ["A2", "B1", "B2"]
 
 
 def centroids() -> dict[str, tuple[float, float]]:
@@ -281,9 +49,9 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def make_vacancies(rng: random.Random) -> list[dict]:
     vacancies = []
-    for occupation, (group, titles, _wishes, skills, licence) in CATALOGUE.items():
+    for occupation, (group, titles, _wishes, skills, licence) in EVAL_OCCUPATIONS.items():
         for index in range(10):
-            postcode, town = rng.choice(PLACES) if index else rng.choice(HOME_PLACES)
+            postcode, town = rng.choice(EVAL_PLACES) if index else rng.choice(EVAL_HOME_PLACES)
             if rng.random() < 0.05:
                 postcode, town = "", ""  # the list gave no place: distance unknown
             needs = licence
@@ -292,7 +60,7 @@ def make_vacancies(rng: random.Random) -> list[dict]:
                 needs = "B"
             if needs is None and occupation == "lagerhelfer" and rng.random() < 0.5:
                 extra = " Staplerschein von Vorteil."
-            german = rng.choice(GERMAN)
+            german = rng.choice(GERMAN_LEVELS)
             asked = rng.sample(skills, k=min(2, len(skills)))
             licence_text = {
                 "Stapler": "gültiger Staplerschein",
@@ -301,7 +69,7 @@ def make_vacancies(rng: random.Random) -> list[dict]:
                 None: "Zuverlässigkeit",
             }[needs]
             description = (
-                f"Wir suchen Verstärkung {rng.choice(WORKPLACES[group])}. "
+                f"Wir suchen Verstärkung {rng.choice(EVAL_WORKPLACES[group])}. "
                 f"Ihre Aufgaben: {asked[0]} sowie {asked[1]}. Erforderlich: {licence_text} "
                 f"und Deutschkenntnisse {german}.{extra} Wir bieten einen unbefristeten Vertrag."
             )
@@ -314,7 +82,7 @@ def make_vacancies(rng: random.Random) -> list[dict]:
                     "PLZ": postcode,
                     "Arbeitsort": town,
                     "Beschreibung": description,
-                    "Arbeitszeit": rng.choice(TIMES),
+                    "Arbeitszeit": rng.choice(EVAL_TIMES),
                     "Eintrittsdatum": start,
                     "_occupation": occupation,
                     "_licence": needs,
@@ -325,11 +93,11 @@ def make_vacancies(rng: random.Random) -> list[dict]:
 
 def make_participants(rng: random.Random) -> list[dict]:
     people = []
-    occupations = list(CATALOGUE)
+    occupations = list(EVAL_OCCUPATIONS)
     for number in range(1, 61):
         occupation = occupations[(number - 1) % len(occupations)]
-        _group, _titles, wishes, skills, licence = CATALOGUE[occupation]
-        postcode, town = rng.choice(HOME_PLACES)
+        _group, _titles, wishes, skills, licence = EVAL_OCCUPATIONS[occupation]
+        postcode, town = rng.choice(EVAL_HOME_PLACES)
         held = []
         if licence and rng.random() < 0.7:
             held.append(licence)
@@ -340,10 +108,10 @@ def make_participants(rng: random.Random) -> list[dict]:
                 "Pseudonym": f"EVAL-{number:03d}",
                 "Wunschberuf": rng.choice(wishes),
                 "Kompetenzen": "; ".join(rng.sample(skills, k=min(3, len(skills)))),
-                "Sprachen": f"Deutsch {rng.choice(GERMAN)}; Englisch A2",
+                "Sprachen": f"Deutsch {rng.choice(GERMAN_LEVELS)}; Englisch A2",
                 "Qualifikationen": "",
                 "Führerschein": ", ".join(dict.fromkeys(held)),
-                "Arbeitszeit": rng.choice(WISHED_TIMES),
+                "Arbeitszeit": rng.choice(EVAL_WISHED_TIMES),
                 "PLZ": postcode,
                 "Ort": town,
                 "Umkreis": f"{rng.choice([10, 15, 20, 30, 40])} km",
@@ -351,8 +119,8 @@ def make_participants(rng: random.Random) -> list[dict]:
                 "_occupation": occupation,
             }
         )
-    for offset, (wish, skills) in enumerate(NO_FIT, start=61):
-        postcode, town = rng.choice(HOME_PLACES)
+    for offset, (wish, skills) in enumerate(EVAL_NO_FIT, start=61):
+        postcode, town = rng.choice(EVAL_HOME_PLACES)
         people.append(
             {
                 "Pseudonym": f"EVAL-{offset:03d}",
@@ -378,10 +146,10 @@ def occupation_grade(wished: str | None, offered: str) -> int:
         return 0
     if wished == offered:
         return 3
-    a, b = CATALOGUE[wished][0], CATALOGUE[offered][0]
+    a, b = EVAL_OCCUPATIONS[wished][0], EVAL_OCCUPATIONS[offered][0]
     if a == b:
         return 2
-    return 1 if frozenset((a, b)) in RELATED_GROUPS else 0
+    return 1 if frozenset((a, b)) in EVAL_RELATED_GROUPS else 0
 
 
 def constraint_broken(person: dict, job: dict, points: dict) -> str | None:
