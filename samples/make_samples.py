@@ -1,22 +1,25 @@
 """Generate the sample input files in this folder (deterministic, seeded).
 
-    /work/venv/bin/python samples/make_samples.py
+    /work/venv/bin/python samples/make_samples.py [--out FOLDER]
 
-Writes, next to this script:
+Writes, next to this script (or into FOLDER):
   jobmesse_leipzig_2026.xlsx     job-fair list typed into Excel by the organisers
   arbeitgeberservice_2026-11.csv list handed over by the public employer service (cp1252, ';', CRLF)
   firmenliste_hwk_ihk.csv        company list typed up from paper (UTF-8 with BOM, ',')
   ihk_lehrstellen.jsonl          apprenticeship offers exported from a chamber board
   README.md                      what the files imitate, their planted quirks and the ground truth
 
-Standard library + openpyxl, and resque's umlaut table for web addresses. Everything is drawn from one random.Random(2026), so a re-run
-reproduces the files byte for byte (the XLSX zip timestamps and document dates are pinned too).
+Standard library + openpyxl, resque's umlaut table for web addresses and the word lists of
+samples/vocabulary.py. Everything is drawn by one SampleSet from one random.Random(2026), so a
+re-run reproduces the files byte for byte (the XLSX zip timestamps and document dates are pinned
+too; tests/test_samples.py regenerates them and compares).
 All company names are fictional, all web addresses use "-example.de" domains, and the files hold
 no personal data (no contact persons, no e-mail addresses, no phone numbers).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import io
@@ -58,7 +61,7 @@ from resque.samples.vocabulary import (
 )
 
 HERE = Path(__file__).resolve().parent
-RNG = random.Random(2026)
+SEED = 2026  # README.md names it: regenerating must give the committed bytes
 
 FAIR_FILE = "jobmesse_leipzig_2026.xlsx"
 BA_FILE = "arbeitgeberservice_2026-11.csv"
@@ -68,7 +71,7 @@ FAIR_STAND = dt.date(2026, 11, 12)
 PINNED_TIMESTAMP = dt.datetime(2026, 11, 12, 9, 30, 0)
 
 
-def street_for(plz: str, rng: random.Random = RNG) -> str:
+def street_for(plz: str, rng: random.Random) -> str:
     base = rng.choice(SAMPLE_STREETS.get(plz, SAMPLE_GENERIC_STREETS))
     number = str(rng.randint(1, 128))
     if rng.random() < 0.12:
@@ -103,7 +106,7 @@ PLZ_KEYS = list(SAMPLE_PLACES)
 PLZ_WEIGHTS = [SAMPLE_PLACES[p][2] for p in PLZ_KEYS]
 
 
-def pick_plz(rng: random.Random = RNG) -> str:
+def pick_plz(rng: random.Random) -> str:
     return rng.choices(PLZ_KEYS, weights=PLZ_WEIGHTS)[0]
 
 
@@ -277,35 +280,6 @@ def make_desc(op: dict, kind: str, rng: random.Random, *, town_lead: bool = True
 # Openings ("real jobs") and listings ("how a source shows them")
 # ---------------------------------------------------------------------------------------------
 
-OPENINGS: list[dict] = []
-USED_OCC_PLZ: set[tuple[str, str]] = set()
-
-
-def new_opening(occ: str, plz: str, rng: random.Random, *, employer: str | None = None,
-                kind: str = "temp", register: bool = True) -> dict:
-    if register:
-        USED_OCC_PLZ.add((occ, plz))
-    reqs_pool = SAMPLE_OCCUPATIONS[occ]["reqs"]
-    reqs = rng.sample(reqs_pool, rng.choice([1, 2, 2, 3]) if len(reqs_pool) >= 3 else len(reqs_pool))
-    reqs = [r for r in reqs_pool if r in reqs]  # stable order
-    client = None
-    if kind in ("temp", "private"):
-        client = rng.choice(SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]])
-    op = dict(id=len(OPENINGS) + 1, occ=occ, plz=plz, time=pick_time(occ, rng), reqs=reqs, client=client,
-              start=None if rng.random() < 0.45 else rng.choice(START_DATES), wage=wage_for(occ, rng),
-              quer=bool(SAMPLE_OCCUPATIONS[occ].get("quer")) and rng.random() < 0.6, employer=employer,
-              street=EMP[employer]["street"] if employer else street_for(plz, rng), dup_group=False, note="")
-    OPENINGS.append(op)
-    return op
-
-
-def fresh_plz(occ: str, rng: random.Random, avoid_towns: set[str] = frozenset()) -> str:
-    for _ in range(500):
-        plz = pick_plz(rng)
-        if (occ, plz) not in USED_OCC_PLZ and town_of(plz) not in avoid_towns:
-            return plz
-    raise RuntimeError(f"no free postcode for {occ}")
-
 
 def agency_occ(agency: tuple, rng: random.Random) -> str:
     occs: list[str] = []
@@ -315,134 +289,6 @@ def agency_occ(agency: tuple, rng: random.Random) -> str:
 
 
 # --- job-fair rows --------------------------------------------------------------------------
-FAIR_ROWS: list[dict] = []  # dicts: exhibitor, kind, op, title, desc, ... (numbers assigned later)
-
-
-def fair_listing(exhibitor: str, kind: str, op: dict, rng: random.Random, *, title: str | None = None,
-                 avoid: set[str] | None = None, tag: str = "") -> dict:
-    row = dict(exhibitor=exhibitor, kind=kind, op=op, tag=tag,
-               title=title or make_title(op, rng, avoid),
-               desc=make_desc(op, kind, rng))
-    FAIR_ROWS.append(row)
-    return row
-
-
-def build_fair(rng: random.Random) -> dict:
-    planted: dict[str, list] = {"dup_groups": [], "same_agency_twice": [], "hard_neg_towns": [],
-                                "hard_neg_districts": [], "lookalikes": [], "near_title_other_job": []}
-    temp_names = [a[0] for a in SAMPLE_TEMP_AGENCIES]
-    agency_by_name = {a[0]: a for a in SAMPLE_TEMP_AGENCIES}
-
-    # 0a) same employer, same town, near-identical title but a different job
-    emp = EMP["Antriebstechnik Leipzig-Plagwitz GmbH"]
-    op1 = new_opening("elektroniker_bt", emp["plz"], rng, employer=emp["name"], kind="direct")
-    op2 = new_opening("elektriker", emp["plz"], rng, employer=emp["name"], kind="direct")
-    r1 = fair_listing(emp["name"], "direct", op1, rng, title="Elektroniker für Betriebstechnik (m/w/d)",
-                      tag="near_title")
-    r2 = fair_listing(emp["name"], "direct", op2, rng, title="Elektroniker für Energie- und Gebäudetechnik (m/w/d)",
-                      tag="near_title")
-    planted["near_title_other_job"].append([r1, r2])
-
-    # 0b) the exhibiting employers' own openings (reserved first so every employer gets rows)
-    fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
-    for e in fair_emps:
-        n = rng.randint(2, 4)
-        occs = list(e[3])
-        rng.shuffle(occs)
-        for occ in occs[:n]:
-            if (occ, e[2]) in USED_OCC_PLZ:
-                continue
-            op = new_opening(occ, e[2], rng, employer=e[0], kind="direct")
-            fair_listing(e[0], "direct", op, rng)
-
-    # 1) same real opening offered by 2-4 temp agencies (about 15 % of all rows)
-    group_sizes = [2, 3, 2, 4, 3, 2, 3, 2, 3, 2, 4, 2, 3]
-    group_occs = ["lagerhelfer", "staplerfahrer", "kommissionierer", "produktionshelfer", "fachkraft_lager",
-                  "schweisser", "berufskraftfahrer", "elektroniker_bt", "montagehelfer", "pflegehelfer",
-                  "reinigungskraft", "maschinenfuehrer", "lagerhelfer"]
-    for size, occ in zip(group_sizes, group_occs, strict=True):
-        plz = fresh_plz(occ, rng)
-        op = new_opening(occ, plz, rng, kind="temp")
-        op["dup_group"] = True
-        candidates = [a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])]
-        agencies = rng.sample(candidates, size)
-        titles: set[str] = set()
-        rows = []
-        for ag in agencies:
-            r = fair_listing(ag, "temp", op, rng, avoid=titles, tag="dup_group")
-            titles.add(r["title"])
-            rows.append(r)
-        planted["dup_groups"].append(rows)
-
-    # 2) same agency lists the same job twice with a slightly different title
-    for _ in range(4):
-        ag = agency_by_name[rng.choice(temp_names)]
-        occ = agency_occ(ag, rng)
-        plz = fresh_plz(occ, rng)
-        op = new_opening(occ, plz, rng, kind="temp")
-        stem = rng.choice(SAMPLE_OCCUPATIONS[occ]["forms"])
-        r1 = fair_listing(ag[0], "temp", op, rng, title=make_title(op, rng, stem=stem), tag="same_agency_twice")
-        r2 = fair_listing(ag[0], "temp", op, rng, title=make_title(op, rng, {r1["title"]}, stem=stem),
-                          tag="same_agency_twice")
-        planted["same_agency_twice"].append([r1, r2])
-
-    # 3) hard negatives: same agency, same title, two different towns (distinct openings)
-    for _ in range(4):
-        ag = agency_by_name[rng.choice(temp_names)]
-        occ = agency_occ(ag, rng)
-        plz1 = fresh_plz(occ, rng)
-        plz2 = fresh_plz(occ, rng, avoid_towns={town_of(plz1)})
-        op1 = new_opening(occ, plz1, rng, kind="temp")
-        op2 = new_opening(occ, plz2, rng, kind="temp")
-        title = make_title(op1, rng, town_tail=False, plain=True)
-        r1 = fair_listing(ag[0], "temp", op1, rng, title=title, tag="hard_neg_towns")
-        r2 = fair_listing(ag[0], "temp", op2, rng, title=title, tag="hard_neg_towns")
-        planted["hard_neg_towns"].append([r1, r2])
-    # ... and one pair in two different Leipzig districts (same town name, different PLZ)
-    ag = agency_by_name["Personalservice Mitte GmbH"]
-    occ = "kommissionierer"
-    leipzig = [p for p in PLZ_KEYS if town_of(p) == "Leipzig" and (occ, p) not in USED_OCC_PLZ]
-    plz1, plz2 = rng.sample(leipzig, 2)
-    op1 = new_opening(occ, plz1, rng, kind="temp")
-    op2 = new_opening(occ, plz2, rng, kind="temp")
-    title = make_title(op1, rng, town_tail=False, plain=True)
-    r1 = fair_listing(ag[0], "temp", op1, rng, title=title, tag="hard_neg_districts")
-    r2 = fair_listing(ag[0], "temp", op2, rng, title=title, tag="hard_neg_districts")
-    planted["hard_neg_districts"].append([r1, r2])
-
-    # 4) look-alikes: two agencies, same occupation, same postcode, but different clients /
-    #    working time -> distinct openings
-    for occ in ["lagerhelfer", "produktionshelfer", "kuechenhilfe"]:
-        plz = fresh_plz(occ, rng)
-        ag1, ag2 = rng.sample([a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])], 2)
-        op1 = new_opening(occ, plz, rng, kind="temp")
-        op2 = new_opening(occ, plz, rng, kind="temp")
-        others = [c for c in SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]] if c != op1["client"]]
-        op2["client"] = rng.choice(others)
-        op2["time"] = "TZ" if op1["time"] != "TZ" else "3SCH"
-        op2["start"] = dt.date(2027, 3, 1) if op1["start"] != dt.date(2027, 3, 1) else dt.date(2027, 1, 1)
-        r1 = fair_listing(ag1, "temp", op1, rng, tag="lookalike")
-        r2 = fair_listing(ag2, "temp", op2, rng, tag="lookalike")
-        planted["lookalikes"].append([r1, r2])
-
-    # 6) ordinary rows
-    for name, _ in SAMPLE_PRIVATE_AGENCIES:
-        for _ in range(rng.randint(2, 4)):
-            occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
-            op = new_opening(occ, fresh_plz(occ, rng), rng, kind="private")
-            fair_listing(name, "private", op, rng)
-    target = 240
-    counts = {a: sum(1 for r in FAIR_ROWS if r["exhibitor"] == a) for a in temp_names}
-    while len(FAIR_ROWS) < target:
-        # every agency gets at least 2 rows, then the busier ones get more
-        lacking = [a for a in temp_names if counts[a] < 2]
-        ag_name = lacking[0] if lacking else rng.choices(temp_names, weights=[3 if i % 3 == 0 else 1 for i in range(len(temp_names))])[0]
-        ag = agency_by_name[ag_name]
-        occ = agency_occ(ag, rng)
-        op = new_opening(occ, fresh_plz(occ, rng), rng, kind="temp")
-        fair_listing(ag_name, "temp", op, rng)
-        counts[ag_name] += 1
-    return planted
 
 
 def branche_for(row: dict, rng: random.Random) -> str:
@@ -492,49 +338,6 @@ def fair_cells(row: dict, rng: random.Random) -> dict:
                 branche=branche_for(row, rng))
 
 
-def write_fair(path: Path, rng: random.Random) -> None:
-    # exhibitors in alphabetical order, as the organisers sorted the list; rows of one exhibitor
-    # in the order they were handed in
-    order = sorted({r["exhibitor"] for r in FAIR_ROWS}, key=lambda s: s.casefold())
-    rows = []
-    for ex in order:
-        mine = [r for r in FAIR_ROWS if r["exhibitor"] == ex]
-        rng.shuffle(mine)
-        rows += mine
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Stellenangebote"
-    ws["A1"] = "Jobmesse Leipzig – Stellenangebote der Aussteller (Stand 12.11.2026)"
-    ws["A1"].font = Font(bold=True, size=13)
-    header = ["Lfd. Nr.", "Aussteller", "Branche", "Stellenbezeichnung", "Anzahl", "PLZ", "Arbeitsort",
-              "Arbeitszeit", "Beginn", "Beschreibung", "Bemerkung"]
-    for c, h in enumerate(header, start=1):
-        cell = ws.cell(row=3, column=c, value=h)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
-    for i, row in enumerate(rows, start=1):
-        row["nr"] = i
-        cells = fair_cells(row, rng)
-        row["cells"] = cells
-        values = [i, row["exhibitor"], cells["branche"], row["title"], cells["anzahl"], cells["plz"],
-                  cells["ort"], cells["zeit"], cells["beginn"], row["desc"], cells["bem"]]
-        for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=3 + i, column=c, value=v)
-            if isinstance(v, dt.date):
-                cell.number_format = "DD.MM.YYYY"
-            if c == 10:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [8, 42, 26, 46, 8, 8, 22, 16, 16, 90, 36]
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=3, column=c).column_letter].width = w
-    ws.freeze_panes = "A4"
-    wb.properties.creator = "Jobmesse Leipzig – Organisationsteam"
-    wb.properties.created = PINNED_TIMESTAMP
-    buf = io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(pin_zip(buf.getvalue()))
-
-
 def pin_zip(data: bytes) -> bytes:
     """Rewrite an XLSX with fixed member timestamps and a fixed 'modified' date (byte-stable output)."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -554,16 +357,6 @@ def pin_zip(data: bytes) -> bytes:
 
 
 # --- employer-service list ----------------------------------------------------------------------
-BA_ROWS: list[dict] = []
-USED_REFS: set[str] = set()
-
-
-def ba_ref(rng: random.Random) -> str:
-    while True:
-        ref = f"{rng.choice(['10000', '10001', '10001', '12265'])}-{rng.randint(1000000000, 1199999999)}-S"
-        if ref not in USED_REFS:
-            USED_REFS.add(ref)
-            return ref
 
 
 def ba_pay(op: dict, kind: str, rng: random.Random) -> str:
@@ -583,113 +376,8 @@ def ba_pay(op: dict, kind: str, rng: random.Random) -> str:
                        f"{money(w)} € pro Stunde", f"{money(monthly_eq)} € brutto / Monat"])
 
 
-def ba_row(op: dict, employer: str, kind: str, rng: random.Random, *, avoid_titles: set[str] = frozenset(),
-           cross_of: dict | None = None) -> dict:
-    published = dt.date(2026, 9, 1) + dt.timedelta(days=rng.randint(0, 87))
-    if op["start"] is not None:
-        start = max(op["start"], published)
-    else:
-        start = max(published + dt.timedelta(days=rng.choice([0, 3, 7, 14])), dt.date(2026, 11, 16)) \
-            if rng.random() < 0.5 else published
-    town = town_of(op["plz"])
-    ort = town_display(op["plz"], rng, style="ba") if town in ("Leipzig", "Halle (Saale)") else town
-    if town == "Halle (Saale)":
-        ort = "Halle (Saale)"
-    row = dict(ref=ba_ref(rng), title=make_title(op, rng, set(avoid_titles)), employer=employer,
-               street=op["street"], plz=op["plz"], ort=ort, start=start.strftime("%d.%m.%Y"),
-               zeit=rng.choice(SAMPLE_TIME_BA[op["time"]]), anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
-               pay=ba_pay(op, kind, rng), published=published, op=op, kind=kind, cross_of=cross_of, bad="")
-    BA_ROWS.append(row)
-    return row
-
-
-def build_ba(rng: random.Random, planted: dict) -> dict:
-    ba_planted: dict[str, object] = {}
-    # 1) 30 cross-source duplicates of fair openings: same employer, job and town, other title
-    by_kind = {k: [r for r in FAIR_ROWS if r["kind"] == k] for k in ("temp", "private", "direct")}
-    dup_group_rows = [g[rng.randrange(len(g))] for g in planted["dup_groups"]]
-    chosen: list[dict] = []
-    chosen += rng.sample(dup_group_rows, 4)
-    chosen.append(planted["hard_neg_towns"][0][rng.randrange(2)])
-    chosen.append(planted["same_agency_twice"][0][0])
-    plain_temp = [r for r in by_kind["temp"] if r["tag"] == ""]
-    chosen += rng.sample(plain_temp, 13)
-    chosen += rng.sample([r for r in by_kind["private"]], 3)
-    direct = [r for r in by_kind["direct"] if r["tag"] == ""]
-    chosen += rng.sample(direct, 30 - len(chosen))
-    seen_ops = set()
-    for fr in chosen:
-        assert fr["op"]["id"] not in seen_ops
-        seen_ops.add(fr["op"]["id"])
-        fair_titles = {r["title"] for r in FAIR_ROWS if r["op"] is fr["op"]}
-        ba_row(fr["op"], fr["exhibitor"], fr["kind"], rng, avoid_titles=fair_titles, cross_of=fr)
-
-    # 2) openings only in this list
-    ba_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "ba"]
-    fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
-    for e in ba_emps:
-        occs = list(e[3])
-        rng.shuffle(occs)
-        for occ in occs[: rng.randint(1, 3)]:
-            if (occ, e[2]) in USED_OCC_PLZ:
-                continue
-            op = new_opening(occ, e[2], rng, employer=e[0], kind="direct")
-            ba_row(op, e[0], "direct", rng)
-    for e in rng.sample(fair_emps, 6):
-        for occ in e[3]:
-            if (occ, e[2]) not in USED_OCC_PLZ:
-                op = new_opening(occ, e[2], rng, employer=e[0], kind="direct")
-                ba_row(op, e[0], "direct", rng)
-                break
-    for name, _ in rng.sample(SAMPLE_PRIVATE_AGENCIES, 4):
-        occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
-        op = new_opening(occ, fresh_plz(occ, rng), rng, kind="private")
-        ba_row(op, name, "private", rng)
-    agencies = SAMPLE_TEMP_AGENCIES + SAMPLE_BA_ONLY_TEMP_AGENCIES
-    # the garbled-PLZ row needs an opening in 04109
-    occ = next(o for o in ["buerokaufmann", "kassierer", "verkaeufer", "servicekraft", "reinigungskraft"]
-               if (o, "04109") not in USED_OCC_PLZ)
-    op = new_opening(occ, "04109", rng, kind="temp")
-    garbled = ba_row(op, "PersoPlus Leipzig GmbH", "temp", rng)
-    garbled["plz"] = "041O9"
-    garbled["bad"] = "garbled_plz"
-    ba_planted["garbled"] = garbled
-    while len(BA_ROWS) < 119:
-        ag = rng.choice(agencies)
-        occ = agency_occ(ag, rng)
-        op = new_opening(occ, fresh_plz(occ, rng), rng, kind="temp")
-        ba_row(op, ag[0], "temp", rng)
-    # 3) a row with an empty title (not one of the cross-source duplicates)
-    candidates = [r for r in BA_ROWS if r["cross_of"] is None and not r["bad"]]
-    empty = rng.choice(candidates)
-    empty["title"] = ""
-    empty["bad"] = "empty_title"
-    ba_planted["empty"] = empty
-    # order as the export came: newest first
-    BA_ROWS.sort(key=lambda r: (r["published"], r["ref"]), reverse=True)
-    # 4) an exact duplicate row (export paging overlap): row 58 appears again as row 61
-    src = next(r for r in BA_ROWS[56:] if r["cross_of"] is None and not r["bad"])
-    dup = dict(src)
-    dup["bad"] = "exact_duplicate"
-    BA_ROWS.insert(BA_ROWS.index(src) + 3, dup)
-    ba_planted["duplicate"] = (src, dup)
-    return ba_planted
-
-
 BA_HEADER = ["Referenznummer", "Stellentitel", "Arbeitgeber", "Straße", "PLZ", "Arbeitsort", "Eintrittsdatum",
              "Arbeitszeit", "Anzahl Stellen", "Vergütung", "Veröffentlicht am", "Link"]
-
-
-def write_ba(path: Path) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(BA_HEADER)
-    for i, r in enumerate(BA_ROWS, start=2):
-        r["line"] = i
-        w.writerow([r["ref"], r["title"], r["employer"], r["street"], r["plz"], r["ort"], r["start"], r["zeit"],
-                    r["anzahl"], r["pay"], r["published"].strftime("%d.%m.%Y"),
-                    f"https://www.arbeitsagentur.de/jobsuche/jobdetail/{r['ref']}"])
-    path.write_bytes(buf.getvalue().encode("cp1252"))  # strict: fails loudly on an unencodable char
 
 
 # --- company list ---------------------------------------------------------------------------
@@ -711,39 +399,6 @@ def firm_name_variant(name: str, rng: random.Random) -> tuple[str, str]:
     if r < 0.34 and name.endswith(" GmbH"):
         return name[:-5] + rng.choice([" Gmbh", " GmbH.", " G.m.b.H."]), "gmbh_spelling"
     return name, ""
-
-
-def write_firms(path: Path, rng: random.Random) -> list[dict]:
-    rows = []
-    for e in SAMPLE_EMPLOYERS:
-        name, quirk = firm_name_variant(e[0], rng)
-        branche = rng.choice(SAMPLE_FIRM_BRANCHE.get(e[1], [e[1]]))
-        plz = e[2]
-        plz_cell = plz
-        if rng.random() < 0.08:
-            plz_cell = plz.lstrip("0")
-            quirk = (quirk + "+plz_no_zero").lstrip("+")
-        street = EMP[e[0]]["street"]
-        if "Straße" in street and rng.random() < 0.25:
-            street = street.replace("Straße", "Str.").replace("straße", "str.")
-        ort = town_display(plz, rng, style="fair") if town_of(plz) in ("Leipzig", "Halle (Saale)") else town_of(plz)
-        dom = slug(e[0])
-        url = rng.choices([f"https://www.{dom}", f"www.{dom}", dom, f"http://www.{dom}/", ""],
-                          weights=[35, 35, 10, 10, 10])[0]
-        rows.append(dict(cells=[name, branche, street, plz_cell, ort, url], quirk=quirk, name=e[0]))
-    # a branch office typed as its own line, with a comma inside the name (quoted field)
-    rows.append(dict(cells=["Haustechnik Wurzen GmbH, Niederlassung Eilenburg", "Handwerk SHK",
-                            street_for("04838", rng), "04838", "Eilenburg", f"www.{slug('Haustechnik Wurzen GmbH')}"],
-                     quirk="branch_with_comma", name="Haustechnik Wurzen GmbH"))
-    rng.shuffle(rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["Firma", "Branche", "Straße", "PLZ", "Ort", "Internet"])
-    for i, r in enumerate(rows, start=2):
-        r["line"] = i
-        w.writerow(r["cells"])
-    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
-    return rows
 
 
 # --- apprenticeship board -----------------------------------------------------------------------
@@ -799,101 +454,6 @@ def write_appr(path: Path, rng: random.Random) -> list[dict]:
 
 
 # --- README ---------------------------------------------------------------------------------
-def write_readme(path: Path, planted: dict, ba_planted: dict, firms: list[dict], appr: list[dict]) -> None:
-    def nrs(rows):
-        return " / ".join(f"#{n}" for n in sorted(r["nr"] for r in rows))
-
-    n_fair = len(FAIR_ROWS)
-    n_dup_rows = sum(len(g) for g in planted["dup_groups"])
-    cross = [r for r in BA_ROWS if r["cross_of"] is not None and r["bad"] != "exact_duplicate"]
-    garbled, empty, (dsrc, ddup) = ba_planted["garbled"], ba_planted["empty"], ba_planted["duplicate"]
-    fair_dir = len({r["exhibitor"] for r in FAIR_ROWS if r["kind"] == "direct"})
-    fair_tmp = len({r["exhibitor"] for r in FAIR_ROWS if r["kind"] == "temp"})
-    fair_prv = len({r["exhibitor"] for r in FAIR_ROWS if r["kind"] == "private"})
-    firm_quirks = [r for r in firms if r["quirk"]]
-    lines = [
-        "# Sample inputs",
-        "",
-        "Small, realistic, entirely made-up input files for `resque run` on a fresh machine. The region is",
-        "Leipzig and surroundings; towns and postcodes are real, every company name is fictional (any",
-        "resemblance to a real firm is coincidental), web addresses use `…-example.de` domains, and there is",
-        "no personal data at all (no contact persons, e-mail addresses or phone numbers).",
-        "",
-        "Regenerate (deterministic, `random.Random(2026)`, standard library + openpyxl; byte-identical on re-run):",
-        "",
-        "    /work/venv/bin/python samples/make_samples.py",
-        "",
-        "Do not edit the files by hand; change the generator and re-run it (this README is generated too).",
-        "",
-        f"**`{FAIR_FILE}`** – the openings list of a job fair, typed into Excel by the organisers. Sheet",
-        f"`Stellenangebote`: title in row 1, row 2 empty, header in row 3, {n_fair} openings from row 4",
-        f"({fair_tmp} temp agencies, {fair_prv} private placement agencies, {fair_dir} direct employers), sorted by",
-        "exhibitor. Quirks: PLZ is an Excel number for most rows (04109 shows as 4109) and text for some;",
-        "`Beginn` is a real Excel date in some rows and text (`ab sofort`, `01.03.2027`, `März 2027`,",
-        "`nach Vereinbarung`) in others; `Anzahl` is mostly a number, sometimes `2-3` or `mehrere`; `Arbeitszeit`",
-        "mixes `Vollzeit`, `VZ`, `Schicht`, `3-Schicht` …; titles vary in gender markers, gendered forms, tails and",
-        f"prefixes. Planted for the merge stage: {len(planted['dup_groups'])} real openings offered by 2–4 temp",
-        f"agencies each with reworded titles and descriptions ({n_dup_rows} rows, {100 * n_dup_rows / n_fair:.0f} %),",
-        f"{len(planted['same_agency_twice'])} openings listed twice by the same agency with a slightly different",
-        "title, and hard negatives (same agency and identical title in two towns / two Leipzig districts;",
-        "two agencies with the same occupation and postcode but different clients; one employer with two",
-        "near-identical Elektroniker titles for different jobs).",
-        "",
-        f"**`{BA_FILE}`** – the list of openings the public employer service hands over: `;`-separated,",
-        "Windows-1252 (cp1252) encoded, CRLF line endings, header",
-        f"`{';'.join(BA_HEADER)}`. {len(BA_ROWS)} data rows, newest first, BA-style",
-        "reference numbers, dates as `01.12.2026`, `Vergütung` with `€` (so reading it as UTF-8 fails or",
-        f"garbles). {len(cross)} rows are the same real openings as rows of the job-fair list (same employer, job",
-        "and town, title worded differently) – cross-source duplicates. Three bad rows, as a real export has",
-        f"them: line {empty['line']} has an empty `Stellentitel` ({empty['ref']}), line {garbled['line']} has the garbled PLZ",
-        f"`041O9` (letter O; {garbled['ref']}), and line {ddup['line']} is an exact copy of line {dsrc['line']}",
-        f"({dsrc['ref']}). Line numbers count the header as line 1.",
-        "",
-        f"**`{FIRMS_FILE}`** – a company list the partners (HWK/IHK) typed up from paper: UTF-8 with BOM,",
-        f"comma-separated, header `Firma,Branche,Straße,PLZ,Ort,Internet`, {len(firms)} rows. It holds every",
-        "direct employer that appears in the two vacancy files plus others (e.g. the apprenticeship",
-        f"companies). Names or postcodes are typed inconsistently in {len(firm_quirks)} rows: extra or double spaces, `GmbH & Co KG` /",
-        "`GmbH & Co.KG` / `GmbH u. Co. KG` for `GmbH & Co. KG`, names in CAPITALS, `Gmbh`/`G.m.b.H.`, PLZ",
-        "without the leading zero, `Str.` for `Straße`, and `Internet` with or without scheme (`www.…`,",
-        "bare domain, `http://…/`) or empty. One branch office is a separate row whose name contains a comma",
-        "(quoted field).",
-        "",
-        f"**`{APPR_FILE}`** – apprenticeship offers exported as JSON Lines from a chamber board, UTF-8, one",
-        f"object per line ({len(appr)} lines) with the keys `angebotsnr`, `beruf`, `betrieb`, `plz` (string),",
-        "`ort`, `beginn` (`01.08.2027` mostly), `plaetze` (int), `schulabschluss`, `beschreibung`, `branche`,",
-        "`link`. `beruf` is the official Ausbildungsberuf name, in about a quarter of the lines written",
-        "differently (`Kaufmann/-frau im Einzelhandel`, `Koch/Köchin`, `(m/w/d)`). All companies are in the",
-        "company list; no planted bad lines.",
-        "",
-        "## Ground truth (for tests of the merge and matching stages)",
-        "",
-        "Job fair rows are given by `Lfd. Nr.`; employer-service rows by `Referenznummer` (and CSV line).",
-        "",
-        "Same real opening, several temp agencies at the fair (+ employer-service row where there is one):",
-        "",
-    ]
-    cross_by_op = {r["op"]["id"]: r for r in cross}
-    for g in planted["dup_groups"]:
-        extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
-        lines.append(f"- {SAMPLE_OCCUPATIONS[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} {town_of(g[0]['op']['plz'])}: "
-                     f"{nrs(g)}{extra}")
-    lines += ["", "Same agency, same opening listed twice:", ""]
-    for g in planted["same_agency_twice"]:
-        extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
-        lines.append(f"- {g[0]['exhibitor']}: {nrs(g)}{extra}")
-    lines += ["", "Hard negatives – look alike, but are different openings (must NOT be merged):", ""]
-    for g in planted["hard_neg_towns"] + planted["hard_neg_districts"]:
-        lines.append(f"- same agency and title \"{g[0]['title']}\", {g[0]['op']['plz']} vs {g[1]['op']['plz']}: {nrs(g)}")
-    for g in planted["lookalikes"]:
-        lines.append(f"- two agencies, same occupation and PLZ {g[0]['op']['plz']}, different client and working time: {nrs(g)}")
-    for g in planted["near_title_other_job"]:
-        lines.append(f"- {g[0]['exhibitor']}, Betriebstechnik vs Energie- und Gebäudetechnik: {nrs(g)}")
-    lines += ["", f"Cross-source duplicates ({len(cross)}; employer-service row = job-fair row):", ""]
-    for r in sorted(cross, key=lambda r: r["cross_of"]["nr"]):
-        lines.append(f"- {r['ref']} (line {r['line']}) = #{r['cross_of']['nr']} ({r['employer']})")
-    lines += ["", "Every other row is a distinct opening: apart from the records listed above, no two vacancy",
-              "records share the generator's occupation class and postcode.", ""]
-    path.write_text(reflow(lines), encoding="utf-8")
 
 
 def reflow(lines: list[str], width: int = 100) -> str:
@@ -920,39 +480,502 @@ def reflow(lines: list[str], width: int = 100) -> str:
 
 
 # --- self-check (standard library + openpyxl only) ------------------------------------------
-def self_check() -> None:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(HERE / FAIR_FILE)
-    ws = wb["Stellenangebote"]
-    data = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
-    with open(HERE / BA_FILE, encoding="cp1252", newline="") as f:
-        ba = list(csv.reader(f, delimiter=";"))
-    with open(HERE / FIRMS_FILE, encoding="utf-8-sig", newline="") as f:
-        firms = list(csv.reader(f))
-    appr = [json.loads(line) for line in (HERE / APPR_FILE).read_text(encoding="utf-8").splitlines()]
-    assert len(data) == len(FAIR_ROWS)
-    assert len(ba) - 1 == len(BA_ROWS) and all(len(r) == 12 for r in ba)
-    assert all(len(r) == 6 for r in firms)
-    print(f"{FAIR_FILE}: {len(data)} rows, {len({r[1] for r in data})} exhibitors, "
-          f"{(HERE / FAIR_FILE).stat().st_size // 1024} KB")
-    print(f"{BA_FILE}: {len(ba) - 1} rows, {(HERE / BA_FILE).stat().st_size // 1024} KB")
-    print(f"{FIRMS_FILE}: {len(firms) - 1} rows, {(HERE / FIRMS_FILE).stat().st_size // 1024} KB")
-    print(f"{APPR_FILE}: {len(appr)} lines, {(HERE / APPR_FILE).stat().st_size // 1024} KB")
 
 
-def main() -> None:
-    rng = RNG
-    for e in SAMPLE_EMPLOYERS:
-        EMP[e[0]]["street"] = street_for(e[2], rng)
-    planted = build_fair(rng)
-    write_fair(HERE / FAIR_FILE, rng)
-    ba_planted = build_ba(rng, planted)
-    write_ba(HERE / BA_FILE)
-    firms = write_firms(HERE / FIRMS_FILE, rng)
-    appr = write_appr(HERE / APPR_FILE, rng)
-    write_readme(HERE / "README.md", planted, ba_planted, firms, appr)
-    self_check()
+class SampleSet:
+    """One draw of the sample files from the generator `rng`.
+
+    The records drawn so far live here, not in the module: two SampleSets whose generators
+    were seeded alike write the same bytes, whatever ran before them.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.openings: list[dict] = []
+        self.used_occ_plz: set[tuple[str, str]] = set()  # (occupation, postcode) already taken
+        # exhibitor, kind, op, title, desc, ... (numbers assigned when the list is written)
+        self.fair_rows: list[dict] = []
+        self.ba_rows: list[dict] = []
+        self.used_refs: set[str] = set()
+        # one street per employer, drawn before anything else: all its openings share it
+        self.streets = {e[0]: street_for(e[2], rng) for e in SAMPLE_EMPLOYERS}
+
+    def write(self, folder: Path) -> None:
+        """Draw and write the four sample files and their README into `folder` (made if missing)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        planted = self.build_fair()
+        self.write_fair(folder / FAIR_FILE)
+        ba_planted = self.build_ba(planted)
+        self.write_ba(folder / BA_FILE)
+        firms = self.write_firms(folder / FIRMS_FILE)
+        appr = write_appr(folder / APPR_FILE, self.rng)
+        self.write_readme(folder / "README.md", planted, ba_planted, firms, appr)
+
+    def new_opening(self, occ: str, plz: str, *, employer: str | None = None,
+                    kind: str = "temp", register: bool = True) -> dict:
+        rng = self.rng
+        if register:
+            self.used_occ_plz.add((occ, plz))
+        reqs_pool = SAMPLE_OCCUPATIONS[occ]["reqs"]
+        reqs = rng.sample(reqs_pool, rng.choice([1, 2, 2, 3]) if len(reqs_pool) >= 3 else len(reqs_pool))
+        reqs = [r for r in reqs_pool if r in reqs]  # stable order
+        client = None
+        if kind in ("temp", "private"):
+            client = rng.choice(SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]])
+        op = dict(id=len(self.openings) + 1, occ=occ, plz=plz, time=pick_time(occ, rng), reqs=reqs, client=client,
+                  start=None if rng.random() < 0.45 else rng.choice(START_DATES), wage=wage_for(occ, rng),
+                  quer=bool(SAMPLE_OCCUPATIONS[occ].get("quer")) and rng.random() < 0.6, employer=employer,
+                  street=self.streets[employer] if employer else street_for(plz, rng), dup_group=False, note="")
+        self.openings.append(op)
+        return op
+
+    def fresh_plz(self, occ: str, avoid_towns: set[str] = frozenset()) -> str:
+        rng = self.rng
+        for _ in range(500):
+            plz = pick_plz(rng)
+            if (occ, plz) not in self.used_occ_plz and town_of(plz) not in avoid_towns:
+                return plz
+        raise RuntimeError(f"no free postcode for {occ}")
+
+    def fair_listing(self, exhibitor: str, kind: str, op: dict, *, title: str | None = None,
+                     avoid: set[str] | None = None, tag: str = "") -> dict:
+        rng = self.rng
+        row = dict(exhibitor=exhibitor, kind=kind, op=op, tag=tag,
+                   title=title or make_title(op, rng, avoid),
+                   desc=make_desc(op, kind, rng))
+        self.fair_rows.append(row)
+        return row
+
+    def build_fair(self) -> dict:
+        rng = self.rng
+        planted: dict[str, list] = {"dup_groups": [], "same_agency_twice": [], "hard_neg_towns": [],
+                                    "hard_neg_districts": [], "lookalikes": [], "near_title_other_job": []}
+        temp_names = [a[0] for a in SAMPLE_TEMP_AGENCIES]
+        agency_by_name = {a[0]: a for a in SAMPLE_TEMP_AGENCIES}
+
+        # 0a) same employer, same town, near-identical title but a different job
+        emp = EMP["Antriebstechnik Leipzig-Plagwitz GmbH"]
+        op1 = self.new_opening("elektroniker_bt", emp["plz"], employer=emp["name"], kind="direct")
+        op2 = self.new_opening("elektriker", emp["plz"], employer=emp["name"], kind="direct")
+        r1 = self.fair_listing(emp["name"], "direct", op1, title="Elektroniker für Betriebstechnik (m/w/d)",
+                          tag="near_title")
+        r2 = self.fair_listing(emp["name"], "direct", op2, title="Elektroniker für Energie- und Gebäudetechnik (m/w/d)",
+                          tag="near_title")
+        planted["near_title_other_job"].append([r1, r2])
+
+        # 0b) the exhibiting employers' own openings (reserved first so every employer gets rows)
+        fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
+        for e in fair_emps:
+            n = rng.randint(2, 4)
+            occs = list(e[3])
+            rng.shuffle(occs)
+            for occ in occs[:n]:
+                if (occ, e[2]) in self.used_occ_plz:
+                    continue
+                op = self.new_opening(occ, e[2], employer=e[0], kind="direct")
+                self.fair_listing(e[0], "direct", op)
+
+        # 1) same real opening offered by 2-4 temp agencies (about 15 % of all rows)
+        group_sizes = [2, 3, 2, 4, 3, 2, 3, 2, 3, 2, 4, 2, 3]
+        group_occs = ["lagerhelfer", "staplerfahrer", "kommissionierer", "produktionshelfer", "fachkraft_lager",
+                      "schweisser", "berufskraftfahrer", "elektroniker_bt", "montagehelfer", "pflegehelfer",
+                      "reinigungskraft", "maschinenfuehrer", "lagerhelfer"]
+        for size, occ in zip(group_sizes, group_occs, strict=True):
+            plz = self.fresh_plz(occ)
+            op = self.new_opening(occ, plz, kind="temp")
+            op["dup_group"] = True
+            candidates = [a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])]
+            agencies = rng.sample(candidates, size)
+            titles: set[str] = set()
+            rows = []
+            for ag in agencies:
+                r = self.fair_listing(ag, "temp", op, avoid=titles, tag="dup_group")
+                titles.add(r["title"])
+                rows.append(r)
+            planted["dup_groups"].append(rows)
+
+        # 2) same agency lists the same job twice with a slightly different title
+        for _ in range(4):
+            ag = agency_by_name[rng.choice(temp_names)]
+            occ = agency_occ(ag, rng)
+            plz = self.fresh_plz(occ)
+            op = self.new_opening(occ, plz, kind="temp")
+            stem = rng.choice(SAMPLE_OCCUPATIONS[occ]["forms"])
+            r1 = self.fair_listing(ag[0], "temp", op, title=make_title(op, rng, stem=stem), tag="same_agency_twice")
+            r2 = self.fair_listing(ag[0], "temp", op, title=make_title(op, rng, {r1["title"]}, stem=stem),
+                              tag="same_agency_twice")
+            planted["same_agency_twice"].append([r1, r2])
+
+        # 3) hard negatives: same agency, same title, two different towns (distinct openings)
+        for _ in range(4):
+            ag = agency_by_name[rng.choice(temp_names)]
+            occ = agency_occ(ag, rng)
+            plz1 = self.fresh_plz(occ)
+            plz2 = self.fresh_plz(occ, avoid_towns={town_of(plz1)})
+            op1 = self.new_opening(occ, plz1, kind="temp")
+            op2 = self.new_opening(occ, plz2, kind="temp")
+            title = make_title(op1, rng, town_tail=False, plain=True)
+            r1 = self.fair_listing(ag[0], "temp", op1, title=title, tag="hard_neg_towns")
+            r2 = self.fair_listing(ag[0], "temp", op2, title=title, tag="hard_neg_towns")
+            planted["hard_neg_towns"].append([r1, r2])
+        # ... and one pair in two different Leipzig districts (same town name, different PLZ)
+        ag = agency_by_name["Personalservice Mitte GmbH"]
+        occ = "kommissionierer"
+        leipzig = [p for p in PLZ_KEYS if town_of(p) == "Leipzig" and (occ, p) not in self.used_occ_plz]
+        plz1, plz2 = rng.sample(leipzig, 2)
+        op1 = self.new_opening(occ, plz1, kind="temp")
+        op2 = self.new_opening(occ, plz2, kind="temp")
+        title = make_title(op1, rng, town_tail=False, plain=True)
+        r1 = self.fair_listing(ag[0], "temp", op1, title=title, tag="hard_neg_districts")
+        r2 = self.fair_listing(ag[0], "temp", op2, title=title, tag="hard_neg_districts")
+        planted["hard_neg_districts"].append([r1, r2])
+
+        # 4) look-alikes: two agencies, same occupation, same postcode, but different clients /
+        #    working time -> distinct openings
+        for occ in ["lagerhelfer", "produktionshelfer", "kuechenhilfe"]:
+            plz = self.fresh_plz(occ)
+            ag1, ag2 = rng.sample([a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])], 2)
+            op1 = self.new_opening(occ, plz, kind="temp")
+            op2 = self.new_opening(occ, plz, kind="temp")
+            others = [c for c in SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]] if c != op1["client"]]
+            op2["client"] = rng.choice(others)
+            op2["time"] = "TZ" if op1["time"] != "TZ" else "3SCH"
+            op2["start"] = dt.date(2027, 3, 1) if op1["start"] != dt.date(2027, 3, 1) else dt.date(2027, 1, 1)
+            r1 = self.fair_listing(ag1, "temp", op1, tag="lookalike")
+            r2 = self.fair_listing(ag2, "temp", op2, tag="lookalike")
+            planted["lookalikes"].append([r1, r2])
+
+        # 6) ordinary rows
+        for name, _ in SAMPLE_PRIVATE_AGENCIES:
+            for _ in range(rng.randint(2, 4)):
+                occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
+                op = self.new_opening(occ, self.fresh_plz(occ), kind="private")
+                self.fair_listing(name, "private", op)
+        target = 240
+        counts = {a: sum(1 for r in self.fair_rows if r["exhibitor"] == a) for a in temp_names}
+        while len(self.fair_rows) < target:
+            # every agency gets at least 2 rows, then the busier ones get more
+            lacking = [a for a in temp_names if counts[a] < 2]
+            ag_name = lacking[0] if lacking else rng.choices(temp_names, weights=[3 if i % 3 == 0 else 1 for i in range(len(temp_names))])[0]
+            ag = agency_by_name[ag_name]
+            occ = agency_occ(ag, rng)
+            op = self.new_opening(occ, self.fresh_plz(occ), kind="temp")
+            self.fair_listing(ag_name, "temp", op)
+            counts[ag_name] += 1
+        return planted
+
+    def write_fair(self, path: Path) -> None:
+        rng = self.rng
+        # exhibitors in alphabetical order, as the organisers sorted the list; rows of one exhibitor
+        # in the order they were handed in
+        order = sorted({r["exhibitor"] for r in self.fair_rows}, key=lambda s: s.casefold())
+        rows = []
+        for ex in order:
+            mine = [r for r in self.fair_rows if r["exhibitor"] == ex]
+            rng.shuffle(mine)
+            rows += mine
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Stellenangebote"
+        ws["A1"] = "Jobmesse Leipzig – Stellenangebote der Aussteller (Stand 12.11.2026)"
+        ws["A1"].font = Font(bold=True, size=13)
+        header = ["Lfd. Nr.", "Aussteller", "Branche", "Stellenbezeichnung", "Anzahl", "PLZ", "Arbeitsort",
+                  "Arbeitszeit", "Beginn", "Beschreibung", "Bemerkung"]
+        for c, h in enumerate(header, start=1):
+            cell = ws.cell(row=3, column=c, value=h)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="center")
+        for i, row in enumerate(rows, start=1):
+            row["nr"] = i
+            cells = fair_cells(row, rng)
+            row["cells"] = cells
+            values = [i, row["exhibitor"], cells["branche"], row["title"], cells["anzahl"], cells["plz"],
+                      cells["ort"], cells["zeit"], cells["beginn"], row["desc"], cells["bem"]]
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(row=3 + i, column=c, value=v)
+                if isinstance(v, dt.date):
+                    cell.number_format = "DD.MM.YYYY"
+                if c == 10:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [8, 42, 26, 46, 8, 8, 22, 16, 16, 90, 36]
+        for c, w in enumerate(widths, start=1):
+            ws.column_dimensions[ws.cell(row=3, column=c).column_letter].width = w
+        ws.freeze_panes = "A4"
+        wb.properties.creator = "Jobmesse Leipzig – Organisationsteam"
+        wb.properties.created = PINNED_TIMESTAMP
+        buf = io.BytesIO()
+        wb.save(buf)
+        path.write_bytes(pin_zip(buf.getvalue()))
+
+    def ba_ref(self) -> str:
+        rng = self.rng
+        while True:
+            ref = f"{rng.choice(['10000', '10001', '10001', '12265'])}-{rng.randint(1000000000, 1199999999)}-S"
+            if ref not in self.used_refs:
+                self.used_refs.add(ref)
+                return ref
+
+    def ba_row(self, op: dict, employer: str, kind: str, *, avoid_titles: set[str] = frozenset(),
+               cross_of: dict | None = None) -> dict:
+        rng = self.rng
+        published = dt.date(2026, 9, 1) + dt.timedelta(days=rng.randint(0, 87))
+        if op["start"] is not None:
+            start = max(op["start"], published)
+        else:
+            start = max(published + dt.timedelta(days=rng.choice([0, 3, 7, 14])), dt.date(2026, 11, 16)) \
+                if rng.random() < 0.5 else published
+        town = town_of(op["plz"])
+        ort = town_display(op["plz"], rng, style="ba") if town in ("Leipzig", "Halle (Saale)") else town
+        if town == "Halle (Saale)":
+            ort = "Halle (Saale)"
+        row = dict(ref=self.ba_ref(), title=make_title(op, rng, set(avoid_titles)), employer=employer,
+                   street=op["street"], plz=op["plz"], ort=ort, start=start.strftime("%d.%m.%Y"),
+                   zeit=rng.choice(SAMPLE_TIME_BA[op["time"]]), anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
+                   pay=ba_pay(op, kind, rng), published=published, op=op, kind=kind, cross_of=cross_of, bad="")
+        self.ba_rows.append(row)
+        return row
+
+    def build_ba(self, planted: dict) -> dict:
+        rng = self.rng
+        ba_planted: dict[str, object] = {}
+        # 1) 30 cross-source duplicates of fair openings: same employer, job and town, other title
+        by_kind = {k: [r for r in self.fair_rows if r["kind"] == k] for k in ("temp", "private", "direct")}
+        dup_group_rows = [g[rng.randrange(len(g))] for g in planted["dup_groups"]]
+        chosen: list[dict] = []
+        chosen += rng.sample(dup_group_rows, 4)
+        chosen.append(planted["hard_neg_towns"][0][rng.randrange(2)])
+        chosen.append(planted["same_agency_twice"][0][0])
+        plain_temp = [r for r in by_kind["temp"] if r["tag"] == ""]
+        chosen += rng.sample(plain_temp, 13)
+        chosen += rng.sample([r for r in by_kind["private"]], 3)
+        direct = [r for r in by_kind["direct"] if r["tag"] == ""]
+        chosen += rng.sample(direct, 30 - len(chosen))
+        seen_ops = set()
+        for fr in chosen:
+            assert fr["op"]["id"] not in seen_ops
+            seen_ops.add(fr["op"]["id"])
+            fair_titles = {r["title"] for r in self.fair_rows if r["op"] is fr["op"]}
+            self.ba_row(fr["op"], fr["exhibitor"], fr["kind"], avoid_titles=fair_titles, cross_of=fr)
+
+        # 2) openings only in this list
+        ba_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "ba"]
+        fair_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "fair"]
+        for e in ba_emps:
+            occs = list(e[3])
+            rng.shuffle(occs)
+            for occ in occs[: rng.randint(1, 3)]:
+                if (occ, e[2]) in self.used_occ_plz:
+                    continue
+                op = self.new_opening(occ, e[2], employer=e[0], kind="direct")
+                self.ba_row(op, e[0], "direct")
+        for e in rng.sample(fair_emps, 6):
+            for occ in e[3]:
+                if (occ, e[2]) not in self.used_occ_plz:
+                    op = self.new_opening(occ, e[2], employer=e[0], kind="direct")
+                    self.ba_row(op, e[0], "direct")
+                    break
+        for name, _ in rng.sample(SAMPLE_PRIVATE_AGENCIES, 4):
+            occ = rng.choice(SAMPLE_PRIVATE_OCCUPATIONS)
+            op = self.new_opening(occ, self.fresh_plz(occ), kind="private")
+            self.ba_row(op, name, "private")
+        agencies = SAMPLE_TEMP_AGENCIES + SAMPLE_BA_ONLY_TEMP_AGENCIES
+        # the garbled-PLZ row needs an opening in 04109
+        occ = next(o for o in ["buerokaufmann", "kassierer", "verkaeufer", "servicekraft", "reinigungskraft"]
+                   if (o, "04109") not in self.used_occ_plz)
+        op = self.new_opening(occ, "04109", kind="temp")
+        garbled = self.ba_row(op, "PersoPlus Leipzig GmbH", "temp")
+        garbled["plz"] = "041O9"
+        garbled["bad"] = "garbled_plz"
+        ba_planted["garbled"] = garbled
+        while len(self.ba_rows) < 119:
+            ag = rng.choice(agencies)
+            occ = agency_occ(ag, rng)
+            op = self.new_opening(occ, self.fresh_plz(occ), kind="temp")
+            self.ba_row(op, ag[0], "temp")
+        # 3) a row with an empty title (not one of the cross-source duplicates)
+        candidates = [r for r in self.ba_rows if r["cross_of"] is None and not r["bad"]]
+        empty = rng.choice(candidates)
+        empty["title"] = ""
+        empty["bad"] = "empty_title"
+        ba_planted["empty"] = empty
+        # order as the export came: newest first
+        self.ba_rows.sort(key=lambda r: (r["published"], r["ref"]), reverse=True)
+        # 4) an exact duplicate row (export paging overlap): row 58 appears again as row 61
+        src = next(r for r in self.ba_rows[56:] if r["cross_of"] is None and not r["bad"])
+        dup = dict(src)
+        dup["bad"] = "exact_duplicate"
+        self.ba_rows.insert(self.ba_rows.index(src) + 3, dup)
+        ba_planted["duplicate"] = (src, dup)
+        return ba_planted
+
+    def write_ba(self, path: Path) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        w.writerow(BA_HEADER)
+        for i, r in enumerate(self.ba_rows, start=2):
+            r["line"] = i
+            w.writerow([r["ref"], r["title"], r["employer"], r["street"], r["plz"], r["ort"], r["start"], r["zeit"],
+                        r["anzahl"], r["pay"], r["published"].strftime("%d.%m.%Y"),
+                        f"https://www.arbeitsagentur.de/jobsuche/jobdetail/{r['ref']}"])
+        path.write_bytes(buf.getvalue().encode("cp1252"))  # strict: fails loudly on an unencodable char
+
+    def write_firms(self, path: Path) -> list[dict]:
+        rng = self.rng
+        rows = []
+        for e in SAMPLE_EMPLOYERS:
+            name, quirk = firm_name_variant(e[0], rng)
+            branche = rng.choice(SAMPLE_FIRM_BRANCHE.get(e[1], [e[1]]))
+            plz = e[2]
+            plz_cell = plz
+            if rng.random() < 0.08:
+                plz_cell = plz.lstrip("0")
+                quirk = (quirk + "+plz_no_zero").lstrip("+")
+            street = self.streets[e[0]]
+            if "Straße" in street and rng.random() < 0.25:
+                street = street.replace("Straße", "Str.").replace("straße", "str.")
+            ort = town_display(plz, rng, style="fair") if town_of(plz) in ("Leipzig", "Halle (Saale)") else town_of(plz)
+            dom = slug(e[0])
+            url = rng.choices([f"https://www.{dom}", f"www.{dom}", dom, f"http://www.{dom}/", ""],
+                              weights=[35, 35, 10, 10, 10])[0]
+            rows.append(dict(cells=[name, branche, street, plz_cell, ort, url], quirk=quirk, name=e[0]))
+        # a branch office typed as its own line, with a comma inside the name (quoted field)
+        rows.append(dict(cells=["Haustechnik Wurzen GmbH, Niederlassung Eilenburg", "Handwerk SHK",
+                                street_for("04838", rng), "04838", "Eilenburg", f"www.{slug('Haustechnik Wurzen GmbH')}"],
+                         quirk="branch_with_comma", name="Haustechnik Wurzen GmbH"))
+        rng.shuffle(rows)
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["Firma", "Branche", "Straße", "PLZ", "Ort", "Internet"])
+        for i, r in enumerate(rows, start=2):
+            r["line"] = i
+            w.writerow(r["cells"])
+        path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+        return rows
+
+    def write_readme(self, path: Path, planted: dict, ba_planted: dict, firms: list[dict], appr: list[dict]) -> None:
+        def nrs(rows):
+            return " / ".join(f"#{n}" for n in sorted(r["nr"] for r in rows))
+
+        n_fair = len(self.fair_rows)
+        n_dup_rows = sum(len(g) for g in planted["dup_groups"])
+        cross = [r for r in self.ba_rows if r["cross_of"] is not None and r["bad"] != "exact_duplicate"]
+        garbled, empty, (dsrc, ddup) = ba_planted["garbled"], ba_planted["empty"], ba_planted["duplicate"]
+        fair_dir = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "direct"})
+        fair_tmp = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "temp"})
+        fair_prv = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "private"})
+        firm_quirks = [r for r in firms if r["quirk"]]
+        lines = [
+            "# Sample inputs",
+            "",
+            "Small, realistic, entirely made-up input files for `resque run` on a fresh machine. The region is",
+            "Leipzig and surroundings; towns and postcodes are real, every company name is fictional (any",
+            "resemblance to a real firm is coincidental), web addresses use `…-example.de` domains, and there is",
+            "no personal data at all (no contact persons, e-mail addresses or phone numbers).",
+            "",
+            "Regenerate (deterministic, `random.Random(2026)`, standard library + openpyxl; byte-identical on re-run):",
+            "",
+            "    /work/venv/bin/python samples/make_samples.py",
+            "",
+            "Do not edit the files by hand; change the generator and re-run it (this README is generated too).",
+            "",
+            f"**`{FAIR_FILE}`** – the openings list of a job fair, typed into Excel by the organisers. Sheet",
+            f"`Stellenangebote`: title in row 1, row 2 empty, header in row 3, {n_fair} openings from row 4",
+            f"({fair_tmp} temp agencies, {fair_prv} private placement agencies, {fair_dir} direct employers), sorted by",
+            "exhibitor. Quirks: PLZ is an Excel number for most rows (04109 shows as 4109) and text for some;",
+            "`Beginn` is a real Excel date in some rows and text (`ab sofort`, `01.03.2027`, `März 2027`,",
+            "`nach Vereinbarung`) in others; `Anzahl` is mostly a number, sometimes `2-3` or `mehrere`; `Arbeitszeit`",
+            "mixes `Vollzeit`, `VZ`, `Schicht`, `3-Schicht` …; titles vary in gender markers, gendered forms, tails and",
+            f"prefixes. Planted for the merge stage: {len(planted['dup_groups'])} real openings offered by 2–4 temp",
+            f"agencies each with reworded titles and descriptions ({n_dup_rows} rows, {100 * n_dup_rows / n_fair:.0f} %),",
+            f"{len(planted['same_agency_twice'])} openings listed twice by the same agency with a slightly different",
+            "title, and hard negatives (same agency and identical title in two towns / two Leipzig districts;",
+            "two agencies with the same occupation and postcode but different clients; one employer with two",
+            "near-identical Elektroniker titles for different jobs).",
+            "",
+            f"**`{BA_FILE}`** – the list of openings the public employer service hands over: `;`-separated,",
+            "Windows-1252 (cp1252) encoded, CRLF line endings, header",
+            f"`{';'.join(BA_HEADER)}`. {len(self.ba_rows)} data rows, newest first, BA-style",
+            "reference numbers, dates as `01.12.2026`, `Vergütung` with `€` (so reading it as UTF-8 fails or",
+            f"garbles). {len(cross)} rows are the same real openings as rows of the job-fair list (same employer, job",
+            "and town, title worded differently) – cross-source duplicates. Three bad rows, as a real export has",
+            f"them: line {empty['line']} has an empty `Stellentitel` ({empty['ref']}), line {garbled['line']} has the garbled PLZ",
+            f"`041O9` (letter O; {garbled['ref']}), and line {ddup['line']} is an exact copy of line {dsrc['line']}",
+            f"({dsrc['ref']}). Line numbers count the header as line 1.",
+            "",
+            f"**`{FIRMS_FILE}`** – a company list the partners (HWK/IHK) typed up from paper: UTF-8 with BOM,",
+            f"comma-separated, header `Firma,Branche,Straße,PLZ,Ort,Internet`, {len(firms)} rows. It holds every",
+            "direct employer that appears in the two vacancy files plus others (e.g. the apprenticeship",
+            f"companies). Names or postcodes are typed inconsistently in {len(firm_quirks)} rows: extra or double spaces, `GmbH & Co KG` /",
+            "`GmbH & Co.KG` / `GmbH u. Co. KG` for `GmbH & Co. KG`, names in CAPITALS, `Gmbh`/`G.m.b.H.`, PLZ",
+            "without the leading zero, `Str.` for `Straße`, and `Internet` with or without scheme (`www.…`,",
+            "bare domain, `http://…/`) or empty. One branch office is a separate row whose name contains a comma",
+            "(quoted field).",
+            "",
+            f"**`{APPR_FILE}`** – apprenticeship offers exported as JSON Lines from a chamber board, UTF-8, one",
+            f"object per line ({len(appr)} lines) with the keys `angebotsnr`, `beruf`, `betrieb`, `plz` (string),",
+            "`ort`, `beginn` (`01.08.2027` mostly), `plaetze` (int), `schulabschluss`, `beschreibung`, `branche`,",
+            "`link`. `beruf` is the official Ausbildungsberuf name, in about a quarter of the lines written",
+            "differently (`Kaufmann/-frau im Einzelhandel`, `Koch/Köchin`, `(m/w/d)`). All companies are in the",
+            "company list; no planted bad lines.",
+            "",
+            "## Ground truth (for tests of the merge and matching stages)",
+            "",
+            "Job fair rows are given by `Lfd. Nr.`; employer-service rows by `Referenznummer` (and CSV line).",
+            "",
+            "Same real opening, several temp agencies at the fair (+ employer-service row where there is one):",
+            "",
+        ]
+        cross_by_op = {r["op"]["id"]: r for r in cross}
+        for g in planted["dup_groups"]:
+            extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
+            lines.append(f"- {SAMPLE_OCCUPATIONS[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} {town_of(g[0]['op']['plz'])}: "
+                         f"{nrs(g)}{extra}")
+        lines += ["", "Same agency, same opening listed twice:", ""]
+        for g in planted["same_agency_twice"]:
+            extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
+            lines.append(f"- {g[0]['exhibitor']}: {nrs(g)}{extra}")
+        lines += ["", "Hard negatives – look alike, but are different openings (must NOT be merged):", ""]
+        for g in planted["hard_neg_towns"] + planted["hard_neg_districts"]:
+            lines.append(f"- same agency and title \"{g[0]['title']}\", {g[0]['op']['plz']} vs {g[1]['op']['plz']}: {nrs(g)}")
+        for g in planted["lookalikes"]:
+            lines.append(f"- two agencies, same occupation and PLZ {g[0]['op']['plz']}, different client and working time: {nrs(g)}")
+        for g in planted["near_title_other_job"]:
+            lines.append(f"- {g[0]['exhibitor']}, Betriebstechnik vs Energie- und Gebäudetechnik: {nrs(g)}")
+        lines += ["", f"Cross-source duplicates ({len(cross)}; employer-service row = job-fair row):", ""]
+        for r in sorted(cross, key=lambda r: r["cross_of"]["nr"]):
+            lines.append(f"- {r['ref']} (line {r['line']}) = #{r['cross_of']['nr']} ({r['employer']})")
+        lines += ["", "Every other row is a distinct opening: apart from the records listed above, no two vacancy",
+                  "records share the generator's occupation class and postcode.", ""]
+        path.write_text(reflow(lines), encoding="utf-8")
+
+    def self_check(self, folder: Path) -> None:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(folder / FAIR_FILE)
+        ws = wb["Stellenangebote"]
+        data = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
+        with open(folder / BA_FILE, encoding="cp1252", newline="") as f:
+            ba = list(csv.reader(f, delimiter=";"))
+        with open(folder / FIRMS_FILE, encoding="utf-8-sig", newline="") as f:
+            firms = list(csv.reader(f))
+        appr = [json.loads(line) for line in (folder / APPR_FILE).read_text(encoding="utf-8").splitlines()]
+        assert len(data) == len(self.fair_rows)
+        assert len(ba) - 1 == len(self.ba_rows) and all(len(r) == 12 for r in ba)
+        assert all(len(r) == 6 for r in firms)
+        print(f"{FAIR_FILE}: {len(data)} rows, {len({r[1] for r in data})} exhibitors, "
+              f"{(folder / FAIR_FILE).stat().st_size // 1024} KB")
+        print(f"{BA_FILE}: {len(ba) - 1} rows, {(folder / BA_FILE).stat().st_size // 1024} KB")
+        print(f"{FIRMS_FILE}: {len(firms) - 1} rows, {(folder / FIRMS_FILE).stat().st_size // 1024} KB")
+        print(f"{APPR_FILE}: {len(appr)} lines, {(folder / APPR_FILE).stat().st_size // 1024} KB")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="folder to write to (default: this one)")
+    folder = parser.parse_args(argv).out
+    samples = SampleSet(random.Random(SEED))
+    samples.write(folder)
+    samples.self_check(folder)
 
 
 if __name__ == "__main__":

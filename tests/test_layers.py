@@ -127,3 +127,61 @@ def test_the_linkage_and_ranking_packages_stay_pure(graph):
     for module, deps in graph.items():
         if module.startswith(("resque.matching.linkage", "resque.matching.ranking")):
             assert {d for d in deps if _floor(d) > 0} == set(), module
+
+
+# The generators' word lists (samples/vocabulary.py) and sample scripts: the rules that clean,
+# merge and match records must not be built on the words the test data was drawn from.
+GENERATORS_ONLY = "resque.samples"
+NO_GENERATORS = ("pipelines", "warehouse", "matching")
+
+
+def _imports_of(tree: ast.Module, package: str) -> list[str]:
+    """The imports in `tree` that reach `package` or a module inside it."""
+    parent, _, leaf = package.rpartition(".")
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if f"{a.name}.".startswith(f"{package}.")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = {a.name for a in node.names}
+            if node.level:  # relative, inside resque: `..samples` is resque.samples
+                hit = module.split(".")[0] == leaf or (not module and leaf in names)
+            else:
+                hit = f"{module}.".startswith(f"{package}.") or (module == parent and leaf in names)
+            if hit:
+                found.append("." * node.level + module)
+    return found
+
+
+def test_pipelines_warehouse_and_matching_do_not_import_the_generators():
+    offenders = [
+        f"{name}: {imported}"
+        for name, tree in _modules().items()
+        if name.split(".")[1] in NO_GENERATORS
+        for imported in _imports_of(tree, GENERATORS_ONLY)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import resque.samples.vocabulary",
+        "from resque.samples.vocabulary import SAMPLE_OCCUPATIONS",
+        "from resque.samples import vocabulary",
+        "from resque import samples",
+        "def f():\n    from ..samples.vocabulary import GERMAN_LEVELS",
+        "from .. import samples",
+    ],
+)
+def test_the_generator_check_sees_an_import(source):
+    assert _imports_of(ast.parse(source), GENERATORS_ONLY)
+
+
+def test_the_generator_check_lets_other_imports_pass():
+    source = (
+        "import resque.samplesize\nfrom resque import sampling\n"
+        "from resque.matching import x\nfrom ..samplesize import y"
+    )
+    assert _imports_of(ast.parse(source), GENERATORS_ONLY) == []
