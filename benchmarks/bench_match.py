@@ -1,12 +1,13 @@
 """Matching benchmark: 10,000 participants x 100,000 vacancies through `resque match --top 10`.
 
-Generates a vacancy list (100,000 openings of 45 occupations in many title variants, with
+Generates a vacancy list (100,000 openings of 26 occupations in many title variants, with
 descriptions naming tasks, workplaces, licences and German levels, spread over every
 postcode within about 120 km of Leipzig, 3% without a place) and 10,000 participant
 profiles living within 35 km of Leipzig. Both are loaded with the real importers
 (`resque import vacancies` is set-based; `resque import participants` runs the privacy
 guard), then the real `resque match --top 10` runs in a child process, and its wall time
 and peak memory are printed. Target (issue 14): <= 20 s and <= 2 GB on the 2-core machine.
+The word lists are MATCH_BENCH_* of samples/vocabulary.py.
 
     python benchmarks/bench_match.py [--participants 10000] [--vacancies 100000]
 """

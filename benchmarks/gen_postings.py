@@ -9,7 +9,9 @@ Writes DIR/<source>.csv (one file per source, ';'-separated, in the shape the im
 and DIR/labels.csv (source, source_ref, cluster). About 30% of openings belong to large
 employers at one address (hospitals, universities, industrial sites, administrations,
 engineering and agency branches; Pareto sizes) whose jobs often differ only by a department
-or ward; occupation names come partly from the KldB 2010 vocabulary in benchmarks/vocabulary/.
+or ward; occupation names come partly from the KldB 2010 vocabulary in benchmarks/vocabulary/,
+the rest (and towns, employer names, markers, ...) from the POSTING_* lists of
+samples/vocabulary.py.
 What varies between the postings of one opening, and which look-alikes are planted as
 different openings, is described in tests/data/dedup/README.md.
 """

@@ -5,8 +5,9 @@ Deterministic (random.Random(5)); run from the repository root with
     /work/venv/bin/python tests/data/matching/make_eval_set.py [SEED FOLDER]
 
 and see README.md beside this file for how the labels are defined. The labels come from
-the generator's own catalogue (which occupation, group and constraints each record was
-made with), never from the ranker, and the files the warehouse imports carry no label.
+the generator's own catalogue (EVAL_OCCUPATIONS of samples/vocabulary.py: which occupation,
+group and constraints each record was made with), never from the ranker, and the files the
+warehouse imports carry no label.
 """
 
 from __future__ import annotations
