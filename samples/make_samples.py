@@ -159,13 +159,27 @@ def pick_time(occ: str, rng: random.Random) -> str:
         return rng.choice(["3SCH", "3SCH", "SCH", "VZ"])
     if "schicht" in reqs or "schichtdienst" in reqs:
         return rng.choice(["SCH", "VZ", "VZ", "VZTZ"])
-    if occ in ("reinigungskraft", "kuechenhilfe", "housekeeping", "kassierer", "verkaeufer", "servicekraft"):
+    if occ in (
+        "reinigungskraft",
+        "kuechenhilfe",
+        "housekeeping",
+        "kassierer",
+        "verkaeufer",
+        "servicekraft",
+    ):
         return rng.choice(["VZTZ", "TZ", "VZ"])
     return rng.choice(["VZ", "VZ", "VZ", "VZTZ"])
 
 
-def make_title(op: dict, rng: random.Random, avoid: set[str] | None = None, *, stem: str | None = None,
-               town_tail: bool = True, plain: bool = False) -> str:
+def make_title(
+    op: dict,
+    rng: random.Random,
+    avoid: set[str] | None = None,
+    *,
+    stem: str | None = None,
+    town_tail: bool = True,
+    plain: bool = False,
+) -> str:
     """One way an ad might word the title of opening `op`."""
     avoid = avoid or set()
     forms = SAMPLE_OCCUPATIONS[op["occ"]]["forms"]
@@ -215,57 +229,103 @@ def offer_phrases(kind: str, op: dict, rng: random.Random) -> list[str]:
     monthly = SAMPLE_OCCUPATIONS[op["occ"]].get("monthly")
     pay = f"Gehalt ab {wage} € brutto im Monat" if monthly else f"Stundenlohn ab {wage} €"
     if kind == "temp":
-        pool = ["Bezahlung nach GVP-Tarif zzgl. Branchenzuschlägen", pay, "Übernahmechance beim Kundenbetrieb",
-                "einen unbefristeten Arbeitsvertrag", "Fahrtkostenzuschuss", "kostenlose Arbeitskleidung"]
+        pool = [
+            "Bezahlung nach GVP-Tarif zzgl. Branchenzuschlägen",
+            pay,
+            "Übernahmechance beim Kundenbetrieb",
+            "einen unbefristeten Arbeitsvertrag",
+            "Fahrtkostenzuschuss",
+            "kostenlose Arbeitskleidung",
+        ]
     elif kind == "private":
-        pool = ["eine Festanstellung direkt beim Arbeitgeber", "eine für Bewerbende kostenfreie Vermittlung",
-                "Unterstützung bei der Anerkennung ausländischer Abschlüsse", pay]
+        pool = [
+            "eine Festanstellung direkt beim Arbeitgeber",
+            "eine für Bewerbende kostenfreie Vermittlung",
+            "Unterstützung bei der Anerkennung ausländischer Abschlüsse",
+            pay,
+        ]
     else:
-        pool = ["einen unbefristeten Arbeitsvertrag", "das Deutschlandticket als Jobticket", "30 Tage Urlaub",
-                "Bezahlung nach Tarif", "Weiterbildungsmöglichkeiten", pay, "eine strukturierte Einarbeitung"]
+        pool = [
+            "einen unbefristeten Arbeitsvertrag",
+            "das Deutschlandticket als Jobticket",
+            "30 Tage Urlaub",
+            "Bezahlung nach Tarif",
+            "Weiterbildungsmöglichkeiten",
+            pay,
+            "eine strukturierte Einarbeitung",
+        ]
     return rng.sample(pool, rng.choice([1, 2, 2]))
 
 
+# requirement phrases that read wrongly before "erforderlich" ("Freude am Umgang ... erforderlich")
+NOT_BEFORE_ERFORDERLICH = (
+    "eine ",
+    "abgeschlossene",
+    "Berufsabschluss",
+    "Bereitschaft",
+    "Flexibilität",
+    "Erfahrung",
+    "Freude",
+    "Sorgfalt",
+    "Zuverl",
+    "Kunden",
+    "freundliches",
+)
+
+
 def make_desc(op: dict, kind: str, rng: random.Random, *, town_lead: bool = True) -> str:
-    """1-3 German sentences for opening `op` as a lister of `kind` ('temp', 'private', 'direct') writes it."""
+    """1-3 German sentences on opening `op`, as a `kind` (temp, private, direct) lister writes."""
     occ = op["occ"]
     town = town_display(op["plz"], rng, style="text") if town_lead else "der Region"
     cands: list[tuple[str, str]] = []
     if kind == "temp" and op.get("client"):
         nom, dat = op["client"]
-        cands.append(("lead", rng.choice([
+        leads = [
             f"Einsatz bei {dat} in {town}.",
             f"Unser Kunde ist {nom} in {town}.",
             f"Für einen Einsatz bei {dat} in {town} suchen wir Verstärkung.",
             f"Im Kundeneinsatz bei {dat} ({town}).",
-        ])))
+        ]
+        cands.append(("lead", rng.choice(leads)))
     elif kind == "private" and op.get("client"):
         nom, dat = op["client"]
-        cands.append(("lead", rng.choice([
+        leads = [
             f"Wir vermitteln Sie in eine Festanstellung bei {dat} in {town}.",
             f"Für eine direkte Festanstellung bei {dat} in {town} suchen wir Verstärkung.",
-        ])))
-    tasks = rng.sample(SAMPLE_OCCUPATIONS[occ]["tasks"], min(len(SAMPLE_OCCUPATIONS[occ]["tasks"]), rng.choice([1, 2, 2])))
-    cands.append(("task", rng.choice([
-        f"Aufgaben: {join_de(tasks)}.", f"Ihre Tätigkeit: {join_de(tasks)}.",
-        f"Sie sind zuständig für {join_de(tasks)}.", f"{cap(join_de(tasks))}.",
-    ])))
+        ]
+        cands.append(("lead", rng.choice(leads)))
+    pool = SAMPLE_OCCUPATIONS[occ]["tasks"]
+    tasks = join_de(rng.sample(pool, min(len(pool), rng.choice([1, 2, 2]))))
+    sentences = [
+        f"Aufgaben: {tasks}.",
+        f"Ihre Tätigkeit: {tasks}.",
+        f"Sie sind zuständig für {tasks}.",
+        f"{cap(tasks)}.",
+    ]
+    cands.append(("task", rng.choice(sentences)))
     if op["reqs"]:
         items = [req_phrase(k, occ, rng) for k in op["reqs"]]
-        templates = ["Voraussetzungen: {}.", "Sie bringen mit: {}.", "Wichtig: {}.", "Erforderlich: {}."]
-        if not any(i.startswith(("eine ", "abgeschlossene", "Berufsabschluss", "Bereitschaft", "Flexibilität",
-                                 "Erfahrung", "Freude", "Sorgfalt", "Zuverl", "Kunden", "freundliches"))
-                   for i in items):
+        templates = [
+            "Voraussetzungen: {}.",
+            "Sie bringen mit: {}.",
+            "Wichtig: {}.",
+            "Erforderlich: {}.",
+        ]
+        if not any(i.startswith(NOT_BEFORE_ERFORDERLICH) for i in items):
             templates.append("{} erforderlich.")
         t = rng.choice(templates)
         text = join_de(items)
         cands.append(("req", t.format(cap(text) if t.startswith("{}") else text)))
     if op.get("quer") and rng.random() < 0.6:
-        cands.append(("quer", rng.choice(["Quereinsteiger sind willkommen.", "Auch für Quereinsteiger geeignet.",
-                                          "Keine Berufserfahrung erforderlich."])))
-    offers = offer_phrases(kind, op, rng)
-    cands.append(("offer", rng.choice(["Wir bieten {}.", "Wir bieten Ihnen {}.", "Außerdem bieten wir {}."]).format(
-        join_de(offers))))
+        quer = [
+            "Quereinsteiger sind willkommen.",
+            "Auch für Quereinsteiger geeignet.",
+            "Keine Berufserfahrung erforderlich.",
+        ]
+        cands.append(("quer", rng.choice(quer)))
+    offers = join_de(offer_phrases(kind, op, rng))
+    offer = rng.choice(["Wir bieten {}.", "Wir bieten Ihnen {}.", "Außerdem bieten wir {}."])
+    cands.append(("offer", offer.format(offers)))
     k = rng.choice([1, 2, 2, 3, 3, 3])
     must = [c for c in cands if c[0] == "req"] if rng.random() < 0.8 else []
     if kind == "temp" and op.get("dup_group") and rng.random() < 0.7:
@@ -318,7 +378,9 @@ def fair_cells(row: dict, rng: random.Random) -> dict:
     plz_cell: object = int(op["plz"]) if rng.random() < 0.85 else op["plz"]
     # Beginn
     if op["start"] is None:
-        beginn: object = rng.choice(["ab sofort", "ab sofort", "ab sofort", "nach Vereinbarung", "sofort"])
+        beginn: object = rng.choice(
+            ["ab sofort", "ab sofort", "ab sofort", "nach Vereinbarung", "sofort"]
+        )
     else:
         r = rng.random()
         d = op["start"]
@@ -333,13 +395,19 @@ def fair_cells(row: dict, rng: random.Random) -> dict:
     bem = rng.choice(SAMPLE_FAIR_REMARKS) if rng.random() < 0.3 else None
     if op.get("quer") and bem is None and rng.random() < 0.2:
         bem = "Quereinsteiger willkommen"
-    return dict(anzahl=anzahl, plz=plz_cell, ort=town_display(op["plz"], rng),
-                zeit=rng.choice(SAMPLE_TIME_FAIR[op["time"]]), beginn=beginn, bem=bem,
-                branche=branche_for(row, rng))
+    return dict(
+        anzahl=anzahl,
+        plz=plz_cell,
+        ort=town_display(op["plz"], rng),
+        zeit=rng.choice(SAMPLE_TIME_FAIR[op["time"]]),
+        beginn=beginn,
+        bem=bem,
+        branche=branche_for(row, rng),
+    )
 
 
 def pin_zip(data: bytes) -> bytes:
-    """Rewrite an XLSX with fixed member timestamps and a fixed 'modified' date (byte-stable output)."""
+    """An XLSX with fixed member timestamps and a fixed 'modified' date (byte-stable output)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     stamp = PINNED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -347,8 +415,11 @@ def pin_zip(data: bytes) -> bytes:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=PINNED_TIMESTAMP.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
@@ -366,18 +437,48 @@ def ba_pay(op: dict, kind: str, rng: random.Random) -> str:
     if r < 0.25:
         return ""
     if r < 0.33:
-        return rng.choice(["nach Tarif", "nach Vereinbarung", "Tarifvertrag GVP" if kind == "temp" else "nach Tarif"])
+        return rng.choice(
+            [
+                "nach Tarif",
+                "nach Vereinbarung",
+                "Tarifvertrag GVP" if kind == "temp" else "nach Tarif",
+            ]
+        )
     if monthly:
         hi = w + rng.choice([200, 300, 400, 500])
-        return rng.choice([f"{money(w)} € brutto / Monat", f"{money(w)}–{money(hi)} € / Monat",
-                           f"ab {money(w)} € monatlich"])
+        return rng.choice(
+            [
+                f"{money(w)} € brutto / Monat",
+                f"{money(w)}–{money(hi)} € / Monat",
+                f"ab {money(w)} € monatlich",
+            ]
+        )
     monthly_eq = round(w * 173 / 50) * 50
-    return rng.choice([f"{money(w)} € / Std.", f"{money(w)} € / Std.", f"ab {money(w)} €/Std.",
-                       f"{money(w)} € pro Stunde", f"{money(monthly_eq)} € brutto / Monat"])
+    return rng.choice(
+        [
+            f"{money(w)} € / Std.",
+            f"{money(w)} € / Std.",
+            f"ab {money(w)} €/Std.",
+            f"{money(w)} € pro Stunde",
+            f"{money(monthly_eq)} € brutto / Monat",
+        ]
+    )
 
 
-BA_HEADER = ["Referenznummer", "Stellentitel", "Arbeitgeber", "Straße", "PLZ", "Arbeitsort", "Eintrittsdatum",
-             "Arbeitszeit", "Anzahl Stellen", "Vergütung", "Veröffentlicht am", "Link"]
+BA_HEADER = [
+    "Referenznummer",
+    "Stellentitel",
+    "Arbeitgeber",
+    "Straße",
+    "PLZ",
+    "Arbeitsort",
+    "Eintrittsdatum",
+    "Arbeitszeit",
+    "Anzahl Stellen",
+    "Vergütung",
+    "Veröffentlicht am",
+    "Link",
+]
 
 
 # --- company list ---------------------------------------------------------------------------
@@ -387,7 +488,9 @@ def firm_name_variant(name: str, rng: random.Random) -> tuple[str, str]:
     """How the partners typed a company name, and which quirk they introduced ('' if none)."""
     r = rng.random()
     if "GmbH & Co. KG" in name and r < 0.6:
-        return name.replace("GmbH & Co. KG", rng.choice(["GmbH & Co KG", "GmbH & Co.KG", "GmbH u. Co. KG"])), "co_kg"
+        return name.replace(
+            "GmbH & Co. KG", rng.choice(["GmbH & Co KG", "GmbH & Co.KG", "GmbH u. Co. KG"])
+        ), "co_kg"
     if r < 0.12:
         return name.upper(), "caps"
     if r < 0.22:
@@ -413,10 +516,17 @@ def write_appr(path: Path, rng: random.Random) -> list[dict]:
                 pairs.append((e[0], occ, beruf))
     # prefer the occupations the partners asked for; keep (betrieb, beruf) unique
     pairs = list(dict.fromkeys(pairs))
-    favourites = {"Fachkraft für Lagerlogistik", "Kaufmann im Einzelhandel", "Koch",
-                  "Elektroniker für Energie- und Gebäudetechnik",
-                  "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik", "Maler und Lackierer", "Friseur",
-                  "Mechatroniker", "Fachinformatiker für Systemintegration"}
+    favourites = {
+        "Fachkraft für Lagerlogistik",
+        "Kaufmann im Einzelhandel",
+        "Koch",
+        "Elektroniker für Energie- und Gebäudetechnik",
+        "Anlagenmechaniker für Sanitär-, Heizungs- und Klimatechnik",
+        "Maler und Lackierer",
+        "Friseur",
+        "Mechatroniker",
+        "Fachinformatiker für Systemintegration",
+    }
     fav = [p for p in pairs if p[2] in favourites]
     other = [p for p in pairs if p[2] not in favourites]
     seen_bb = set()
@@ -433,23 +543,47 @@ def write_appr(path: Path, rng: random.Random) -> list[dict]:
     numbers = rng.sample(range(10000, 99999), len(chosen))
     for (betrieb, occ, beruf), num in zip(chosen, numbers, strict=True):
         e = EMP[betrieb]
-        shown = rng.choice(SAMPLE_BERUF_VARIANTS[beruf]) if beruf in SAMPLE_BERUF_VARIANTS and rng.random() < 0.25 else beruf
+        shown = (
+            rng.choice(SAMPLE_BERUF_VARIANTS[beruf])
+            if beruf in SAMPLE_BERUF_VARIANTS and rng.random() < 0.25
+            else beruf
+        )
         hsa, rsa, abi = SAMPLE_APPRENTICESHIPS[occ][1]
-        abschluss = rng.choices(["Hauptschulabschluss", "Realschulabschluss", "Abitur"], weights=[hsa, rsa, abi])[0]
-        schule = {"Halle (Saale)": "Halle (Saale)", "Borna": "Borna", "Grimma": "Grimma",
-                  "Delitzsch": "Delitzsch"}.get(town_of(e["plz"]), "Leipzig")
+        abschluss = rng.choices(
+            ["Hauptschulabschluss", "Realschulabschluss", "Abitur"], weights=[hsa, rsa, abi]
+        )[0]
+        schule = {
+            "Halle (Saale)": "Halle (Saale)",
+            "Borna": "Borna",
+            "Grimma": "Grimma",
+            "Delitzsch": "Delitzsch",
+        }.get(town_of(e["plz"]), "Leipzig")
         sents = [rng.choice(SAMPLE_APPRENTICESHIP_PHRASES["lead"]).format(b=beruf)]
-        sents += rng.sample(SAMPLE_APPRENTICESHIP_PHRASES["want"] + SAMPLE_APPRENTICESHIP_PHRASES["offer"], rng.choice([0, 1, 2]))
+        sents += rng.sample(
+            SAMPLE_APPRENTICESHIP_PHRASES["want"] + SAMPLE_APPRENTICESHIP_PHRASES["offer"],
+            rng.choice([0, 1, 2]),
+        )
         if rng.random() < 0.4:
             sents.append(rng.choice(SAMPLE_APPRENTICESHIP_PHRASES["school"]).format(schule=schule))
         nr = f"LS-2026-{num}"
         beginn = "01.08.2027" if rng.random() < 0.85 else rng.choice(["01.09.2027", "15.08.2027"])
-        obj = {"angebotsnr": nr, "beruf": shown, "betrieb": betrieb, "plz": e["plz"], "ort": town_of(e["plz"]),
-               "beginn": beginn, "plaetze": rng.choices([1, 2, 3, 4], weights=[55, 28, 12, 5])[0],
-               "schulabschluss": abschluss, "beschreibung": " ".join(sents[:3]), "branche": e["sector"],
-               "link": f"https://lehrstellen.ihk-example.de/angebot/{nr}"}
+        obj = {
+            "angebotsnr": nr,
+            "beruf": shown,
+            "betrieb": betrieb,
+            "plz": e["plz"],
+            "ort": town_of(e["plz"]),
+            "beginn": beginn,
+            "plaetze": rng.choices([1, 2, 3, 4], weights=[55, 28, 12, 5])[0],
+            "schulabschluss": abschluss,
+            "beschreibung": " ".join(sents[:3]),
+            "branche": e["sector"],
+            "link": f"https://lehrstellen.ihk-example.de/angebot/{nr}",
+        }
         out.append(obj)
-    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8"
+    )
     return out
 
 
@@ -457,7 +591,7 @@ def write_appr(path: Path, rng: random.Random) -> list[dict]:
 
 
 def reflow(lines: list[str], width: int = 100) -> str:
-    """Join the prose lines of each paragraph and wrap them again; lists, headings, code stay as they are."""
+    """Join each paragraph's prose lines and wrap them again; lists, headings and code stay."""
     out: list[str] = []
     para: list[str] = []
 
@@ -465,7 +599,9 @@ def reflow(lines: list[str], width: int = 100) -> str:
         if para:
             # keep `code spans` on one line
             text = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\x00"), " ".join(para))
-            wrapped = textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=False)
+            wrapped = textwrap.wrap(
+                text, width=width, break_on_hyphens=False, break_long_words=False
+            )
             out.extend(w.replace("\x00", " ") for w in wrapped)
             para.clear()
 
@@ -511,21 +647,41 @@ class SampleSet:
         appr = write_appr(folder / APPR_FILE, self.rng)
         self.write_readme(folder / "README.md", planted, ba_planted, firms, appr)
 
-    def new_opening(self, occ: str, plz: str, *, employer: str | None = None,
-                    kind: str = "temp", register: bool = True) -> dict:
+    def new_opening(
+        self,
+        occ: str,
+        plz: str,
+        *,
+        employer: str | None = None,
+        kind: str = "temp",
+        register: bool = True,
+    ) -> dict:
         rng = self.rng
         if register:
             self.used_occ_plz.add((occ, plz))
         reqs_pool = SAMPLE_OCCUPATIONS[occ]["reqs"]
-        reqs = rng.sample(reqs_pool, rng.choice([1, 2, 2, 3]) if len(reqs_pool) >= 3 else len(reqs_pool))
+        reqs = rng.sample(
+            reqs_pool, rng.choice([1, 2, 2, 3]) if len(reqs_pool) >= 3 else len(reqs_pool)
+        )
         reqs = [r for r in reqs_pool if r in reqs]  # stable order
         client = None
         if kind in ("temp", "private"):
             client = rng.choice(SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]])
-        op = dict(id=len(self.openings) + 1, occ=occ, plz=plz, time=pick_time(occ, rng), reqs=reqs, client=client,
-                  start=None if rng.random() < 0.45 else rng.choice(START_DATES), wage=wage_for(occ, rng),
-                  quer=bool(SAMPLE_OCCUPATIONS[occ].get("quer")) and rng.random() < 0.6, employer=employer,
-                  street=self.streets[employer] if employer else street_for(plz, rng), dup_group=False, note="")
+        op = dict(
+            id=len(self.openings) + 1,
+            occ=occ,
+            plz=plz,
+            time=pick_time(occ, rng),
+            reqs=reqs,
+            client=client,
+            start=None if rng.random() < 0.45 else rng.choice(START_DATES),
+            wage=wage_for(occ, rng),
+            quer=bool(SAMPLE_OCCUPATIONS[occ].get("quer")) and rng.random() < 0.6,
+            employer=employer,
+            street=self.streets[employer] if employer else street_for(plz, rng),
+            dup_group=False,
+            note="",
+        )
         self.openings.append(op)
         return op
 
@@ -537,19 +693,38 @@ class SampleSet:
                 return plz
         raise RuntimeError(f"no free postcode for {occ}")
 
-    def fair_listing(self, exhibitor: str, kind: str, op: dict, *, title: str | None = None,
-                     avoid: set[str] | None = None, tag: str = "") -> dict:
+    def fair_listing(
+        self,
+        exhibitor: str,
+        kind: str,
+        op: dict,
+        *,
+        title: str | None = None,
+        avoid: set[str] | None = None,
+        tag: str = "",
+    ) -> dict:
         rng = self.rng
-        row = dict(exhibitor=exhibitor, kind=kind, op=op, tag=tag,
-                   title=title or make_title(op, rng, avoid),
-                   desc=make_desc(op, kind, rng))
+        row = dict(
+            exhibitor=exhibitor,
+            kind=kind,
+            op=op,
+            tag=tag,
+            title=title or make_title(op, rng, avoid),
+            desc=make_desc(op, kind, rng),
+        )
         self.fair_rows.append(row)
         return row
 
     def build_fair(self) -> dict:
         rng = self.rng
-        planted: dict[str, list] = {"dup_groups": [], "same_agency_twice": [], "hard_neg_towns": [],
-                                    "hard_neg_districts": [], "lookalikes": [], "near_title_other_job": []}
+        planted: dict[str, list] = {
+            "dup_groups": [],
+            "same_agency_twice": [],
+            "hard_neg_towns": [],
+            "hard_neg_districts": [],
+            "lookalikes": [],
+            "near_title_other_job": [],
+        }
         temp_names = [a[0] for a in SAMPLE_TEMP_AGENCIES]
         agency_by_name = {a[0]: a for a in SAMPLE_TEMP_AGENCIES}
 
@@ -557,10 +732,20 @@ class SampleSet:
         emp = EMP["Antriebstechnik Leipzig-Plagwitz GmbH"]
         op1 = self.new_opening("elektroniker_bt", emp["plz"], employer=emp["name"], kind="direct")
         op2 = self.new_opening("elektriker", emp["plz"], employer=emp["name"], kind="direct")
-        r1 = self.fair_listing(emp["name"], "direct", op1, title="Elektroniker für Betriebstechnik (m/w/d)",
-                          tag="near_title")
-        r2 = self.fair_listing(emp["name"], "direct", op2, title="Elektroniker für Energie- und Gebäudetechnik (m/w/d)",
-                          tag="near_title")
+        r1 = self.fair_listing(
+            emp["name"],
+            "direct",
+            op1,
+            title="Elektroniker für Betriebstechnik (m/w/d)",
+            tag="near_title",
+        )
+        r2 = self.fair_listing(
+            emp["name"],
+            "direct",
+            op2,
+            title="Elektroniker für Energie- und Gebäudetechnik (m/w/d)",
+            tag="near_title",
+        )
         planted["near_title_other_job"].append([r1, r2])
 
         # 0b) the exhibiting employers' own openings (reserved first so every employer gets rows)
@@ -577,14 +762,30 @@ class SampleSet:
 
         # 1) same real opening offered by 2-4 temp agencies (about 15 % of all rows)
         group_sizes = [2, 3, 2, 4, 3, 2, 3, 2, 3, 2, 4, 2, 3]
-        group_occs = ["lagerhelfer", "staplerfahrer", "kommissionierer", "produktionshelfer", "fachkraft_lager",
-                      "schweisser", "berufskraftfahrer", "elektroniker_bt", "montagehelfer", "pflegehelfer",
-                      "reinigungskraft", "maschinenfuehrer", "lagerhelfer"]
+        group_occs = [
+            "lagerhelfer",
+            "staplerfahrer",
+            "kommissionierer",
+            "produktionshelfer",
+            "fachkraft_lager",
+            "schweisser",
+            "berufskraftfahrer",
+            "elektroniker_bt",
+            "montagehelfer",
+            "pflegehelfer",
+            "reinigungskraft",
+            "maschinenfuehrer",
+            "lagerhelfer",
+        ]
         for size, occ in zip(group_sizes, group_occs, strict=True):
             plz = self.fresh_plz(occ)
             op = self.new_opening(occ, plz, kind="temp")
             op["dup_group"] = True
-            candidates = [a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])]
+            candidates = [
+                a
+                for a in temp_names
+                if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])
+            ]
             agencies = rng.sample(candidates, size)
             titles: set[str] = set()
             rows = []
@@ -601,9 +802,16 @@ class SampleSet:
             plz = self.fresh_plz(occ)
             op = self.new_opening(occ, plz, kind="temp")
             stem = rng.choice(SAMPLE_OCCUPATIONS[occ]["forms"])
-            r1 = self.fair_listing(ag[0], "temp", op, title=make_title(op, rng, stem=stem), tag="same_agency_twice")
-            r2 = self.fair_listing(ag[0], "temp", op, title=make_title(op, rng, {r1["title"]}, stem=stem),
-                              tag="same_agency_twice")
+            r1 = self.fair_listing(
+                ag[0], "temp", op, title=make_title(op, rng, stem=stem), tag="same_agency_twice"
+            )
+            r2 = self.fair_listing(
+                ag[0],
+                "temp",
+                op,
+                title=make_title(op, rng, {r1["title"]}, stem=stem),
+                tag="same_agency_twice",
+            )
             planted["same_agency_twice"].append([r1, r2])
 
         # 3) hard negatives: same agency, same title, two different towns (distinct openings)
@@ -621,7 +829,9 @@ class SampleSet:
         # ... and one pair in two different Leipzig districts (same town name, different PLZ)
         ag = agency_by_name["Personalservice Mitte GmbH"]
         occ = "kommissionierer"
-        leipzig = [p for p in PLZ_KEYS if town_of(p) == "Leipzig" and (occ, p) not in self.used_occ_plz]
+        leipzig = [
+            p for p in PLZ_KEYS if town_of(p) == "Leipzig" and (occ, p) not in self.used_occ_plz
+        ]
         plz1, plz2 = rng.sample(leipzig, 2)
         op1 = self.new_opening(occ, plz1, kind="temp")
         op2 = self.new_opening(occ, plz2, kind="temp")
@@ -634,13 +844,24 @@ class SampleSet:
         #    working time -> distinct openings
         for occ in ["lagerhelfer", "produktionshelfer", "kuechenhilfe"]:
             plz = self.fresh_plz(occ)
-            ag1, ag2 = rng.sample([a for a in temp_names if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])], 2)
+            ag1, ag2 = rng.sample(
+                [
+                    a
+                    for a in temp_names
+                    if occ in sum((SAMPLE_PROFILE_OCCUPATIONS[p] for p in agency_by_name[a][2]), [])
+                ],
+                2,
+            )
             op1 = self.new_opening(occ, plz, kind="temp")
             op2 = self.new_opening(occ, plz, kind="temp")
-            others = [c for c in SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]] if c != op1["client"]]
+            others = [
+                c for c in SAMPLE_CLIENTS[SAMPLE_OCCUPATIONS[occ]["sector"]] if c != op1["client"]
+            ]
             op2["client"] = rng.choice(others)
             op2["time"] = "TZ" if op1["time"] != "TZ" else "3SCH"
-            op2["start"] = dt.date(2027, 3, 1) if op1["start"] != dt.date(2027, 3, 1) else dt.date(2027, 1, 1)
+            op2["start"] = (
+                dt.date(2027, 3, 1) if op1["start"] != dt.date(2027, 3, 1) else dt.date(2027, 1, 1)
+            )
             r1 = self.fair_listing(ag1, "temp", op1, tag="lookalike")
             r2 = self.fair_listing(ag2, "temp", op2, tag="lookalike")
             planted["lookalikes"].append([r1, r2])
@@ -656,7 +877,13 @@ class SampleSet:
         while len(self.fair_rows) < target:
             # every agency gets at least 2 rows, then the busier ones get more
             lacking = [a for a in temp_names if counts[a] < 2]
-            ag_name = lacking[0] if lacking else rng.choices(temp_names, weights=[3 if i % 3 == 0 else 1 for i in range(len(temp_names))])[0]
+            ag_name = (
+                lacking[0]
+                if lacking
+                else rng.choices(
+                    temp_names, weights=[3 if i % 3 == 0 else 1 for i in range(len(temp_names))]
+                )[0]
+            )
             ag = agency_by_name[ag_name]
             occ = agency_occ(ag, rng)
             op = self.new_opening(occ, self.fresh_plz(occ), kind="temp")
@@ -679,8 +906,19 @@ class SampleSet:
         ws.title = "Stellenangebote"
         ws["A1"] = "Jobmesse Leipzig – Stellenangebote der Aussteller (Stand 12.11.2026)"
         ws["A1"].font = Font(bold=True, size=13)
-        header = ["Lfd. Nr.", "Aussteller", "Branche", "Stellenbezeichnung", "Anzahl", "PLZ", "Arbeitsort",
-                  "Arbeitszeit", "Beginn", "Beschreibung", "Bemerkung"]
+        header = [
+            "Lfd. Nr.",
+            "Aussteller",
+            "Branche",
+            "Stellenbezeichnung",
+            "Anzahl",
+            "PLZ",
+            "Arbeitsort",
+            "Arbeitszeit",
+            "Beginn",
+            "Beschreibung",
+            "Bemerkung",
+        ]
         for c, h in enumerate(header, start=1):
             cell = ws.cell(row=3, column=c, value=h)
             cell.font = Font(bold=True)
@@ -689,8 +927,19 @@ class SampleSet:
             row["nr"] = i
             cells = fair_cells(row, rng)
             row["cells"] = cells
-            values = [i, row["exhibitor"], cells["branche"], row["title"], cells["anzahl"], cells["plz"],
-                      cells["ort"], cells["zeit"], cells["beginn"], row["desc"], cells["bem"]]
+            values = [
+                i,
+                row["exhibitor"],
+                cells["branche"],
+                row["title"],
+                cells["anzahl"],
+                cells["plz"],
+                cells["ort"],
+                cells["zeit"],
+                cells["beginn"],
+                row["desc"],
+                cells["bem"],
+            ]
             for c, v in enumerate(values, start=1):
                 cell = ws.cell(row=3 + i, column=c, value=v)
                 if isinstance(v, dt.date):
@@ -710,28 +959,56 @@ class SampleSet:
     def ba_ref(self) -> str:
         rng = self.rng
         while True:
-            ref = f"{rng.choice(['10000', '10001', '10001', '12265'])}-{rng.randint(1000000000, 1199999999)}-S"
+            office = rng.choice(["10000", "10001", "10001", "12265"])
+            ref = f"{office}-{rng.randint(1000000000, 1199999999)}-S"
             if ref not in self.used_refs:
                 self.used_refs.add(ref)
                 return ref
 
-    def ba_row(self, op: dict, employer: str, kind: str, *, avoid_titles: set[str] = frozenset(),
-               cross_of: dict | None = None) -> dict:
+    def ba_row(
+        self,
+        op: dict,
+        employer: str,
+        kind: str,
+        *,
+        avoid_titles: set[str] = frozenset(),
+        cross_of: dict | None = None,
+    ) -> dict:
         rng = self.rng
         published = dt.date(2026, 9, 1) + dt.timedelta(days=rng.randint(0, 87))
         if op["start"] is not None:
             start = max(op["start"], published)
         else:
-            start = max(published + dt.timedelta(days=rng.choice([0, 3, 7, 14])), dt.date(2026, 11, 16)) \
-                if rng.random() < 0.5 else published
+            start = (
+                max(published + dt.timedelta(days=rng.choice([0, 3, 7, 14])), dt.date(2026, 11, 16))
+                if rng.random() < 0.5
+                else published
+            )
         town = town_of(op["plz"])
-        ort = town_display(op["plz"], rng, style="ba") if town in ("Leipzig", "Halle (Saale)") else town
+        ort = (
+            town_display(op["plz"], rng, style="ba")
+            if town in ("Leipzig", "Halle (Saale)")
+            else town
+        )
         if town == "Halle (Saale)":
             ort = "Halle (Saale)"
-        row = dict(ref=self.ba_ref(), title=make_title(op, rng, set(avoid_titles)), employer=employer,
-                   street=op["street"], plz=op["plz"], ort=ort, start=start.strftime("%d.%m.%Y"),
-                   zeit=rng.choice(SAMPLE_TIME_BA[op["time"]]), anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
-                   pay=ba_pay(op, kind, rng), published=published, op=op, kind=kind, cross_of=cross_of, bad="")
+        row = dict(
+            ref=self.ba_ref(),
+            title=make_title(op, rng, set(avoid_titles)),
+            employer=employer,
+            street=op["street"],
+            plz=op["plz"],
+            ort=ort,
+            start=start.strftime("%d.%m.%Y"),
+            zeit=rng.choice(SAMPLE_TIME_BA[op["time"]]),
+            anzahl=rng.choices([1, 2, 3, 5], weights=[70, 18, 8, 4])[0],
+            pay=ba_pay(op, kind, rng),
+            published=published,
+            op=op,
+            kind=kind,
+            cross_of=cross_of,
+            bad="",
+        )
         self.ba_rows.append(row)
         return row
 
@@ -739,7 +1016,9 @@ class SampleSet:
         rng = self.rng
         ba_planted: dict[str, object] = {}
         # 1) 30 cross-source duplicates of fair openings: same employer, job and town, other title
-        by_kind = {k: [r for r in self.fair_rows if r["kind"] == k] for k in ("temp", "private", "direct")}
+        by_kind = {
+            k: [r for r in self.fair_rows if r["kind"] == k] for k in ("temp", "private", "direct")
+        }
         dup_group_rows = [g[rng.randrange(len(g))] for g in planted["dup_groups"]]
         chosen: list[dict] = []
         chosen += rng.sample(dup_group_rows, 4)
@@ -755,7 +1034,9 @@ class SampleSet:
             assert fr["op"]["id"] not in seen_ops
             seen_ops.add(fr["op"]["id"])
             fair_titles = {r["title"] for r in self.fair_rows if r["op"] is fr["op"]}
-            self.ba_row(fr["op"], fr["exhibitor"], fr["kind"], avoid_titles=fair_titles, cross_of=fr)
+            self.ba_row(
+                fr["op"], fr["exhibitor"], fr["kind"], avoid_titles=fair_titles, cross_of=fr
+            )
 
         # 2) openings only in this list
         ba_emps = [e for e in SAMPLE_EMPLOYERS if e[4] == "ba"]
@@ -780,8 +1061,11 @@ class SampleSet:
             self.ba_row(op, name, "private")
         agencies = SAMPLE_TEMP_AGENCIES + SAMPLE_BA_ONLY_TEMP_AGENCIES
         # the garbled-PLZ row needs an opening in 04109
-        occ = next(o for o in ["buerokaufmann", "kassierer", "verkaeufer", "servicekraft", "reinigungskraft"]
-                   if (o, "04109") not in self.used_occ_plz)
+        occ = next(
+            o
+            for o in ["buerokaufmann", "kassierer", "verkaeufer", "servicekraft", "reinigungskraft"]
+            if (o, "04109") not in self.used_occ_plz
+        )
         op = self.new_opening(occ, "04109", kind="temp")
         garbled = self.ba_row(op, "PersoPlus Leipzig GmbH", "temp")
         garbled["plz"] = "041O9"
@@ -814,10 +1098,25 @@ class SampleSet:
         w.writerow(BA_HEADER)
         for i, r in enumerate(self.ba_rows, start=2):
             r["line"] = i
-            w.writerow([r["ref"], r["title"], r["employer"], r["street"], r["plz"], r["ort"], r["start"], r["zeit"],
-                        r["anzahl"], r["pay"], r["published"].strftime("%d.%m.%Y"),
-                        f"https://www.arbeitsagentur.de/jobsuche/jobdetail/{r['ref']}"])
-        path.write_bytes(buf.getvalue().encode("cp1252"))  # strict: fails loudly on an unencodable char
+            w.writerow(
+                [
+                    r["ref"],
+                    r["title"],
+                    r["employer"],
+                    r["street"],
+                    r["plz"],
+                    r["ort"],
+                    r["start"],
+                    r["zeit"],
+                    r["anzahl"],
+                    r["pay"],
+                    r["published"].strftime("%d.%m.%Y"),
+                    f"https://www.arbeitsagentur.de/jobsuche/jobdetail/{r['ref']}",
+                ]
+            )
+        path.write_bytes(
+            buf.getvalue().encode("cp1252")
+        )  # strict: fails loudly on an unencodable char
 
     def write_firms(self, path: Path) -> list[dict]:
         rng = self.rng
@@ -833,15 +1132,34 @@ class SampleSet:
             street = self.streets[e[0]]
             if "Straße" in street and rng.random() < 0.25:
                 street = street.replace("Straße", "Str.").replace("straße", "str.")
-            ort = town_display(plz, rng, style="fair") if town_of(plz) in ("Leipzig", "Halle (Saale)") else town_of(plz)
+            ort = (
+                town_display(plz, rng, style="fair")
+                if town_of(plz) in ("Leipzig", "Halle (Saale)")
+                else town_of(plz)
+            )
             dom = slug(e[0])
-            url = rng.choices([f"https://www.{dom}", f"www.{dom}", dom, f"http://www.{dom}/", ""],
-                              weights=[35, 35, 10, 10, 10])[0]
-            rows.append(dict(cells=[name, branche, street, plz_cell, ort, url], quirk=quirk, name=e[0]))
+            url = rng.choices(
+                [f"https://www.{dom}", f"www.{dom}", dom, f"http://www.{dom}/", ""],
+                weights=[35, 35, 10, 10, 10],
+            )[0]
+            rows.append(
+                dict(cells=[name, branche, street, plz_cell, ort, url], quirk=quirk, name=e[0])
+            )
         # a branch office typed as its own line, with a comma inside the name (quoted field)
-        rows.append(dict(cells=["Haustechnik Wurzen GmbH, Niederlassung Eilenburg", "Handwerk SHK",
-                                street_for("04838", rng), "04838", "Eilenburg", f"www.{slug('Haustechnik Wurzen GmbH')}"],
-                         quirk="branch_with_comma", name="Haustechnik Wurzen GmbH"))
+        rows.append(
+            dict(
+                cells=[
+                    "Haustechnik Wurzen GmbH, Niederlassung Eilenburg",
+                    "Handwerk SHK",
+                    street_for("04838", rng),
+                    "04838",
+                    "Eilenburg",
+                    f"www.{slug('Haustechnik Wurzen GmbH')}",
+                ],
+                quirk="branch_with_comma",
+                name="Haustechnik Wurzen GmbH",
+            )
+        )
         rng.shuffle(rows)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
@@ -852,14 +1170,22 @@ class SampleSet:
         path.write_bytes(buf.getvalue().encode("utf-8-sig"))
         return rows
 
-    def write_readme(self, path: Path, planted: dict, ba_planted: dict, firms: list[dict], appr: list[dict]) -> None:
+    def write_readme(
+        self, path: Path, planted: dict, ba_planted: dict, firms: list[dict], appr: list[dict]
+    ) -> None:
         def nrs(rows):
             return " / ".join(f"#{n}" for n in sorted(r["nr"] for r in rows))
 
         n_fair = len(self.fair_rows)
         n_dup_rows = sum(len(g) for g in planted["dup_groups"])
-        cross = [r for r in self.ba_rows if r["cross_of"] is not None and r["bad"] != "exact_duplicate"]
-        garbled, empty, (dsrc, ddup) = ba_planted["garbled"], ba_planted["empty"], ba_planted["duplicate"]
+        cross = [
+            r for r in self.ba_rows if r["cross_of"] is not None and r["bad"] != "exact_duplicate"
+        ]
+        garbled, empty, (dsrc, ddup) = (
+            ba_planted["garbled"],
+            ba_planted["empty"],
+            ba_planted["duplicate"],
+        )
         fair_dir = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "direct"})
         fair_tmp = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "temp"})
         fair_prv = len({r["exhibitor"] for r in self.fair_rows if r["kind"] == "private"})
@@ -867,85 +1193,156 @@ class SampleSet:
         lines = [
             "# Sample inputs",
             "",
-            "Small, realistic, entirely made-up input files for `resque run` on a fresh machine. The region is",
-            "Leipzig and surroundings; towns and postcodes are real, every company name is fictional (any",
-            "resemblance to a real firm is coincidental), web addresses use `…-example.de` domains, and there is",
+            "Small, realistic, entirely made-up input files for `resque run` on a fresh machine. "
+            "The region is",
+            "Leipzig and surroundings; towns and postcodes are real, every company name is "
+            "fictional (any",
+            "resemblance to a real firm is coincidental), web addresses use `…-example.de` "
+            "domains, and there is",
             "no personal data at all (no contact persons, e-mail addresses or phone numbers).",
             "",
-            "Regenerate (deterministic, `random.Random(2026)`, standard library + openpyxl; byte-identical on re-run):",
+            "Regenerate (deterministic, `random.Random(2026)`, standard library + openpyxl; "
+            "byte-identical on re-run):",
             "",
             "    /work/venv/bin/python samples/make_samples.py",
             "",
-            "Do not edit the files by hand; change the generator and re-run it (this README is generated too).",
+            "Do not edit the files by hand; change the generator and re-run it (this README is "
+            "generated too).",
             "",
-            f"**`{FAIR_FILE}`** – the openings list of a job fair, typed into Excel by the organisers. Sheet",
-            f"`Stellenangebote`: title in row 1, row 2 empty, header in row 3, {n_fair} openings from row 4",
-            f"({fair_tmp} temp agencies, {fair_prv} private placement agencies, {fair_dir} direct employers), sorted by",
-            "exhibitor. Quirks: PLZ is an Excel number for most rows (04109 shows as 4109) and text for some;",
-            "`Beginn` is a real Excel date in some rows and text (`ab sofort`, `01.03.2027`, `März 2027`,",
-            "`nach Vereinbarung`) in others; `Anzahl` is mostly a number, sometimes `2-3` or `mehrere`; `Arbeitszeit`",
-            "mixes `Vollzeit`, `VZ`, `Schicht`, `3-Schicht` …; titles vary in gender markers, gendered forms, tails and",
-            f"prefixes. Planted for the merge stage: {len(planted['dup_groups'])} real openings offered by 2–4 temp",
-            f"agencies each with reworded titles and descriptions ({n_dup_rows} rows, {100 * n_dup_rows / n_fair:.0f} %),",
-            f"{len(planted['same_agency_twice'])} openings listed twice by the same agency with a slightly different",
-            "title, and hard negatives (same agency and identical title in two towns / two Leipzig districts;",
-            "two agencies with the same occupation and postcode but different clients; one employer with two",
+            f"**`{FAIR_FILE}`** – the openings list of a job fair, typed into Excel by the "
+            "organisers. Sheet",
+            f"`Stellenangebote`: title in row 1, row 2 empty, header in row 3, {n_fair} openings "
+            "from row 4",
+            f"({fair_tmp} temp agencies, {fair_prv} private placement agencies, {fair_dir} direct "
+            "employers), sorted by",
+            "exhibitor. Quirks: PLZ is an Excel number for most rows (04109 shows as 4109) and "
+            "text for some;",
+            "`Beginn` is a real Excel date in some rows and text (`ab sofort`, `01.03.2027`, "
+            "`März 2027`,",
+            "`nach Vereinbarung`) in others; `Anzahl` is mostly a number, sometimes `2-3` or "
+            "`mehrere`; `Arbeitszeit`",
+            "mixes `Vollzeit`, `VZ`, `Schicht`, `3-Schicht` …; titles vary in gender markers, "
+            "gendered forms, tails and",
+            f"prefixes. Planted for the merge stage: {len(planted['dup_groups'])} real openings "
+            "offered by 2–4 temp",
+            f"agencies each with reworded titles and descriptions ({n_dup_rows} rows, "
+            f"{100 * n_dup_rows / n_fair:.0f} %),",
+            f"{len(planted['same_agency_twice'])} openings listed twice by the same agency with a "
+            "slightly different",
+            "title, and hard negatives (same agency and identical title in two towns / two "
+            "Leipzig districts;",
+            "two agencies with the same occupation and postcode but different clients; one "
+            "employer with two",
             "near-identical Elektroniker titles for different jobs).",
             "",
-            f"**`{BA_FILE}`** – the list of openings the public employer service hands over: `;`-separated,",
+            f"**`{BA_FILE}`** – the list of openings the public employer service hands over: "
+            "`;`-separated,",
             "Windows-1252 (cp1252) encoded, CRLF line endings, header",
             f"`{';'.join(BA_HEADER)}`. {len(self.ba_rows)} data rows, newest first, BA-style",
-            "reference numbers, dates as `01.12.2026`, `Vergütung` with `€` (so reading it as UTF-8 fails or",
-            f"garbles). {len(cross)} rows are the same real openings as rows of the job-fair list (same employer, job",
-            "and town, title worded differently) – cross-source duplicates. Three bad rows, as a real export has",
-            f"them: line {empty['line']} has an empty `Stellentitel` ({empty['ref']}), line {garbled['line']} has the garbled PLZ",
-            f"`041O9` (letter O; {garbled['ref']}), and line {ddup['line']} is an exact copy of line {dsrc['line']}",
+            "reference numbers, dates as `01.12.2026`, `Vergütung` with `€` (so reading it as "
+            "UTF-8 fails or",
+            f"garbles). {len(cross)} rows are the same real openings as rows of the job-fair list "
+            "(same employer, job",
+            "and town, title worded differently) – cross-source duplicates. Three bad rows, as a "
+            "real export has",
+            f"them: line {empty['line']} has an empty `Stellentitel` ({empty['ref']}), line "
+            f"{garbled['line']} has the garbled PLZ",
+            f"`041O9` (letter O; {garbled['ref']}), and line {ddup['line']} is an exact copy of "
+            f"line {dsrc['line']}",
             f"({dsrc['ref']}). Line numbers count the header as line 1.",
             "",
-            f"**`{FIRMS_FILE}`** – a company list the partners (HWK/IHK) typed up from paper: UTF-8 with BOM,",
-            f"comma-separated, header `Firma,Branche,Straße,PLZ,Ort,Internet`, {len(firms)} rows. It holds every",
-            "direct employer that appears in the two vacancy files plus others (e.g. the apprenticeship",
-            f"companies). Names or postcodes are typed inconsistently in {len(firm_quirks)} rows: extra or double spaces, `GmbH & Co KG` /",
-            "`GmbH & Co.KG` / `GmbH u. Co. KG` for `GmbH & Co. KG`, names in CAPITALS, `Gmbh`/`G.m.b.H.`, PLZ",
-            "without the leading zero, `Str.` for `Straße`, and `Internet` with or without scheme (`www.…`,",
-            "bare domain, `http://…/`) or empty. One branch office is a separate row whose name contains a comma",
+            f"**`{FIRMS_FILE}`** – a company list the partners (HWK/IHK) typed up from paper: "
+            "UTF-8 with BOM,",
+            f"comma-separated, header `Firma,Branche,Straße,PLZ,Ort,Internet`, {len(firms)} rows. "
+            "It holds every",
+            "direct employer that appears in the two vacancy files plus others (e.g. the "
+            "apprenticeship",
+            f"companies). Names or postcodes are typed inconsistently in {len(firm_quirks)} rows: "
+            "extra or double spaces, `GmbH & Co KG` /",
+            "`GmbH & Co.KG` / `GmbH u. Co. KG` for `GmbH & Co. KG`, names in CAPITALS, "
+            "`Gmbh`/`G.m.b.H.`, PLZ",
+            "without the leading zero, `Str.` for `Straße`, and `Internet` with or without "
+            "scheme (`www.…`,",
+            "bare domain, `http://…/`) or empty. One branch office is a separate row whose name "
+            "contains a comma",
             "(quoted field).",
             "",
-            f"**`{APPR_FILE}`** – apprenticeship offers exported as JSON Lines from a chamber board, UTF-8, one",
-            f"object per line ({len(appr)} lines) with the keys `angebotsnr`, `beruf`, `betrieb`, `plz` (string),",
-            "`ort`, `beginn` (`01.08.2027` mostly), `plaetze` (int), `schulabschluss`, `beschreibung`, `branche`,",
-            "`link`. `beruf` is the official Ausbildungsberuf name, in about a quarter of the lines written",
-            "differently (`Kaufmann/-frau im Einzelhandel`, `Koch/Köchin`, `(m/w/d)`). All companies are in the",
+            f"**`{APPR_FILE}`** – apprenticeship offers exported as JSON Lines from a chamber "
+            "board, UTF-8, one",
+            f"object per line ({len(appr)} lines) with the keys `angebotsnr`, `beruf`, `betrieb`, "
+            "`plz` (string),",
+            "`ort`, `beginn` (`01.08.2027` mostly), `plaetze` (int), `schulabschluss`, "
+            "`beschreibung`, `branche`,",
+            "`link`. `beruf` is the official Ausbildungsberuf name, in about a quarter of the "
+            "lines written",
+            "differently (`Kaufmann/-frau im Einzelhandel`, `Koch/Köchin`, `(m/w/d)`). All "
+            "companies are in the",
             "company list; no planted bad lines.",
             "",
             "## Ground truth (for tests of the merge and matching stages)",
             "",
-            "Job fair rows are given by `Lfd. Nr.`; employer-service rows by `Referenznummer` (and CSV line).",
+            "Job fair rows are given by `Lfd. Nr.`; employer-service rows by `Referenznummer` "
+            "(and CSV line).",
             "",
-            "Same real opening, several temp agencies at the fair (+ employer-service row where there is one):",
+            "Same real opening, several temp agencies at the fair (+ employer-service row where "
+            "there is one):",
             "",
         ]
         cross_by_op = {r["op"]["id"]: r for r in cross}
         for g in planted["dup_groups"]:
-            extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
-            lines.append(f"- {SAMPLE_OCCUPATIONS[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} {town_of(g[0]['op']['plz'])}: "
-                         f"{nrs(g)}{extra}")
+            extra = (
+                f" = {cross_by_op[g[0]['op']['id']]['ref']}"
+                if g[0]["op"]["id"] in cross_by_op
+                else ""
+            )
+            lines.append(
+                f"- {SAMPLE_OCCUPATIONS[g[0]['op']['occ']]['forms'][0]}, {g[0]['op']['plz']} "
+                f"{town_of(g[0]['op']['plz'])}: "
+                f"{nrs(g)}{extra}"
+            )
         lines += ["", "Same agency, same opening listed twice:", ""]
         for g in planted["same_agency_twice"]:
-            extra = f" = {cross_by_op[g[0]['op']['id']]['ref']}" if g[0]["op"]["id"] in cross_by_op else ""
+            extra = (
+                f" = {cross_by_op[g[0]['op']['id']]['ref']}"
+                if g[0]["op"]["id"] in cross_by_op
+                else ""
+            )
             lines.append(f"- {g[0]['exhibitor']}: {nrs(g)}{extra}")
-        lines += ["", "Hard negatives – look alike, but are different openings (must NOT be merged):", ""]
+        lines += [
+            "",
+            "Hard negatives – look alike, but are different openings (must NOT be merged):",
+            "",
+        ]
         for g in planted["hard_neg_towns"] + planted["hard_neg_districts"]:
-            lines.append(f"- same agency and title \"{g[0]['title']}\", {g[0]['op']['plz']} vs {g[1]['op']['plz']}: {nrs(g)}")
+            lines.append(
+                f'- same agency and title "{g[0]["title"]}", {g[0]["op"]["plz"]} vs '
+                f"{g[1]['op']['plz']}: {nrs(g)}"
+            )
         for g in planted["lookalikes"]:
-            lines.append(f"- two agencies, same occupation and PLZ {g[0]['op']['plz']}, different client and working time: {nrs(g)}")
+            lines.append(
+                f"- two agencies, same occupation and PLZ {g[0]['op']['plz']}, different client "
+                f"and working time: {nrs(g)}"
+            )
         for g in planted["near_title_other_job"]:
-            lines.append(f"- {g[0]['exhibitor']}, Betriebstechnik vs Energie- und Gebäudetechnik: {nrs(g)}")
-        lines += ["", f"Cross-source duplicates ({len(cross)}; employer-service row = job-fair row):", ""]
+            lines.append(
+                f"- {g[0]['exhibitor']}, Betriebstechnik vs Energie- und Gebäudetechnik: {nrs(g)}"
+            )
+        lines += [
+            "",
+            f"Cross-source duplicates ({len(cross)}; employer-service row = job-fair row):",
+            "",
+        ]
         for r in sorted(cross, key=lambda r: r["cross_of"]["nr"]):
-            lines.append(f"- {r['ref']} (line {r['line']}) = #{r['cross_of']['nr']} ({r['employer']})")
-        lines += ["", "Every other row is a distinct opening: apart from the records listed above, no two vacancy",
-                  "records share the generator's occupation class and postcode.", ""]
+            lines.append(
+                f"- {r['ref']} (line {r['line']}) = #{r['cross_of']['nr']} ({r['employer']})"
+            )
+        lines += [
+            "",
+            "Every other row is a distinct opening: apart from the records listed above, no two "
+            "vacancy",
+            "records share the generator's occupation class and postcode.",
+            "",
+        ]
         path.write_text(reflow(lines), encoding="utf-8")
 
     def self_check(self, folder: Path) -> None:
@@ -958,20 +1355,30 @@ class SampleSet:
             ba = list(csv.reader(f, delimiter=";"))
         with open(folder / FIRMS_FILE, encoding="utf-8-sig", newline="") as f:
             firms = list(csv.reader(f))
-        appr = [json.loads(line) for line in (folder / APPR_FILE).read_text(encoding="utf-8").splitlines()]
+        appr = [
+            json.loads(line)
+            for line in (folder / APPR_FILE).read_text(encoding="utf-8").splitlines()
+        ]
         assert len(data) == len(self.fair_rows)
         assert len(ba) - 1 == len(self.ba_rows) and all(len(r) == 12 for r in ba)
         assert all(len(r) == 6 for r in firms)
-        print(f"{FAIR_FILE}: {len(data)} rows, {len({r[1] for r in data})} exhibitors, "
-              f"{(folder / FAIR_FILE).stat().st_size // 1024} KB")
+        print(
+            f"{FAIR_FILE}: {len(data)} rows, {len({r[1] for r in data})} exhibitors, "
+            f"{(folder / FAIR_FILE).stat().st_size // 1024} KB"
+        )
         print(f"{BA_FILE}: {len(ba) - 1} rows, {(folder / BA_FILE).stat().st_size // 1024} KB")
-        print(f"{FIRMS_FILE}: {len(firms) - 1} rows, {(folder / FIRMS_FILE).stat().st_size // 1024} KB")
+        print(
+            f"{FIRMS_FILE}: {len(firms) - 1} rows, {(folder / FIRMS_FILE).stat().st_size // 1024} "
+            "KB"
+        )
         print(f"{APPR_FILE}: {len(appr)} lines, {(folder / APPR_FILE).stat().st_size // 1024} KB")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="folder to write to (default: this one)")
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="folder to write to (default: this one)"
+    )
     folder = parser.parse_args(argv).out
     samples = SampleSet(random.Random(SEED))
     samples.write(folder)
