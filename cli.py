@@ -24,7 +24,7 @@ from resque.pipelines.crawl import crawl_source
 from resque.pipelines.headers import parse_overrides
 from resque.pipelines.importer import import_file
 from resque.pipelines.steps import StepResult
-from resque.warehouse.db import opened, schema_version, sql
+from resque.warehouse.db import check_writable, opened, schema_version, sql
 from resque.warehouse.runs import run_rejects
 
 log = logging.getLogger("resque")
@@ -341,6 +341,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     path = db_path(args.db, config)
     started = time.perf_counter()
+    # before Prefect's import and temporary API (10-40 s): a held warehouse is one line now
+    check_writable(path)
     from resque.flows import NightlyRunFailed, nightly, prefect_runtime
 
     with prefect_runtime(args.verbose):

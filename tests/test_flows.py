@@ -353,9 +353,38 @@ def test_a_locked_warehouse_ends_the_run_at_once_without_retries(
     opens = []
     real_opened = flows.opened
     monkeypatch.setattr(flows, "opened", lambda path: opens.append(path) or real_opened(path))
+    # a holder that came after `resque run`'s early check (next test): the flow meets it
+    monkeypatch.setattr(cli, "check_writable", lambda path: None)
     result = resque("--config", config, "--db", db, "run")
     assert result.code == 1 and result.out == ""
     assert result.err.count("\n") == 1  # one line, no step summaries after it
     assert f"{db}: the database is in use by another process" in result.err
     assert f"PID {pid}" in result.err and "close that session" in result.err
     assert opens == [str(db)]  # the crawl tried once; no other step ran
+
+
+# Runs `resque run` in a fresh process and reports whether Prefect was imported.
+RUN_AND_TELL = (
+    "import sys; from resque.cli import main; code = main(sys.argv[1:]); "
+    "print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported', "
+    "file=sys.stderr); sys.exit(code)"
+)
+
+
+def test_resque_run_meets_a_held_warehouse_before_starting_prefect(held_open, tmp_path):
+    db, pid = held_open
+    config = write_config(tmp_path, f'[sources.good]\npath = "{GOOD_CSV}"\n')
+    clock = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_TELL, "--config", str(config), "--db", str(db), "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.perf_counter() - clock
+    print(f"resque run on a held warehouse: exit {done.returncode} after {seconds:.1f} s")
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1 and done.stdout == ""
+    assert lines[-1] == "prefect not imported"
+    assert len(lines) == 2 and lines[0].startswith(f"resque: error: {db}: the database is in use")
+    assert f"PID {pid}" in lines[0] and "close that session" in lines[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from resque.errors import ResqueError
-from resque.warehouse.db import WarehouseInUse, connect, opened
+from resque.warehouse.db import WarehouseInUse, check_writable, connect, opened
 
 HOLD = (
     "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
@@ -63,3 +63,15 @@ def test_resque_says_so_and_exits_1(held_open, resque):
     result = resque("--db", db, "init")
     assert result.code == 1 and result.err.count("\n") == 1
     assert "in use by another process" in result.err and "close that session" in result.err
+
+
+def test_the_early_check_names_the_holder_and_keeps_no_lock(held_open, tmp_path):
+    db, pid = held_open
+    with pytest.raises(WarehouseInUse, match=f"PID {pid}"):
+        check_writable(db)
+    free = tmp_path / "free.duckdb"
+    check_writable(free)  # a file not yet made is nobody's, and is not made by the check
+    assert not free.exists()
+    with opened(free):  # the check let go of the writer lock
+        pass
+    check_writable(free)
