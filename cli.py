@@ -210,7 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser("query", help="run a read-only SQL query")
     query.add_argument("sql")
-    query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    written = query.add_mutually_exclusive_group()
+    written.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    written.add_argument(
+        "--excel",
+        type=Path,
+        metavar="OUT",
+        help="write the result for German Excel: a workbook if OUT ends .xlsx, else CSV "
+        "(BOM, ';', decimal comma, DD.MM.YYYY)",
+    )
     query.add_argument(
         "--live", action="store_true", help="read the warehouse itself, not the analysts' snapshot"
     )
@@ -444,11 +452,18 @@ def _table(frame: pd.DataFrame) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     from resque.warehouse.query import run_query, snapshot_lag
 
+    if args.excel:  # checked before the query runs: a wrong path costs no wait
+        from resque.reports.query_export import checked_out, write_result
+
+        checked_out(args.excel)
     path, warehouse = _readable_db(args), _db(args)
     frame = run_query(path, args.sql)
     lag = snapshot_lag(path, warehouse) if path != warehouse else None
     if lag:
         print(lag, file=sys.stderr)
+    if args.excel:
+        print(f"{write_result(frame, args.excel)}: {len(frame)} rows")
+        return 0
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0
