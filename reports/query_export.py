@@ -8,7 +8,8 @@ is CSV for German Excel (reports/excel_csv.py): BOM, `;`, decimal comma, DD.MM.Y
 The output path is the one thing the analyst names that resque writes, and `resque query`
 must not change the warehouse: OUT is checked before the query runs, and a path that is a
 folder, sits in a folder that does not exist, or is a DuckDB database (the warehouse, its
-snapshot, any other) is refused in one line. The file is written owner-only under a
+snapshot, any other), the log beside one, or a Parquet file (the snapshot's folder) is
+refused in one line. The file is written owner-only under a
 temporary name and renamed into place, so a failed write leaves no half file.
 """
 
@@ -34,8 +35,8 @@ from resque.reports.excel_csv import FORMULA_STARTS, write_frame
 MAX_XLSX_ROWS = 1_048_575
 MIN_WIDTH, MAX_WIDTH = 8, 50
 DATE_FORMAT, TIMESTAMP_FORMAT = "DD.MM.YYYY", "DD.MM.YYYY HH:MM:SS"
-# Bytes 8-11 of every DuckDB database file.
-DUCKDB_MAGIC = b"DUCK"
+# Bytes 8-11 of every DuckDB database file; the first 4 of every Parquet file.
+DUCKDB_MAGIC, PARQUET_MAGIC = b"DUCK", b"PAR1"
 
 
 def checked_out(out: str | Path) -> Path:
@@ -45,8 +46,11 @@ def checked_out(out: str | Path) -> Path:
         raise ResqueError(f"{out}: is a folder; give a file name ending .xlsx or .csv")
     if not out.parent.is_dir():
         raise ResqueError(f"{out}: the folder {out.parent} does not exist")
-    if out.is_file() and _is_database(out):
-        raise ResqueError(f"{out}: is a DuckDB database; resque query does not overwrite it")
+    if out.is_file() and _is_data(out):
+        raise ResqueError(
+            f"{out}: is a DuckDB database, its log or a Parquet file; resque query does not "
+            "overwrite it"
+        )
     return out
 
 
@@ -71,11 +75,19 @@ def write_result(frame: pd.DataFrame, out: str | Path) -> Path:
     return final
 
 
-def _is_database(path: Path) -> bool:
-    """Whether the file starts like a DuckDB database."""
+def _is_data(path: Path) -> bool:
+    """Whether the file is a DuckDB database, the write-ahead log beside one, or Parquet
+    (the snapshot's folder): things a query's result must not replace."""
+    if path.name.endswith(".wal") and _starts(path.with_name(path.name[:-4]), 8, DUCKDB_MAGIC):
+        return True
+    return _starts(path, 8, DUCKDB_MAGIC) or _starts(path, 0, PARQUET_MAGIC)
+
+
+def _starts(path: Path, offset: int, magic: bytes) -> bool:
+    """Whether the file holds `magic` at `offset`."""
     try:
         with path.open("rb") as handle:
-            return handle.read(12)[8:12] == DUCKDB_MAGIC
+            return handle.read(offset + len(magic))[offset:] == magic
     except OSError:
         return False
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -97,15 +98,19 @@ def test_an_out_path_in_a_missing_folder_is_one_line_before_the_query(db, tmp_pa
     assert not out.parent.exists()
 
 
-@pytest.mark.parametrize("name", ["w.duckdb", "copy.csv"])
+@pytest.mark.parametrize("name", ["w.duckdb", "copy.csv", "w.duckdb.wal", "postings.parquet"])
 def test_a_database_is_never_overwritten(db, tmp_path, resque, name):
     target = tmp_path / name
-    if name != db.name:
+    if name == "copy.csv":
         target.write_bytes(db.read_bytes())  # a database under any name
+    elif name == "w.duckdb.wal":
+        target.write_bytes(b"\x00" * 64)  # the log of an interrupted writer
+    elif name.endswith(".parquet"):
+        duckdb.execute(f"copy (select 1 as x) to '{target}' (format parquet)")
     before = target.read_bytes()
     result = resque("--db", db, "query", "select 1 as x", "--excel", target)
     assert result.code == 1 and result.err.count("\n") == 1
-    assert "is a DuckDB database" in result.err
+    assert "is a DuckDB database, its log or a Parquet file" in result.err
     assert target.read_bytes() == before
     assert query(db, "select count(*) > 0 from schema_migrations") == [(True,)]
 
