@@ -75,3 +75,27 @@ def test_the_early_check_names_the_holder_and_keeps_no_lock(held_open, tmp_path)
     with opened(free):  # the check let go of the writer lock
         pass
     check_writable(free)
+
+
+WRITE = (
+    "import sys; from resque.warehouse.db import opened\n"
+    "with opened(sys.argv[1]):\n    print('open', flush=True); sys.stdin.read()"
+)
+
+
+def test_the_early_check_meets_another_resque_writer(tmp_path):
+    db = tmp_path / "w.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITE, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "open\n"
+        with pytest.raises(WarehouseInUse, match="another resque command writes to it"):
+            check_writable(db)
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    check_writable(db)  # free again once the writer is done
