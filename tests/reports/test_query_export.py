@@ -11,7 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from tests.conftest import query
+from tests.conftest import SAMPLES, query
 
 # One row of every kind a query returns: text, a double, a decimal, a date, a timestamp,
 # text a spreadsheet would run, a negative number, nothing, a boolean, a ';' inside text.
@@ -132,3 +132,14 @@ def test_csv_and_excel_together_are_a_usage_error(db, tmp_path, resque, capsys):
         resque("--db", db, "query", "select 1", "--csv", "--excel", tmp_path / "x.csv")
     assert stopped.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_postings_written_for_excel_import_back_unchanged(db, tmp_path, resque, suffix):
+    sample = SAMPLES / "arbeitgeberservice_2026-11.csv"
+    first = resque("--db", db, "import", "vacancies", sample, "--source", "ags")
+    assert first.code == 0 and "117 loaded" in first.out
+    out = tmp_path / f"postings{suffix}"
+    assert resque("--db", db, "query", "--live", "select * from postings", "--excel", out).code == 0
+    again = resque("--db", db, "import", "vacancies", out, "--source", "ags")
+    assert again.code == 0 and "117 loaded (0 new, 0 changed), 0 rejected" in again.out
