@@ -24,7 +24,7 @@ from resque.pipelines.crawl import crawl_source
 from resque.pipelines.headers import parse_overrides
 from resque.pipelines.importer import import_file
 from resque.pipelines.steps import StepResult
-from resque.warehouse.db import opened, schema_version, sql
+from resque.warehouse.db import check_writable, opened, schema_version, sql
 from resque.warehouse.runs import run_rejects
 
 log = logging.getLogger("resque")
@@ -210,7 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser("query", help="run a read-only SQL query")
     query.add_argument("sql")
-    query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    written = query.add_mutually_exclusive_group()
+    written.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    written.add_argument(
+        "--excel",
+        type=Path,
+        metavar="OUT",
+        help="write the result for German Excel: a workbook if OUT ends .xlsx, else CSV "
+        "(BOM, ';', decimal comma, DD.MM.YYYY)",
+    )
     query.add_argument(
         "--live", action="store_true", help="read the warehouse itself, not the analysts' snapshot"
     )
@@ -341,6 +349,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     path = db_path(args.db, config)
     started = time.perf_counter()
+    # before Prefect's import and temporary API (10-40 s): a held warehouse is one line now
+    check_writable(path)
     from resque.flows import NightlyRunFailed, nightly, prefect_runtime
 
     with prefect_runtime(args.verbose):
@@ -442,11 +452,18 @@ def _table(frame: pd.DataFrame) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     from resque.warehouse.query import run_query, snapshot_lag
 
+    if args.excel:  # checked before the query runs: a wrong path costs no wait
+        from resque.reports.query_export import checked_out, write_result
+
+        checked_out(args.excel)
     path, warehouse = _readable_db(args), _db(args)
     frame = run_query(path, args.sql)
     lag = snapshot_lag(path, warehouse) if path != warehouse else None
     if lag:
         print(lag, file=sys.stderr)
+    if args.excel:
+        print(f"{write_result(frame, args.excel)}: {len(frame)} rows")
+        return 0
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
         return 0

@@ -10,8 +10,10 @@ flows call the tasks in order and decide nothing but what runs next.
   learn occupations from the labelled postings and label the others, rank matches, and
   publish the analysts' snapshot. A failed step leaves its `runs` row and the flow run ends
   as failed, naming the failed steps, after all other steps ran. The run has its own `runs`
-  row (kind 'run', warehouse/nights.py), opened first and closed last; every step's row
-  names it in `parent_run_id`, which is how `resque status` shows last night as a whole.
+  row (kind 'run', warehouse/nights.py), opened first and closed just before the publish
+  (so the snapshot holds the finished night; a failed publish re-closes it as failed);
+  every step's row names it in `parent_run_id`, which is how `resque status` shows last
+  night as a whole.
 - `employer_service_monthly`: write the month's list for the employer service from the
   approved match run.
 
@@ -52,7 +54,7 @@ from resque.reports.employer_service import export_employer_service
 from resque.warehouse.db import WarehouseInUse, opened, sql
 from resque.warehouse.erasure import apply_retention
 from resque.warehouse.linkage import run_dedup
-from resque.warehouse.nights import close_night, open_night
+from resque.warehouse.nights import close_night, fail_night, open_night
 from resque.warehouse.occupations import label_postings
 from resque.warehouse.ranking import run_matching
 from resque.warehouse.runs import within
@@ -350,6 +352,13 @@ def close_run(db: str, run_id: int, failed: list[str]) -> None:
         close_night(con, run_id, failed)
 
 
+@task(name="fail-run", task_run_name="fail-run", cache_policy=NO_CACHE)
+def fail_run(db: str, run_id: int, failed: list[str], cause: str) -> None:
+    """Re-close the nightly run's row as failed: its snapshot could not be published."""
+    with opened(db) as con:
+        fail_night(con, run_id, failed, cause)
+
+
 @task(name="totals", task_run_name="totals", cache_policy=NO_CACHE)
 def totals(db: str) -> dict[str, int]:
     """Postings, active postings, vacancies and employers in the warehouse."""
@@ -421,8 +430,14 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
     night = open_run(db)
     with within(night):  # every step's runs row names this run as its parent
         steps = _steps(settings, db, config, retried)
-    failed = [f"{s['step']} {s['name']}".strip() for s in steps if s["error"]]
-    close_run(db, night, failed)
+        failed = [f"{s['step']} {s['name']}".strip() for s in steps if s["error"]]
+        # closed before the publish, so the snapshot shows the night finished, its verdict
+        # and its per-source counts; a publish that fails re-closes it as failed
+        close_run(db, night, failed)
+        steps.append(_outcome("snapshot", "", publish(db, return_state=True)))
+    if steps[-1]["error"]:
+        failed.append("snapshot")
+        fail_run(db, night, failed, steps[-1]["error"])
     summary = {"db": db, "steps": steps, "totals": totals(db)}
     summary["seconds"] = round(time.perf_counter() - clock, 2)
     if failed:
@@ -431,7 +446,8 @@ def nightly(config: str | None = None, db: str | None = None) -> dict[str, Any]:
 
 
 def _steps(settings: Config, db: str, config: str, retried) -> list[dict[str, Any]]:
-    """Run every step of the nightly run in order; what each did (see `_outcome`)."""
+    """Run every step of the nightly run but the publish, in order; what each did (see
+    `_outcome`). The flow publishes the snapshot after closing the night's row."""
     spiders, files = _enabled(settings, "spider"), _enabled(settings, "file")
     steps = [_outcome("crawl", n, retried(db, config, n, return_state=True)) for n in spiders]
     steps += [_outcome("import", n, import_source(db, config, n, return_state=True)) for n in files]
@@ -449,7 +465,6 @@ def _steps(settings: Config, db: str, config: str, retried) -> list[dict[str, An
         ("dedup", dedup, ()),
         ("occupations", occupations, ()),
         ("match", match, (settings.match_top,)),
-        ("snapshot", publish, ()),
     ):
         steps.append(_outcome(step, "", stage(db, *given, return_state=True)))
     return steps

@@ -14,7 +14,6 @@ and renamed into place once the export is recorded in the warehouse.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import getpass
 import hashlib
@@ -35,6 +34,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from resque.errors import ResqueError
 from resque.matching.ranking.explain import coach_summary
+from resque.reports.excel_csv import FORMULA_STARTS, excel_value, write_csv
 from resque.reports.source_names import display_names
 from resque.warehouse import export as store
 
@@ -53,7 +53,6 @@ HEADERS = {
     "reasons": "Begründung",
 }
 NUMBER_FORMATS = {"score": "0.00", "distance_km": "0.0"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH, MIN_WIDTH = 60, 8
 # The widest a column may get, in characters: the sum stays near what an A4 landscape page
 # holds at a readable scale once fitted to the page width; longer text wraps.
@@ -185,13 +184,6 @@ def safe_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def csv_cell(value: Any) -> Any:
-    """A CSV value a spreadsheet will not run as a formula: risky text gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _workbook(rows: pd.DataFrame, info: list, handle) -> None:
     """The list sheet (frozen bold header, filter, readable widths, set up to print on A4
     landscape pages) and the info sheet."""
@@ -300,33 +292,22 @@ def _print_setup(sheet, title_row: bool = True) -> None:
 
 
 def _csv(rows: pd.DataFrame, handle) -> None:
-    """The same list as CSV for German spreadsheets: ';', decimal comma, UTF-8 with BOM."""
-    text = _TextSink(handle)
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    """The same list as CSV for German spreadsheets (reports/excel_csv.py): ';', decimal
+    comma with the workbook's digits, UTF-8 with BOM, formula-guarded text."""
     columns = list(HEADERS)
-    writer.writerow([HEADERS[c] for c in columns])
-    for record in rows.itertuples(index=False):
-        writer.writerow([_csv_value(getattr(record, c), c) for c in columns])
+    write_csv(
+        handle,
+        [HEADERS[c] for c in columns],
+        (
+            [excel_value(getattr(record, c), _decimals(c)) for c in columns]
+            for record in rows.itertuples(index=False)
+        ),
+    )
 
 
-def _csv_value(value: Any, column: str) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if column in NUMBER_FORMATS:
-        decimals = NUMBER_FORMATS[column].count("0") - 1
-        return f"{value:.{decimals}f}".replace(".", ",")
-    return csv_cell(value)
-
-
-class _TextSink:
-    """A text writer over a binary file handle, UTF-8 with a BOM first."""
-
-    def __init__(self, handle):
-        self.handle = handle
-        handle.write("\ufeff".encode())
-
-    def write(self, text: str) -> int:
-        return self.handle.write(text.encode("utf-8"))
+def _decimals(column: str) -> int | None:
+    """Digits after the comma of a number column, as its workbook format shows them."""
+    return NUMBER_FORMATS[column].count("0") - 1 if column in NUMBER_FORMATS else None
 
 
 def _make_private_dir(folder: Path) -> None:

@@ -18,7 +18,6 @@ over by accident; the partner columns stay open.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import re
@@ -42,11 +41,10 @@ from resque.reports.employer_service import (
     _make_private_dir,
     _print_setup,
     _set,
-    _TextSink,
     _wrapped_lines,
     _write_private,
-    csv_cell,
 )
+from resque.reports.excel_csv import excel_value, write_csv
 from resque.reports.source_names import display_names
 from resque.warehouse import vacancy_list as store
 from resque.warehouse.runs import step_run
@@ -326,22 +324,14 @@ def _fill_guide(sheet, about: list) -> None:
 
 
 def _csv(rows: pd.DataFrame, handle) -> None:
-    """The list as CSV for German spreadsheets: ';', dates DD.MM.YYYY, UTF-8 with BOM."""
-    writer = csv.writer(_TextSink(handle), delimiter=";", lineterminator="\r\n")
+    """The list as CSV for German spreadsheets (reports/excel_csv.py): ';', dates DD.MM.YYYY,
+    UTF-8 with BOM, formula-guarded text; the partner's columns empty."""
     columns = _columns()
-    writer.writerow([header for _, header, _, _ in columns])
-    for record in rows.itertuples(index=False):
-        writer.writerow(
-            [
-                "" if partner else _csv_value(getattr(record, name))
-                for name, _, _, partner in columns
-            ]
-        )
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
-    return csv_cell(value)
+    write_csv(
+        handle,
+        [header for _, header, _, _ in columns],
+        (
+            ["" if partner else excel_value(getattr(record, name)) for name, *_, partner in columns]
+            for record in rows.itertuples(index=False)
+        ),
+    )

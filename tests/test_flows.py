@@ -7,6 +7,7 @@ schedule.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from resque import cli, flows
 from resque.errors import ResqueError
 from resque.pipelines.config import BUNDLED_CONFIG, load_config
+from resque.warehouse import snapshot
 from tests.conftest import SAMPLES, query
 
 GOOD_CSV = SAMPLES / "arbeitgeberservice_2026-11.csv"
@@ -202,6 +204,43 @@ def test_nightly_reports_the_failing_source_and_runs_every_other_step(nightly_ru
     )
 
 
+def test_the_snapshot_shows_the_night_closed_with_its_counts(nightly_run):
+    db = nightly_run["db"]
+    snapshot = db.with_name("w.analytics.duckdb")
+    night = "select run_id, status, error, finished_at from runs where kind = 'run'"
+    ((_, status, error, finished),) = query(snapshot, night)
+    assert query(db, night) == [(_, status, error, finished)]
+    assert status == "failed" and finished is not None  # closed before it was published
+    counts = "select * from run_source_counts order by all"
+    assert query(snapshot, counts) == query(db, counts)
+    assert ("good", "vacancies") in {row[1:3] for row in query(snapshot, counts)}
+    # the publish came after the close, and is still one of the night's steps
+    publish = "select parent_run_id from runs where kind = 'snapshot'"
+    assert query(db, publish) == [(_,)] and query(snapshot, publish) == []
+
+
+def test_a_failed_publish_recloses_the_night_as_failed_with_its_cause(
+    tmp_path, resque, monkeypatch
+):
+    config = write_config(tmp_path, f'[sources.good]\npath = "{GOOD_CSV}"\n')
+    db = tmp_path / "w.duckdb"
+
+    def disk_full(step: str) -> None:
+        if step == "snapshot.parquet":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "fault_point", disk_full)
+    result = resque("--config", config, "--db", db, "run")
+    assert result.code == 1
+    ((status, error),) = query(db, "select status, error from runs where kind = 'run'")
+    assert status == "failed"
+    assert error.startswith("1 step(s) failed: snapshot (")
+    assert error.endswith("snapshot failed ([Errno 28] No space left on device))")
+    steps = query(db, "select kind, status from runs where kind <> 'run' order by run_id")
+    assert steps[0] == ("import", "succeeded") and steps[-1] == ("snapshot", "failed")
+    assert query(db, "select count(*) > 0 from run_source_counts") == [(True,)]
+
+
 def test_inbox_files_are_moved_after_import(nightly_run):
     inbox = nightly_run["inbox"]
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["fresh.csv"]
@@ -353,9 +392,38 @@ def test_a_locked_warehouse_ends_the_run_at_once_without_retries(
     opens = []
     real_opened = flows.opened
     monkeypatch.setattr(flows, "opened", lambda path: opens.append(path) or real_opened(path))
+    # a holder that came after `resque run`'s early check (next test): the flow meets it
+    monkeypatch.setattr(cli, "check_writable", lambda path: None)
     result = resque("--config", config, "--db", db, "run")
     assert result.code == 1 and result.out == ""
     assert result.err.count("\n") == 1  # one line, no step summaries after it
     assert f"{db}: the database is in use by another process" in result.err
     assert f"PID {pid}" in result.err and "close that session" in result.err
     assert opens == [str(db)]  # the crawl tried once; no other step ran
+
+
+# Runs `resque run` in a fresh process and reports whether Prefect was imported.
+RUN_AND_TELL = (
+    "import sys; from resque.cli import main; code = main(sys.argv[1:]); "
+    "print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported', "
+    "file=sys.stderr); sys.exit(code)"
+)
+
+
+def test_resque_run_meets_a_held_warehouse_before_starting_prefect(held_open, tmp_path):
+    db, pid = held_open
+    config = write_config(tmp_path, f'[sources.good]\npath = "{GOOD_CSV}"\n')
+    clock = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_TELL, "--config", str(config), "--db", str(db), "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.perf_counter() - clock
+    print(f"resque run on a held warehouse: exit {done.returncode} after {seconds:.1f} s")
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1 and done.stdout == ""
+    assert lines[-1] == "prefect not imported"
+    assert len(lines) == 2 and lines[0].startswith(f"resque: error: {db}: the database is in use")
+    assert f"PID {pid}" in lines[0] and "close that session" in lines[0]

@@ -280,6 +280,22 @@ def writer_lock(path: str | Path) -> Iterator[bool]:
         _release(path)
 
 
+def check_writable(path: str | Path) -> None:
+    """Raise WarehouseInUse now if another process holds the warehouse; else do nothing.
+
+    A cheap probe (milliseconds) for a command with a slow start-up: `resque run` starts
+    Prefect and its temporary API (10-40 s) before its first step would meet the lock. It
+    takes the writer lock and DuckDB's own write lock for an instant and lets both go; a
+    holder that comes after it is still met by the steps (flows.py ends the run at once).
+    A file that does not exist yet is nobody's.
+    """
+    path = Path(path)
+    _refuse_folder(path)
+    with writer_lock(path):
+        if path.exists():
+            connect(path).close()
+
+
 # --- opening for writing ----------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 The flow (flows.py `nightly`) opens the row, runs its steps `within` it (runs.py), so each
 step's row names it in `parent_run_id`, and closes it: status, the steps that failed, and
 what each source held then (`run_source_counts`), which `resque status` compares night
-against night. A night whose process died keeps status 'running' and no counts.
+against night. It closes it before publishing the snapshot, so the snapshot holds the
+finished night; a publish that fails re-closes it as failed (`fail_night`). A night whose
+process died keeps status 'running' and no counts.
 """
 
 from __future__ import annotations
@@ -45,3 +47,21 @@ def close_night(con: duckdb.DuckDBPyConnection, run_id: int, failed: list[str]) 
         rows = [[run_id, source, entity, n, active] for source, entity, n, active, _ in counts]
         if rows:  # an empty warehouse holds nothing to keep (executemany refuses no rows)
             con.executemany(sql("runs_insert_source_counts"), rows)
+
+
+def fail_night(con: duckdb.DuckDBPyConnection, run_id: int, failed: list[str], cause: str) -> None:
+    """Re-close a closed night as failed: a step after the close (the publish) failed.
+
+    `failed`: all the night's failed steps, that one last; `cause`: that step's error. The
+    counts kept at the close stay: they are what the sources held.
+    """
+    words = f"{len(failed)} step(s) failed: {', '.join(failed)} ({cause.splitlines()[0]})"
+    con.execute(
+        sql("runs_fail_night"),
+        {
+            "run_id": run_id,
+            "finished_at": utcnow(),
+            "error": words,
+            "details": json.dumps({"failed_steps": failed}, ensure_ascii=False),
+        },
+    ).fetchall()

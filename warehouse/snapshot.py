@@ -75,6 +75,7 @@ SNAPSHOT_COLUMNS: dict[str, tuple[str, ...]] = {
     "duplicate_pairs": ALL,
     "vacancy_events": ALL,
     "runs": ALL,
+    "run_source_counts": ALL,  # what each source held at each night's close (issue 16)
     "exports": ALL,
     "schema_migrations": ALL,
     "wz2008": ALL,  # the official WZ 2008 names (public reference data), for sector labels

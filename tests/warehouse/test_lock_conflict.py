@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from resque.errors import ResqueError
-from resque.warehouse.db import WarehouseInUse, connect, opened
+from resque.warehouse.db import WarehouseInUse, check_writable, connect, opened
 
 HOLD = (
     "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
@@ -63,3 +63,39 @@ def test_resque_says_so_and_exits_1(held_open, resque):
     result = resque("--db", db, "init")
     assert result.code == 1 and result.err.count("\n") == 1
     assert "in use by another process" in result.err and "close that session" in result.err
+
+
+def test_the_early_check_names_the_holder_and_keeps_no_lock(held_open, tmp_path):
+    db, pid = held_open
+    with pytest.raises(WarehouseInUse, match=f"PID {pid}"):
+        check_writable(db)
+    free = tmp_path / "free.duckdb"
+    check_writable(free)  # a file not yet made is nobody's, and is not made by the check
+    assert not free.exists()
+    with opened(free):  # the check let go of the writer lock
+        pass
+    check_writable(free)
+
+
+WRITE = (
+    "import sys; from resque.warehouse.db import opened\n"
+    "with opened(sys.argv[1]):\n    print('open', flush=True); sys.stdin.read()"
+)
+
+
+def test_the_early_check_meets_another_resque_writer(tmp_path):
+    db = tmp_path / "w.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITE, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "open\n"
+        with pytest.raises(WarehouseInUse, match="another resque command writes to it"):
+            check_writable(db)
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    check_writable(db)  # free again once the writer is done
