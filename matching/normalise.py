@@ -586,6 +586,26 @@ def occupation_text(title: object, occupation: object = None, city: object = Non
     return strip_context(key, None, town) if key else ""
 
 
+# The place tail title_occupations cuts off before title_key ('... in Leipzig (Wahren)').
+_TITLE_PLACE_TAIL = r"\s+(?:in|bei|nahe|Raum|Region)\s+[A-ZÄÖÜ][^,;|]*$"
+
+
+def title_occupations(titles: pd.Series) -> np.ndarray:
+    """Each title as the occupation text it names, without a place tail: the title's part of
+    the ranker's occupation key (matching.ranking.inputs), stored as
+    postings.title_occupation at import (warehouse/parsed.py).
+
+    'Lagerhelfer (m/w/d) in Leipzig (Wahren)' -> 'lagerhelfer'; '' for a missing title.
+    """
+    # titles repeat endlessly across a region: each distinct title is reduced once, after a
+    # cheap cut of place tails ('... in Leipzig (Wahren)') that would make most unique
+    cut = pd.Series(titles, dtype=object).fillna("").astype(str)
+    cut = cut.str.replace(_TITLE_PLACE_TAIL, "", regex=True)
+    codes, distinct = pd.factorize(cut)
+    keys = np.asarray([occupation_text(t) for t in distinct] + [""], dtype=object)
+    return keys[codes]
+
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 

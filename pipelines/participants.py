@@ -52,6 +52,7 @@ from resque.warehouse.erasure import (
     record_pseudonym_key,
 )
 from resque.warehouse.load import LoadCounts
+from resque.warehouse.parsed import LANGUAGE_LEVELS, parsed_profiles
 from resque.warehouse.runs import step_run, unrecorded_note
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,9 @@ BATCH_SCHEMA = pa.schema(
         ("available_from", pa.date32()),
         ("row_number", pa.int64()),
         ("reject_reason", pa.string()),
+        # parsed once here, for the ranker (migration 0015, warehouse/parsed.py)
+        ("desired_occupation_keys", pa.list_(pa.string())),
+        ("language_levels", LANGUAGE_LEVELS),
     ]
 )
 
@@ -250,7 +254,8 @@ def _column(table: RawTable, mapping: dict[str, str], field: str) -> pd.Series:
 def normalise(
     table: RawTable, mapping: dict[str, str], defaults: dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """The profile fields, parsed: lists split, languages with CEFR levels, licence codes."""
+    """The profile fields, parsed: lists split, languages with CEFR levels, licence codes,
+    and the wishes as occupation texts."""
     raw = {field: _column(table, mapping, field) for field in BATCH_SCHEMA.names[:12]}
     for name, value in (defaults or {}).items():
         if name in raw:
@@ -272,6 +277,8 @@ def normalise(
             "available_from": raw["available_from"].map(nz.parse_german_date),
         }
     )
+    for name, values in parsed_profiles(out["desired_occupations"], out["languages"]).items():
+        out[name] = values
     out["postcode_text"] = postcode_text
     out["radius_text"] = raw["radius_km"].map(nz.clean_line)
     out["row_number"] = np.asarray(table.row_numbers, dtype="int64")

@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from resque.errors import ResqueError
+from resque.warehouse.sqlfiles import sql
 
 log = logging.getLogger(__name__)
 IN_USE = "the database is in use by another process"
@@ -72,11 +73,6 @@ def _migration_files() -> list[tuple[int, str, str]]:
             version = int(entry.name.split("_", 1)[0])
             found.append((version, entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
-
-
-def sql(name: str) -> str:
-    """The text of a named SQL file under warehouse/sql/ ('linkage/read_dirty' is a subfolder's)."""
-    return (resources.files("resque.warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def fault_point(step: str) -> None:
@@ -158,8 +154,16 @@ def _fill_sectors(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("sector_wz")
 
 
+def _fill_parsed(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 0015's data step: the stored postings and profiles get their parsed columns,
+    by the rules the import uses (warehouse/parsed.py)."""
+    from resque.warehouse.parsed import fill_all  # only this migration
+
+    fill_all(con)
+
+
 # Data steps a migration's SQL cannot do, run in the migration's own transaction.
-AFTER_MIGRATION: dict[int, Any] = {9: _fill_sectors}
+AFTER_MIGRATION: dict[int, Any] = {9: _fill_sectors, 15: _fill_parsed}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from resque.errors import ResqueError
 from resque.warehouse.db import sql
+from resque.warehouse.parsed import fill_title_occupations, reset_changed_titles
 
 _TEXT, _DATE = pa.string(), pa.date32()
 BATCH_SCHEMAS = {
@@ -218,7 +219,11 @@ def load_staged(
     if snapshot and max_shrink is not None:
         _refuse_shrink(con, table, source, max_shrink)
     rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
+    if entity == "vacancies":  # a changed title's stored key is derived anew after the merge
+        reset_changed_titles(con)
     con.execute(sql(f"merge_{table}"), params)
+    if entity == "vacancies":
+        fill_title_occupations(con)
     deactivated = 0
     if snapshot:
         con.execute(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from resque.matching.normalise import occupation_text, strip_context, town_key
+from resque.matching.normalise import occupation_text, strip_context, title_occupations, town_key
 from resque.matching.privacy import protected_columns
 from resque.matching.ranking import geo as geo_
 from resque.matching.ranking import profiles as pf
@@ -37,6 +37,10 @@ PARTICIPANT_INPUT = (
     "city",
     "radius_km",
     "available_from",
+    # parsed at import (pipelines/participants.py, migration 0015); computed here when absent
+    "desired_occupation_keys",
+    "language_levels",
+    "licence_codes",
 )
 VACANCY_INPUT = (
     "vacancy_id",
@@ -52,6 +56,7 @@ VACANCY_INPUT = (
     "is_immediate_start",
     "occupation_predicted",
     "occupation_confidence",
+    "title_occupation",  # normalise.title_occupations(title), stored at import (migration 0015)
 )
 # The columns a frame must have; every other allowed column is optional: when it is missing
 # or empty (None, NaN, pd.NA) the fact is unknown, and unknown facts never drop a pair
@@ -69,6 +74,7 @@ class People:
 
     ids: np.ndarray
     wishes: list[list[str]]
+    wish_keys: list[list[str]]  # each wish as occupation text (pf.wish_keys)
     terms: list[dict[str, str]]
     wish_terms: list[dict[str, str]]
     skill_entries: list[list[str]]
@@ -181,11 +187,13 @@ def prepare_people(
     available = np.array([_day(v) for v in frame["available_from"]], dtype=float)
     today_day = float((today - EPOCH).days)
     available = np.where(np.isnan(available) | (available < today_day), today_day, available)
-    licence_codes = [pf.parse_licences(v) for v in frame["licences"]]
+    wishes = [pf.split_list(v) for v in frame["desired_occupations"]]
+    licence_codes = _stored_or(frame, "licence_codes", "licences", pf.parse_licences)
     shift = frame["accepts_shift"].map(lambda v: -1 if v is None or v is pd.NA else int(bool(v)))
     return People(
         ids=frame["participant_id"].astype(str).to_numpy(dtype=object),
-        wishes=[[w for w in pf.split_list(v)] for v in frame["desired_occupations"]],
+        wishes=wishes,
+        wish_keys=_stored_or(frame, "desired_occupation_keys", "desired_occupations", pf.wish_keys),
         terms=[
             pf.terms(" ; ".join(pf.split_list(s) + pf.split_list(q)))
             for s, q in zip(frame["skills"], frame["qualifications"], strict=True)
@@ -195,7 +203,7 @@ def prepare_people(
             for s, q in zip(frame["skills"], frame["qualifications"], strict=True)
         ],
         wish_terms=[pf.terms(" ; ".join(pf.split_list(v))) for v in frame["desired_occupations"]],
-        languages=[pf.language_levels(v) for v in frame["languages"]],
+        languages=_stored_or(frame, "language_levels", "languages", pf.language_levels, dict),
         licences=np.array([pf.licence_mask(c) for c in licence_codes], dtype=np.int64),
         licence_codes=licence_codes,
         working_time=np.array([_working_time_code(v) for v in frame["working_time"]], np.int8),
@@ -207,6 +215,20 @@ def prepare_people(
         points=geo_.unit_vectors(lat, lon),
         precision=precision,
     )
+
+
+def _stored_or(frame: pd.DataFrame, stored: str, raw: str, parse, kind=list) -> list:
+    """The stored parse of each row (column `stored`, filled at import) as `kind`, or
+    parse(raw) where it is missing: a frame handed in directly (tests, benchmarks) may not
+    carry it. Arrow hands in lists as arrays and maps as (key, value) pairs."""
+    return [
+        kind(s) if _present(s) else parse(r) for s, r in zip(frame[stored], frame[raw], strict=True)
+    ]
+
+
+def _present(value: object) -> bool:
+    """A stored list or map; pandas gives an absent column's cells as None or NaN."""
+    return value is not None and not isinstance(value, float) and value is not pd.NA
 
 
 def prepare_jobs(
@@ -252,9 +274,6 @@ def add_parsed(jobs: Jobs, parsed: list[dict]) -> None:
     jobs.shift = np.array([parsed[c]["shift"] for c in codes], dtype=bool) | jobs.offers_shift
 
 
-_PLACE_TAIL = r"\s+(?:in|bei|nahe|Raum|Region)\s+[A-ZÄÖÜ][^,;|]*$"
-
-
 def _join_texts(frame: pd.DataFrame) -> pd.Series:
     """Title, occupation and description as one text per vacancy."""
     parts = [frame[c].fillna("").astype(str) for c in ("title", "occupation", "description")]
@@ -276,12 +295,11 @@ def _title_keys(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
 
 def _occupation_keys(frame: pd.DataFrame) -> pd.Series:
     """Each vacancy's title as occupation text, with the words of a stated occupation."""
-    # titles repeat endlessly across a region: each distinct title is reduced once, after a
-    # cheap cut of place tails ('... in Leipzig (Wahren)') that would make most unique
-    titles = frame["title"].fillna("").astype(str).str.replace(_PLACE_TAIL, "", regex=True)
-    title_codes, distinct_titles = pd.factorize(titles)
-    title_keys = np.asarray([occupation_text(t) for t in distinct_titles], dtype=object)
-    keys = pd.Series(title_keys[title_codes], dtype=object)
+    # the warehouse stores each posting's title_occupation; reduce only the titles without
+    keys = frame["title_occupation"].astype(object).copy()
+    missing = keys.isna().to_numpy()
+    if missing.any():
+        keys[missing] = title_occupations(frame.loc[missing, "title"])
     stated = frame["occupation"].notna().to_numpy()
     if stated.any():  # a stated occupation (chamber lists) adds its words to the title's
         extra = [occupation_text(o) for o in frame.loc[stated, "occupation"]]

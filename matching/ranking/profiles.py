@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from resque.matching.normalise import fast_fold, fold
+from resque.matching.normalise import fast_fold, fold, occupation_text
 
 # --- lists ---------------------------------------------------------------------------------
 
@@ -47,6 +47,12 @@ def _clean(parts: Iterable[object]) -> list[str]:
 
 
 _SPACES = re.compile(r"\s+")
+
+
+def wish_keys(wishes: object) -> list[str]:
+    """Each wish of a cell or list as occupation text, wish by wish ('' where none is left):
+    what the ranker compares with vacancy titles ('Verkäuferin' -> 'verkaeufer')."""
+    return [occupation_text(w) for w in split_list(wishes)]
 
 
 def _is_missing(value: object) -> bool:

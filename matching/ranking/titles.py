@@ -14,7 +14,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sparse_dot_topn import sp_matmul_topn
 
-from resque.matching.normalise import occupation_text
 from resque.matching.ranking import profiles as pf
 from resque.matching.ranking.inputs import Jobs, People
 from resque.matching.ranking.occupation_match import OccupationChannel
@@ -28,7 +27,7 @@ class TitleIndex:
         self, people: People, jobs: Jobs, settings: Settings, channel: OccupationChannel
     ) -> None:
         self.channel = channel
-        wish_keys = [[occupation_text(w) for w in ws] for ws in people.wishes]
+        wish_keys = people.wish_keys
         distinct = sorted({k for ks in wish_keys for k in ks if k})
         self.wish_index = {k: i for i, k in enumerate(distinct)}
         job_keys = [k if k else " " for k in jobs.keys]

@@ -1,4 +1,5 @@
--- Active participants with exactly the profile fields the ranker may read (its allow-list).
+-- Active participants with exactly the profile fields the ranker may read (its allow-list),
+-- and what the import parsed them into (migration 0015): `licences` are stored as codes.
 with final as (
     select
         participant_id,
@@ -12,7 +13,10 @@ with final as (
         postcode,
         city,
         radius_km,
-        available_from
+        available_from,
+        desired_occupation_keys,
+        language_levels,
+        licences as licence_codes
     from participants
     where is_active
 )

@@ -14,10 +14,20 @@ with posting_facts as (
     group by vacancy_id
 ),
 
+-- the stored title_occupation of the vacancy's title (the same for every posting that
+-- carries that title); null where none is stored, and the ranker derives it
+titled as (
+    select vacancy_id, title, any_value(title_occupation) as title_occupation
+    from postings
+    where title_occupation is not null
+    group by vacancy_id, title
+),
+
 final as (
     select
         v.vacancy_id,
         v.title,
+        t.title_occupation,
         v.occupation,
         v.occupation_predicted,
         v.occupation_confidence,
@@ -31,6 +41,7 @@ final as (
         coalesce(f.is_immediate_start, false) as is_immediate_start
     from vacancies as v
     left join posting_facts as f using (vacancy_id)
+    left join titled as t on v.vacancy_id = t.vacancy_id and v.title = t.title
     where v.is_active
 )
 
