@@ -234,6 +234,23 @@ def test_an_erasure_stopped_at_a_step_completes_at_the_next_writable_open(
     assert_forgotten(warehouse)
 
 
+def test_without_a_snapshot_publisher_the_erasure_stays_pending(warehouse, resque, monkeypatch):
+    """db.py republishes through the function the package registers (it cannot import
+    snapshot.py, which imports it): without one the file is not rewritten, since the
+    rewrite clears the marker while the old snapshot still holds the person."""
+    from resque.warehouse import db as warehouse_db
+
+    with monkeypatch.context() as patch:
+        patch.setattr(warehouse_db, "_republish", None)
+        failed = resque("--db", warehouse, "participants", "forget", who())
+    assert failed.code == 1 and "no snapshot publisher registered" in failed.err
+    assert pending(warehouse) == 1
+    still = "select count(*) from participants where participant_id = ?"
+    assert query(snapshot_path(warehouse), still, [who()]) == [(1,)]
+    assert resque("--db", warehouse, "init").code == 0
+    assert_forgotten(warehouse)
+
+
 def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque):
     """A second writing process is refused at once while a command holds the writer lock."""
     hold = (
