@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-RESQUE = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())"]
+RESQUE = [sys.executable, "-c", "import sys; from resque import cli; sys.exit(cli.main())"]
 
 
 def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:

@@ -12,6 +12,10 @@ One writer at a time, and erasures that survive a crash:
   that deleted, republishes the snapshot and rewrites the file first (`finish_pending`).
 - Scratch files of interrupted rewrites and publishes are removed by every writable open.
 Read-only opens take no lock: `os.replace` swaps the whole file at once.
+
+The files beside the warehouse (snapshot, Parquet folder, scratch copies) are named here, so
+that finishing an erasure needs nothing of warehouse/snapshot.py, which imports this module:
+the package registers the publish function at import (`republish_with`, warehouse/__init__.py).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -407,6 +411,42 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
+# --- the analysts' snapshot beside the warehouse ----------------------------------------------
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """`resque.analytics.duckdb` for `resque.duckdb`: the snapshot beside its warehouse."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}.analytics.duckdb")
+
+
+def parquet_dir(db_path: str | Path) -> Path:
+    """`resque.analytics.parquet/` for `resque.duckdb`: one Parquet file per snapshot table."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}.analytics.parquet")
+
+
+def scratch_leftovers(db_path: str | Path) -> list[Path]:
+    """Scratch copies and folders of publishes that did not finish, whatever their pid."""
+    target, folder = snapshot_path(db_path), parquet_dir(db_path)
+    patterns = (f".{target.name}.*.tmp", f".{target.name}.*.tmp.wal",
+                f".{folder.name}.*.tmp", f".{folder.name}.*.old")  # fmt: skip
+    return sorted({p for pattern in patterns for p in target.parent.glob(pattern)})
+
+
+# What republishes the snapshot when an erasure completes: (connection, warehouse path) -> Any.
+# warehouse/snapshot.py imports this module, so it cannot be imported here; the package sets
+# it to `snapshot.publish_snapshot` as it is imported (warehouse/__init__.py).
+Publish = Callable[[duckdb.DuckDBPyConnection, Path], Any]
+_republish: Publish | None = None
+
+
+def republish_with(publish: Publish) -> None:
+    """Register the function `finish_pending` republishes the snapshot with."""
+    global _republish
+    _republish = publish
+
+
 # --- rewriting without the freed blocks -------------------------------------------------------
 
 
@@ -423,16 +463,15 @@ def finish_pending(path: str | Path) -> None:
     replaces the file. Snapshot first: a rewrite that cleared the marker before a failed
     publish would leave the old snapshot holding the person with nothing left to say so.
     """
-    # warehouse.snapshot imports this module: import it when an erasure needs it
-    from resque.warehouse.snapshot import parquet_dir, publish_snapshot, snapshot_path
-
     path = Path(path)
     with writer_lock(path):
         fault_point("erasure.pending")
         if snapshot_path(path).exists() or parquet_dir(path).exists():
+            if _republish is None:  # a bug, not a user's error: the erasure stays pending
+                raise RuntimeError("no snapshot publisher registered (see republish_with)")
             try:
                 with contextlib.closing(connect(path)) as con:
-                    publish_snapshot(con, path)
+                    _republish(con, path)
             except ResqueError as exc:
                 raise ResqueError(f"{exc}; {STILL_PENDING}") from exc
         rewrite(path)
@@ -533,8 +572,6 @@ def remove_leftovers(path: str | Path) -> list[Path]:
     this warehouse, so every one of them is stale. They are whole or partial copies of the
     warehouse, people included.
     """
-    from resque.warehouse.snapshot import scratch_leftovers  # snapshot.py imports this module
-
     path = Path(path)
     found = [p for p in (rewrite_scratch(path), _wal(rewrite_scratch(path))) if p.exists()]
     found += scratch_leftovers(path)

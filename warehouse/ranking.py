@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import json
 import logging
 import time
 from importlib import resources
@@ -24,7 +23,7 @@ import pyarrow as pa
 from resque.errors import ResqueError
 from resque.matching.privacy import is_pseudonym, participant_pseudonym
 from resque.matching.ranking import geo
-from resque.matching.ranking.explain import lines, reason_json
+from resque.matching.ranking.explain import lines, reason_dicts, reason_json
 from resque.matching.ranking.metrics import evaluate
 from resque.matching.ranking.ranker import MATCH_COLUMNS, Settings, rank
 from resque.warehouse.db import sql, transaction
@@ -174,7 +173,7 @@ def _with_details(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame) -> pd.Da
     ranked = ranked.astype({"vacancy_id": str, "participant_id": str})
     details = details[[c for c in details.columns if c == "vacancy_id" or c not in ranked]]
     frame = ranked.merge(details, on="vacancy_id", how="left")
-    frame["reasons"] = [json.loads(text) for text in reason_json(frame)]
+    frame["reasons"] = reason_dicts(frame)
     frame["why"] = [" | ".join(lines(r)) for r in frame["reasons"]]
     return frame
 

@@ -40,11 +40,13 @@ from typing import Any
 import duckdb
 
 from resque.errors import ResqueError
-from resque.warehouse.db import (
+from resque.warehouse.db import (  # snapshot_path, parquet_dir: callers import them here too
     connect,
     fault_point,
+    parquet_dir,
     remove_files,
     remove_leftovers,
+    snapshot_path,
     sql,
     transaction,
 )
@@ -129,18 +131,6 @@ SNAPSHOT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def snapshot_path(db_path: str | Path) -> Path:
-    """`resque.analytics.duckdb` for `resque.duckdb`: the snapshot beside its warehouse."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.stem}.analytics.duckdb")
-
-
-def parquet_dir(db_path: str | Path) -> Path:
-    """`resque.analytics.parquet/` for `resque.duckdb`: one Parquet file per snapshot table."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.stem}.analytics.parquet")
-
-
 def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dict[str, Any]:
     """Copy the warehouse to its read-only snapshot and Parquet folder, replacing both.
 
@@ -181,14 +171,6 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> dic
     _record(con, run_id, started, "succeeded", details)
     log.info("snapshot %s: %s tables, %s rows", target, len(tables), details["rows"])
     return {"run_id": run_id, **details}
-
-
-def scratch_leftovers(db_path: str | Path) -> list[Path]:
-    """Scratch copies and folders of publishes that did not finish, whatever their pid."""
-    target, folder = snapshot_path(db_path), parquet_dir(db_path)
-    patterns = (f".{target.name}.*.tmp", f".{target.name}.*.tmp.wal",
-                f".{folder.name}.*.tmp", f".{folder.name}.*.old")  # fmt: skip
-    return sorted({p for pattern in patterns for p in target.parent.glob(pattern)})
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, scratch: Path) -> dict[str, int]:

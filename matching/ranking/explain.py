@@ -3,8 +3,9 @@
 Pure functions, no I/O. The ranker hands over one row of facts per match (REASON_FIELDS:
 the wish and title that met, the skills the vacancy names, the distance and how it was
 located, the licences, working time, start and languages asked); `reason_json()` turns
-them into the JSON stored in `matches.reasons`, with a one-line `summary`, and `lines()`
-turns a stored reasons dict back into readable lines for a printed list.
+them into the JSON stored in `matches.reasons`, with a one-line `summary`; `reason_dicts()`
+gives the same as dicts for a list ranked on demand; and `lines()` turns a reasons dict
+into readable lines for a printed list.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ REASON_FIELDS = (
     "languages",
     "components",
 )
+# Decimal places of the floats in a stored reason (similarity, distance, components).
+DECIMALS = 3
 WORKING_TIME_WORDS = {
     "full_time": "full time",
     "part_time": "part time",
@@ -54,13 +57,51 @@ def reason_json(frame: pd.DataFrame) -> list[str]:
     """
     if not len(frame):
         return []
-    frame = frame.reset_index(drop=True)
-    facts = frame[list(REASON_FIELDS)].copy()
-    facts.insert(0, "summary", summaries(frame))
-    text = facts.to_json(orient="records", lines=True, force_ascii=False, double_precision=3)
+    text = _facts(frame).to_json(
+        orient="records", lines=True, force_ascii=False, double_precision=DECIMALS
+    )
     # pandas escapes every '/' as '\/' (valid, but 'm\/w\/d' reads badly in a query result);
     # a backslash of the text itself is written '\\', so this cannot split an escape
     return text.replace("\\/", "/").splitlines()
+
+
+def reason_dicts(frame: pd.DataFrame) -> list[dict]:
+    """Each match's reasons as dicts: what `reason_json`'s text reads back as, without the text.
+
+    For a list ranked on demand and shown at once (`resque match --participant`): the keys
+    and values a stored run's reasons have, a missing value None, floats rounded to DECIMALS
+    places (Python's rounding; pandas's JSON writer may differ in the last place when the
+    digit after it is a 5).
+    """
+    if not len(frame):
+        return []
+    records = _facts(frame).to_dict(orient="records")
+    return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+
+def _facts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The REASON_FIELDS of each row, after its one-line summary."""
+    frame = frame.reset_index(drop=True)
+    facts = frame[list(REASON_FIELDS)].copy()
+    facts.insert(0, "summary", summaries(frame))
+    return facts
+
+
+def _plain(value: object) -> object:
+    """A fact as JSON holds it: built-in types, None for a missing value, floats rounded."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        return round(value, DECIMALS) if math.isfinite(value) else None
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(item) for item in value]
+    raise TypeError(f"a reason of type {type(value).__name__} has no JSON form")
 
 
 def summaries(frame: pd.DataFrame) -> pd.Series:

@@ -234,14 +234,34 @@ def test_an_erasure_stopped_at_a_step_completes_at_the_next_writable_open(
     assert_forgotten(warehouse)
 
 
+def test_without_a_snapshot_publisher_the_erasure_stays_pending(warehouse, resque, monkeypatch):
+    """db.py republishes through the function the package registers (it cannot import
+    snapshot.py, which imports it): without one the file is not rewritten, since the
+    rewrite clears the marker while the old snapshot still holds the person."""
+    from resque.warehouse import db as warehouse_db
+
+    with monkeypatch.context() as patch:
+        patch.setattr(warehouse_db, "_republish", None)
+        failed = resque("--db", warehouse, "participants", "forget", who())
+    assert failed.code == 1 and "no snapshot publisher registered" in failed.err
+    assert pending(warehouse) == 1
+    still = "select count(*) from participants where participant_id = ?"
+    assert query(snapshot_path(warehouse), still, [who()]) == [(1,)]
+    assert resque("--db", warehouse, "init").code == 0
+    assert_forgotten(warehouse)
+
+
 def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque):
     """A second writing process is refused at once while a command holds the writer lock."""
     hold = (
-        "import sys, time; from warehouse.db import opened\n"
+        "import sys, time; from resque.warehouse.db import opened\n"
         "with opened(sys.argv[1]):\n    print('holding', flush=True); time.sleep(60)\n"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", hold, str(warehouse)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, "-c", hold, str(warehouse)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=warehouse.parent,  # outside the checkout: the installed package, not a folder
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
@@ -296,14 +316,17 @@ def test_a_killed_writer_leaves_no_lock_behind_even_with_forked_children(warehou
     """The ranker forks workers while it writes; one outliving a killed writer (kill -9 of
     `resque match`) must not keep the warehouse locked, as an inherited flock would."""
     hold = (
-        "import os, sys, time; from warehouse.db import opened\n"
+        "import os, sys, time; from resque.warehouse.db import opened\n"
         "with opened(sys.argv[1]):\n"
         "    child = os.fork()\n"
         "    if child == 0:\n        time.sleep(60); os._exit(0)\n"
         "    print(child, flush=True); time.sleep(60)\n"
     )
     writer = subprocess.Popen(
-        [sys.executable, "-c", hold, str(warehouse)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, "-c", hold, str(warehouse)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=warehouse.parent,  # outside the checkout: the installed package, not a folder
     )
     child = int(writer.stdout.readline())
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -12,6 +13,7 @@ import pytest
 
 from resque import cli
 from resque.matching.ranking.metrics import evaluate
+from resque.warehouse.db import opened
 from tests.conftest import TESTS, dump_tables, pseudonym_of, query
 
 EVAL = TESTS / "data" / "matching"
@@ -79,6 +81,22 @@ def test_participant_list_is_printed_with_reasons(eval_warehouse, resque):
     assert result.out.startswith(f"== Stellen für {someone} (beste ")
     assert "  1. " in result.out and "Wunschberuf " in result.out and " km (Umkreis " in result.out
     assert 'wish "' not in result.out and "km away" not in result.out
+
+
+def test_a_list_ranked_on_demand_is_the_stored_runs_part_reasons_included(eval_warehouse):
+    """`match --participant` (reasons as dicts, no JSON text) against `resque match` (the
+    JSON stored): the same vacancies in the same order, explained with the same values."""
+    from resque.warehouse import ranking
+
+    people = query(eval_warehouse, "select participant_id from matches group by all "
+                   "order by count(distinct reasons::varchar) desc, 1 limit 3")  # fmt: skip
+    with opened(eval_warehouse, read_only=True) as con:
+        for (someone,) in people:
+            frame = ranking.matches_for_participant(con, someone, 10, dt.date.fromisoformat(TODAY))
+            stored = query(eval_warehouse, "select vacancy_id, reasons::varchar from matches "
+                           "where participant_id = ? order by rank", [someone])  # fmt: skip
+            assert list(frame["vacancy_id"]) == [vacancy for vacancy, _ in stored]
+            assert list(frame["reasons"]) == [json.loads(text) for _, text in stored]
 
 
 def test_vacancy_list_names_pseudonyms_only(eval_warehouse, resque):

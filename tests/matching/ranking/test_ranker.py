@@ -254,6 +254,66 @@ def test_reasons_name_the_wish_skills_distance_and_constraints():
     assert any(line.endswith("km away (radius 30 km, located by postcode)") for line in text)
 
 
+def varied_matches() -> pd.DataFrame:
+    """Matches with every kind of fact: licences required and welcome, languages, shifts, a
+    start date, an unknown place, a related occupation instead of a wish."""
+    return ranked(
+        [
+            person(licences=["Stapler"], available_from=dt.date(2026, 12, 1)),
+            person(
+                participant_id="P2",
+                desired_occupations=["Kommissionierer"],
+                working_time="full_or_part_time",
+                accepts_shift=True,
+            ),
+        ],
+        [
+            job(
+                description="Kommissionierung mit Handscanner. Staplerschein erforderlich. "
+                "Führerschein B wünschenswert. Deutschkenntnisse B2. Arbeit im Schichtdienst."
+            ),
+            job(
+                "v2",
+                postcode=None,
+                city=None,
+                start_date=dt.date(2027, 1, 15),
+                is_immediate_start=False,
+            ),
+            job("v3", title="Lagerarbeiter (m/w/d)", working_time="part_time"),
+        ],
+    )
+
+
+def test_reason_dicts_are_the_stored_json_read_back():
+    """A list ranked on demand explains its matches as a stored run does, value for value."""
+    frame = varied_matches()
+    assert len(frame) >= 4 and frame["distance_km"].isna().any()
+    assert explain.reason_dicts(frame) == [json.loads(t) for t in explain.reason_json(frame)]
+
+
+def test_reason_dicts_round_and_blank_as_the_json_does():
+    """Floats of many places (float32 among them, in nested facts too), NaN and infinity,
+    NumPy arrays and booleans come out as the stored JSON reads back."""
+    frame = varied_matches().head(2).copy()
+    frame["distance_km"] = [4.23456789, np.inf]
+    frame["occupation_similarity"] = np.array([0.87654321, 0.1], dtype=np.float32)
+    frame["skills"] = [np.array(["Verpackung", "Kommissionierung"]), np.array([], dtype=object)]
+    frame["components"] = [{"skills": np.float32(0.33333334), "gap": np.nan}, {"n": np.int64(2)}]
+    frame["shift_work"] = np.array([True, False])
+    reasons = explain.reason_dicts(frame)
+    assert reasons == [json.loads(t) for t in explain.reason_json(frame)]
+    assert reasons[0]["distance_km"] == 4.235 and reasons[1]["distance_km"] is None
+    assert reasons[0]["components"] == {"skills": 0.333, "gap": None}
+    assert reasons[0]["shift_work"] is True and reasons[1]["skills"] == []
+
+
+def test_reason_dicts_refuse_a_fact_without_a_json_form():
+    frame = varied_matches().head(1).copy()
+    frame["languages"] = [object()]
+    with pytest.raises(TypeError, match="no JSON form"):
+        explain.reason_dicts(frame)
+
+
 # --- protected attributes never reach the ranker ---------------------------------------------
 
 
