@@ -9,6 +9,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +232,46 @@ def matched_copy(matched_db: Path, tmp_path: Path) -> Path:
 class CliResult:
     def __init__(self, code: int, out: str, err: str):
         self.code, self.out, self.err = code, out, err
+
+
+# How a second process holds a warehouse open: a read-only DuckDB connection (an analyst's
+# session), a write transaction left open, or resque's own writer lock (`opened`).
+HOLDS = {
+    "read": "con = duckdb.connect(path, read_only=True)",
+    "write": (
+        "con = duckdb.connect(path)\n"
+        "con.execute('begin transaction')\n"
+        "con.execute('update postings set last_seen = last_seen')"
+    ),
+    "lock": "from resque.warehouse.db import opened\nheld = opened(path)\ncon = held.__enter__()",
+}
+
+
+@pytest.fixture
+def held_open() -> Iterator[Callable[..., subprocess.Popen]]:
+    """`held_open(db, how)` starts a process holding `db` open as HOLDS[how] says, and
+    returns once it does; the process is killed when the test ends, if the test has not."""
+    holders: list[subprocess.Popen] = []
+
+    def hold(db: Path, how: str = "read") -> subprocess.Popen:
+        code = (
+            f"import sys, duckdb\npath = sys.argv[1]\n{HOLDS[how]}\n"
+            "print('holding', flush=True)\nsys.stdin.read()\n"
+        )
+        holder = subprocess.Popen(
+            [sys.executable, "-c", code, str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout.readline().strip() == "holding"
+        return holder
+
+    yield hold
+    for holder in holders:
+        holder.kill()
+        holder.wait()
 
 
 def run_cli(*args: str | Path) -> CliResult:
