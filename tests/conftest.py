@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
+import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,15 +121,52 @@ class FilledRun:
     output: str = ""
 
 
-@pytest.fixture(scope="session")
-def filled_run(tmp_path_factory: pytest.TempPathFactory) -> FilledRun:
-    """`resque run` on the bundled samples, once per test session, its logs captured."""
+def _record_to_json(record: logging.LogRecord) -> dict:
+    """What a test reads of a log record (logger, level, message, traceback), as JSON."""
+    exc_text = record.exc_text
+    if record.exc_info and not exc_text:
+        exc_text = logging.Formatter().formatException(record.exc_info)
+    return {
+        "name": record.name,
+        "levelno": record.levelno,
+        "levelname": record.levelname,
+        "msg": record.getMessage(),
+        "exc_text": exc_text,
+    }
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every xdist worker of this test session sees (the session's own otherwise)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder `name` as `build(folder)` left it, built once for every xdist worker.
+
+    The first worker to ask builds it under a file lock; the others wait and share it, so
+    the built files are read-only (copy them to change them). `build` writes `done` last.
+    """
+    folder = _shared_folder(tmp_path_factory) / name
+    folder.mkdir(exist_ok=True)
+    with (folder / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "done").exists():
+            build(folder)
+            (folder / "done").touch()
+    return folder
+
+
+def _run_samples(folder: Path) -> None:
+    """`resque run` on the bundled samples into `folder`, its logs and output saved beside."""
     # Prefect sets up logging when first imported, replacing the root logger's handlers:
     # that must happen before the capture starts (collecting tests/test_flows.py imports it
     # anyway)
     from resque import flows  # noqa: F401
 
-    db = tmp_path_factory.mktemp("samples") / "samples.duckdb"
+    db = folder / "samples.duckdb"
     out, err = io.StringIO(), io.StringIO()
     with (
         captured_logs() as records,
@@ -134,7 +175,25 @@ def filled_run(tmp_path_factory: pytest.TempPathFactory) -> FilledRun:
     ):
         code = cli.main(["--db", str(db), "run"])
     assert code == 0, err.getvalue()
-    return FilledRun(db, records, out.getvalue() + err.getvalue())
+    saved = {
+        "records": [_record_to_json(r) for r in records],
+        "output": out.getvalue() + err.getvalue(),
+    }
+    (folder / "run.json").write_text(json.dumps(saved), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def filled_run(tmp_path_factory: pytest.TempPathFactory) -> FilledRun:
+    """`resque run` on the bundled samples, once per test session, its logs captured.
+
+    Once for all xdist workers, not once per worker: the first to need it runs it under a
+    file lock and the others read its result (a run with Prefect's start-up is the suite's
+    dearest set-up). Tests read the warehouse only; `sample_db` copies it for changes.
+    """
+    folder = built_once(tmp_path_factory, "samples-run", _run_samples)
+    saved = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    records = [logging.makeLogRecord(r) for r in saved["records"]]
+    return FilledRun(folder / "samples.duckdb", records, saved["output"])
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +208,80 @@ def sample_db(filled_db: Path, tmp_path: Path) -> Path:
     return Path(shutil.copy(filled_db, tmp_path / "samples.duckdb"))
 
 
+@pytest.fixture(scope="session")
+def matched_db(filled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample warehouse with the sample participants and one (unapproved) match run,
+    built once per test session; read-only (see `matched_copy`)."""
+
+    def build(folder: Path) -> None:
+        db = Path(shutil.copy(filled_db, folder / "matched.duckdb"))
+        if query(db, "select count(*) from participants")[0][0] == 0:
+            profiles = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
+            assert cli.main(["--db", str(db), "import", "participants", str(profiles)]) == 0
+        assert cli.main(["--db", str(db), "match"]) == 0
+
+    return built_once(tmp_path_factory, "samples-matched", build) / "matched.duckdb"
+
+
+@pytest.fixture
+def matched_copy(matched_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the matched warehouse, free to change."""
+    return Path(shutil.copy(matched_db, tmp_path / "matched.duckdb"))
+
+
 class CliResult:
     def __init__(self, code: int, out: str, err: str):
         self.code, self.out, self.err = code, out, err
+
+
+# How a second process holds a warehouse open: a read-only DuckDB connection (an analyst's
+# session), a write transaction left open, or resque's own writer lock (`opened`).
+HOLDS = {
+    "read": "con = duckdb.connect(path, read_only=True)",
+    "write": (
+        "con = duckdb.connect(path)\n"
+        "con.execute('begin transaction')\n"
+        "con.execute('update postings set last_seen = last_seen')"
+    ),
+    "lock": "from resque.warehouse.db import opened\nheld = opened(path)\ncon = held.__enter__()",
+}
+
+
+@pytest.fixture
+def held_open() -> Iterator[Callable[..., subprocess.Popen]]:
+    """`held_open(db, how)` starts a process holding `db` open as HOLDS[how] says, and
+    returns once it does; the process is killed when the test ends, if the test has not."""
+    holders: list[subprocess.Popen] = []
+
+    def hold(db: Path, how: str = "read") -> subprocess.Popen:
+        code = (
+            f"import sys, duckdb\npath = sys.argv[1]\n{HOLDS[how]}\n"
+            "print('holding', flush=True)\nsys.stdin.read()\n"
+        )
+        holder = subprocess.Popen(
+            [sys.executable, "-c", code, str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(db).parent,  # outside the checkout: the installed package, not a folder
+        )
+        holders.append(holder)
+        assert holder.stdout.readline().strip() == "holding"
+        return holder
+
+    yield hold
+    for holder in holders:
+        holder.kill()
+        holder.wait()
+
+
+def run_cli(*args: str | Path) -> CliResult:
+    """`resque ARGS` in this process, its output captured, where no `capsys` is (a module
+    or session fixture)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(a) for a in args])
+    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 
 from resque.warehouse.db import opened
 from resque.warehouse.snapshot import publish_snapshot, snapshot_path
-from tests.conftest import SAMPLES, TEST_KEY, TESTS, captured_logs, query
+from tests.conftest import SAMPLES, TEST_KEY, TESTS, captured_logs, query, run_cli
 
 FIXTURES = TESTS / "fixtures" / "participants"
 REFUSED = FIXTURES / "teilnehmende_mit_personendaten.csv"
@@ -85,11 +86,14 @@ def leaks(values: list[str]) -> list[str]:
     return [v for v in values if EMAIL.search(v) or PHONE.search(v) or any(s in v for s in secrets)]
 
 
-@pytest.fixture
-def exported(filled_run, sample_db, tmp_path, resque):
+@pytest.fixture(scope="module")
+def exported(filled_run, tmp_path_factory):
     """The sample warehouse after a refused import, an approval, an export, a look-up of one
     participant's list and an erasure (the last two by source id), with the session run's
-    output and log records and those of these commands."""
+    output and log records and those of these commands; once for this module's scans."""
+    tmp_path = tmp_path_factory.mktemp("scanned")
+    sample_db = Path(shutil.copy(filled_run.db, tmp_path / "samples.duckdb"))
+    resque = run_cli
     with captured_logs() as records:
         refused = resque("--db", sample_db, "import", "participants", REFUSED)
         assert refused.code == 1 and "Vorname" in refused.err

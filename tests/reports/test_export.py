@@ -6,7 +6,6 @@ import csv
 import hashlib
 import json
 import re
-import shutil
 import stat
 from pathlib import Path
 
@@ -14,9 +13,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from resque import cli
 from resque.reports.employer_service import HEADERS
-from tests.conftest import SAMPLES, query
+from tests.conftest import query
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE = re.compile(r"(\+49|\b0)[\d /-]{7,}\d")
@@ -24,20 +22,10 @@ PSEUDONYM = re.compile(r"^P-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 MONTH = "2026-12"
 
 
-@pytest.fixture(scope="module")
-def matched_db(filled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample warehouse with the sample participants and one (unapproved) match run."""
-    db = Path(shutil.copy(filled_db, tmp_path_factory.mktemp("matched") / "matched.duckdb"))
-    if query(db, "select count(*) from participants")[0][0] == 0:
-        profiles = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
-        assert cli.main(["--db", str(db), "import", "participants", str(profiles)]) == 0
-    assert cli.main(["--db", str(db), "match"]) == 0
-    return db
-
-
 @pytest.fixture
-def db(matched_db: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copy(matched_db, tmp_path / "w.duckdb"))
+def db(matched_copy: Path) -> Path:
+    """The sample warehouse with the participants and one unapproved match run (a copy)."""
+    return matched_copy
 
 
 def latest_match_run(db: Path) -> int:

@@ -17,21 +17,17 @@ import pytest
 
 from resque import cli
 from resque.reports.employer_service import HEADERS, WIDTH_LIMITS
-from tests.conftest import SAMPLES, query
+from tests.conftest import query
 
 MONTH = "2026-12"
 SOURCE_SLUG = re.compile(r"\b(ba_jobsuche|ihk_lehrstellen|hwk_lehrstellen|jobposting_jsonld)\b")
 
 
 @pytest.fixture(scope="module")
-def exported(filled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def exported(matched_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The bundled samples' list: matched, approved and exported once for this module."""
     folder = tmp_path_factory.mktemp("printed")
-    db = Path(shutil.copy(filled_db, folder / "w.duckdb"))
-    if query(db, "select count(*) from participants")[0][0] == 0:
-        profiles = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
-        assert cli.main(["--db", str(db), "import", "participants", str(profiles)]) == 0
-    assert cli.main(["--db", str(db), "match"]) == 0
+    db = Path(shutil.copy(matched_db, folder / "w.duckdb"))
     run = query(db, "select max(run_id) from runs where kind = 'match'")[0][0]
     assert cli.main(["--db", str(db), "approve", str(run), "--by", "coach"]) == 0
     out = folder / "out"

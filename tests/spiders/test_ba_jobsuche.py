@@ -33,6 +33,7 @@ from tests.conftest import query
 from tests.fakes.jobsuche_api import FakeJobsucheApi, make_postings
 from tests.spiders.conftest import FIXTURES, Reply
 from tests.spiders.json_shape import JOBSUCHE_MAPS, problems, shape_of
+from tests.spiders.saved_sites import ba_source
 
 SAVED = FIXTURES / "ba_jobsuche"
 API = "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service"
@@ -632,15 +633,6 @@ def test_real_details_capture_has_the_committed_shape_and_gives_a_description():
 # --- crawls of the fake API ----------------------------------------------------------------
 
 
-def ba_source(site, **args: Any) -> dict[str, Any]:
-    return {
-        "spider": "ba_jobsuche",
-        "base_url": site.url,
-        "write_mode": "snapshot",
-        "args": {"size": 50, **args},
-    }
-
-
 def postings_in(db: Path) -> dict[str, tuple]:
     """Every stored posting's content by refnr (without the seen-at bookkeeping)."""
     rows = query(
@@ -679,6 +671,7 @@ def expected_records(api: FakeJobsucheApi) -> set[str]:
     }
 
 
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls the fake API by default
 def test_v6_only_api_delivers_every_posting_and_a_missing_hits_key_fails_the_crawl(
     site, crawl, tmp_path
 ):
@@ -723,7 +716,7 @@ def test_v6_only_api_delivers_every_posting_and_a_missing_hits_key_fails_the_cra
     assert postings_in(db) == before
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_recrawl_is_idempotent_and_withdrawn_postings_are_deactivated(site, crawl, tmp_path):
     api = FakeJobsucheApi(make_postings(200), cap=100)
     site.route("/pc/", api.route)
@@ -742,7 +735,7 @@ def test_recrawl_is_idempotent_and_withdrawn_postings_are_deactivated(site, craw
     assert {r[0] for r in inactive} == withdrawn
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_api_version_v4_crawls_the_old_search_while_it_lives(site, crawl, tmp_path):
     api = FakeJobsucheApi(make_postings(30, seed=5), v4_search=True)
     site.route("/pc/", api.route)
@@ -752,6 +745,7 @@ def test_api_version_v4_crawls_the_old_search_while_it_lives(site, crawl, tmp_pa
     assert site.hits("/pc/v6/jobs") == []
 
 
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls the fake API by default
 def test_crawl_with_details_fills_description_and_working_time(site, crawl, tmp_path):
     api = FakeJobsucheApi(make_postings(40, seed=7))
     site.route("/pc/", api.route)
@@ -780,7 +774,7 @@ def page_route(api: FakeJobsucheApi, page: str, faults: list[Reply]):
     return route
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_timeout_is_retried(site, crawl, tmp_path):
     api = small_api(site)
     site.route("/pc/", page_route(api, "2", [Reply("{}", delay=2.5)]))
@@ -793,7 +787,7 @@ def test_timeout_is_retried(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["details"]["retries"] == 1
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_429_waits_as_long_as_retry_after_says(site, crawl, tmp_path):
     api = small_api(site)
     throttled = Reply('{"code": 429}', status=429, headers={"Retry-After": "1"})
@@ -806,7 +800,7 @@ def test_429_waits_as_long_as_retry_after_says(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["status"] == "succeeded"
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_500s_then_success(site, crawl, tmp_path):
     api = small_api(site)
     errors = [Reply("Internal Server Error", status=500, content_type="text/plain")] * 2
@@ -818,7 +812,7 @@ def test_500s_then_success(site, crawl, tmp_path):
     assert last_run(tmp_path / "crawl.duckdb")["status"] == "succeeded"
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_malformed_page_is_skipped_the_crawl_degraded_and_nothing_lost(site, crawl, tmp_path):
     api = small_api(site)
     db = tmp_path / "crawl.duckdb"
@@ -836,7 +830,7 @@ def test_malformed_page_is_skipped_the_crawl_degraded_and_nothing_lost(site, cra
     assert postings_in(db) == before  # page 2's postings stay active
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_search_the_api_cannot_split_below_the_cap_degrades_the_crawl(site, crawl, tmp_path):
     api = small_api(site, count=30)
     for posting in api.postings:  # one field, one town, one working time: nothing to split

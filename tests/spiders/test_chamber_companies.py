@@ -27,6 +27,7 @@ from tests.spiders.conftest import (
     walk_saved,
     with_stats,
 )
+from tests.spiders.saved_sites import DIRECTORY_PERSONAL, directory_source, serve_directory
 
 NAME = "chamber_companies"
 PAGES = FIXTURES / NAME / "firmenverzeichnis"
@@ -35,19 +36,7 @@ BASE = "https://verzeichnis.kammer.example/"
 INDEX_PATH = "firmenverzeichnis/index.html"
 INDEX = BASE + INDEX_PATH
 # Contact persons and phone numbers planted in the saved directory entries.
-PERSONAL = [
-    "Ines Wolf",
-    "Petra Lindner",
-    "Thomas Becker",
-    "Sabine Krüger",
-    "Anja Schulz",
-    "Ansprechpartner",
-    "mailto",
-    "7 44 50",
-    "2258 400",
-    "8521-0",
-    "91 20 44",
-]
+PERSONAL = DIRECTORY_PERSONAL
 EMAIL_OR_PHONE = re.compile(r"@|\(at\)|(?<![\w-])0\d{2,5}[ /-]*\d{3,}|\+49")
 
 
@@ -250,32 +239,6 @@ def test_no_personal_data_in_any_field_or_raw(item):
 # --- crawls of a fake directory on 127.0.0.1 ------------------------------------------------
 
 
-def serve_directory(site, letter_page=None) -> None:
-    """The saved directory on the local server; `letter_page(request)` may override letters."""
-
-    def pages(request):
-        name = request.path.rsplit("/", 1)[-1]
-        letter = name.startswith("buchstabe-") and letter_page is not None
-        if letter and (reply := letter_page(request)) is not None:
-            return reply
-        page = request.query.get("seite", ["1"])[0]
-        path = PAGES / (name if page == "1" else name.replace(".html", f"-seite-{page}.html"))
-        return Reply(path.read_bytes()) if path.is_file() else None
-
-    site.route("/firmenverzeichnis/", pages)
-
-
-def directory_source(site, **settings) -> dict:
-    return {
-        "spider": NAME,
-        "entity": "employers",
-        "base_url": site.url,
-        "write_mode": "snapshot",
-        "args": {"index_path": INDEX_PATH},
-        "settings": settings,
-    }
-
-
 def active_employers(db: Path) -> list[tuple]:
     return query(
         db,
@@ -284,6 +247,7 @@ def active_employers(db: Path) -> list[tuple]:
     )
 
 
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls this site by default
 def test_crawl_loads_every_company_once_and_a_second_crawl_changes_nothing(site, crawl, tmp_path):
     serve_directory(site)
     db = tmp_path / "crawl.duckdb"
@@ -302,7 +266,7 @@ def test_crawl_loads_every_company_once_and_a_second_crawl_changes_nothing(site,
     assert counts == [("succeeded", 13, 13, 0), ("succeeded", 13, 0, 0)]
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     failures = iter([Reply("Internal Server Error", status=500)] * 2)
     slow = iter([Reply((PAGES / "buchstabe-d.html").read_bytes(), delay=2.5)])
@@ -324,7 +288,7 @@ def test_server_errors_and_a_timeout_are_retried(site, crawl, tmp_path):
     assert run["details"]["retries"] >= 3
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_changed_layout_fails_the_crawl_and_keeps_the_data(site, crawl, tmp_path):
     redesigned = {"on": False}
     new_page = Reply((PAGES / "buchstabe-neues-layout.html").read_bytes())
@@ -337,7 +301,7 @@ def test_changed_layout_fails_the_crawl_and_keeps_the_data(site, crawl, tmp_path
     assert active_employers(db) == before and len(before) == 13
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_robots_txt_disallow_of_letter_pages_is_obeyed(site, crawl, tmp_path):
     site.robots = "User-agent: *\nDisallow: /firmenverzeichnis/buchstabe-\n"
     serve_directory(site)

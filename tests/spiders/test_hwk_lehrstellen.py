@@ -18,7 +18,6 @@ from tests.conftest import query
 from tests.spiders.conftest import (
     FIXTURES,
     LIVE_SETTINGS,
-    Reply,
     assert_good_then_failed,
     crawl_runs,
     results_missing_reason,
@@ -26,6 +25,7 @@ from tests.spiders.conftest import (
     walk_saved,
     with_stats,
 )
+from tests.spiders.saved_sites import HWK_PERSONAL, radar_source, serve_radar
 
 NAME = "hwk_lehrstellen"
 PAGES = FIXTURES / NAME
@@ -34,8 +34,7 @@ LIST = (
     BASE + "5100,90,lsrlist.html?search-fromsearchform=1&search-ls=1&search-plz=04109"
     "&search-radius=25&page=1"
 )
-PERSONAL = ["Anja", "Schulz", "Vogel", "Lange", "Richter", "Lindner", "mailto", "Tel.",
-            "Ansprechpartner", "91 20 44"]  # fmt: skip
+PERSONAL = HWK_PERSONAL
 EMAIL_OR_PHONE = re.compile(r"@|(?<![\w-])0\d{2,5}[ /-]*\d{3,}|\+49")
 
 
@@ -179,30 +178,10 @@ def test_no_personal_data_in_any_field_or_raw(item):
 # --- a crawl of a fake site on 127.0.0.1 ----------------------------------------------------
 
 
-def serve_radar(site, first_page: str = "lsrlist-page-1.html") -> None:
-    """The saved pages, the first list page as `first_page`; the list answers 403 without
-    the search page's session cookie."""
-    cookie = {"Set-Cookie": "JSESSIONID=abc123; Path=/"}
-    site.route(
-        "/5100,90,lsrsearch.html",
-        Reply((PAGES / "5100,90,lsrsearch.html").read_bytes(), headers=cookie),
-    )
-
-    def results(request):
-        if "JSESSIONID=abc123" not in request.headers.get("Cookie", ""):
-            return Reply("Forbidden", status=403)
-        page = request.query["page"][0]
-        return Reply(
-            (PAGES / (first_page if page == "1" else f"lsrlist-page-{page}.html")).read_bytes()
-        )
-
-    site.route("/5100,90,lsrlist.html", results)
-
-
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls this site by default
 def test_crawl_loads_every_place_with_the_session_cookie(site, crawl, tmp_path):
     serve_radar(site)
-    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
-              "args": {"plz": "04109", "umkreis": 25}}  # fmt: skip
+    source = radar_source(site)
     assert crawl(NAME, source).code == 0
     db = tmp_path / "crawl.duckdb"
     rows = query(db, "select source_ref, employment_type from postings where is_active")
@@ -212,10 +191,9 @@ def test_crawl_loads_every_place_with_the_session_cookie(site, crawl, tmp_path):
     assert [(r["status"], r["rows_in"]) for r in crawl_runs(db)] == [("succeeded", 17)]
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_changed_radar_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_path):
-    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
-              "args": {"plz": "04109", "umkreis": 25}}  # fmt: skip
+    source = radar_source(site)
     serve_radar(site)
     assert crawl(NAME, source).code == 0
     serve_radar(site, first_page="lsrlist-new-layout.html")

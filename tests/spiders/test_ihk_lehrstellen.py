@@ -18,7 +18,6 @@ from tests.conftest import query
 from tests.spiders.conftest import (
     FIXTURES,
     LIVE_SETTINGS,
-    Reply,
     assert_good_then_failed,
     crawl_runs,
     results_missing_reason,
@@ -26,13 +25,13 @@ from tests.spiders.conftest import (
     walk_saved,
     with_stats,
 )
+from tests.spiders.saved_sites import IHK_PERSONAL, board_source, serve_board
 
 NAME = "ihk_lehrstellen"
 PAGES = FIXTURES / NAME / "joboffers"
 BASE = "https://www.ihk-lehrstellenboerse.de/"
 SEARCH = BASE + "joboffers/search.html?location=04109&distance=1"
-PERSONAL = ["Sabine", "Krüger", "Becker", "Lindner", "Seidel", "Hoffmann", "Krause", "Vogel",
-            "Schulz", "Richter", "Lange", "Brandt", "Katrin", "mailto", "freut sich"]  # fmt: skip
+PERSONAL = IHK_PERSONAL
 EMAIL_OR_PHONE = re.compile(r"@|\(at\)|(?<![\w-])0\d{2,5}[ /-]*\d{3,}|\+49")
 
 
@@ -211,27 +210,10 @@ def test_no_personal_data_in_any_field_or_raw(item):
 # --- a crawl of a fake board on 127.0.0.1 ---------------------------------------------------
 
 
-def serve_board(site, first_page: str = "search.html") -> None:
-    """The saved board on the local server, the search answered with `first_page`."""
-
-    def results(request):
-        page = request.query.get("page", ["1"])[0]
-        return Reply(
-            (PAGES / (first_page if page == "1" else f"search-page-{page}.html")).read_bytes()
-        )
-
-    def offer(request):
-        path = PAGES.parent / request.path.lstrip("/")
-        return Reply(path.read_bytes()) if path.is_file() else None
-
-    site.route("/joboffers/search.html", results)
-    site.route("/joboffers/detail/", offer)
-
-
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls this site by default
 def test_crawl_loads_every_offer_once(site, crawl, tmp_path):
     serve_board(site)
-    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
-              "args": {"plz": "04109", "umkreis": 20}}  # fmt: skip
+    source = board_source(site)
     assert crawl(NAME, source).code == 0
     db = tmp_path / "crawl.duckdb"
     rows = query(db, "select source_ref, employment_type from postings where is_active")
@@ -245,10 +227,9 @@ def test_crawl_loads_every_offer_once(site, crawl, tmp_path):
     }
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_changed_board_fails_the_crawl_and_deactivates_nothing(site, crawl, tmp_path):
-    source = {"spider": NAME, "base_url": site.url, "write_mode": "snapshot",
-              "args": {"plz": "04109", "umkreis": 20}}  # fmt: skip
+    source = board_source(site)
     serve_board(site)
     assert crawl(NAME, source).code == 0
     serve_board(site, first_page="search-new-layout.html")

@@ -28,6 +28,7 @@ from resque.pipelines.record import Posting
 from resque.spiders.jobposting_jsonld import JobpostingJsonldSpider, _plain_text
 from tests.conftest import query
 from tests.spiders.conftest import FIXTURES, Reply
+from tests.spiders.saved_sites import jsonld_source, serve_career_site, sitemap_source
 
 SAVED = FIXTURES / "jobposting_jsonld"
 # Where each saved page lives on its (made-up) site.
@@ -455,51 +456,11 @@ def test_relative_sitemap_path_is_below_base_url():
 
 # --- a crawl of a local site with a sitemap and robots.txt -----------------------------------
 
-SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-  <url><loc>{base}/karriere/lagerlogistik.html</loc><lastmod>2026-11-18</lastmod></url>
-  <url><loc>{base}/karriere/ausbildung.html</loc></url>
-  <url><loc>{base}/karriere/koch.html</loc></url>
-  <url><loc>{base}/intern/entwurf.html</loc></url>
-  <url><loc>{base}/impressum.html</loc></url>
-  <url><loc>{other}/karriere/fremd.html</loc></url>
-</urlset>
-"""
 
-
-def serve_career_site(site) -> str:
-    """The saved pages on the local site; returns the URL of another host on the same server."""
-    other = site.url.replace("127.0.0.1", "localhost")
-    site.robots = f"User-agent: *\nDisallow: /intern/\nSitemap: {site.url}/sitemap.xml\n"
-    site.route(
-        "/sitemap.xml",
-        Reply(SITEMAP.format(base=site.url, other=other), content_type="application/xml"),
-    )
-    files = {
-        "/karriere/lagerlogistik.html": "karriere_lagerlogistik.html",
-        "/karriere/ausbildung.html": "jobboard_graph.html",
-        "/karriere/koch.html": "gasthaus_microdata.html",
-        "/intern/entwurf.html": "broken_jsonld.html",
-        "/impressum.html": "impressum.html",
-        "/karriere/fremd.html": "broken_jsonld.html",
-    }
-    for path, name in files.items():
-        site.route(path, Reply((SAVED / name).read_bytes()))
-    return other
-
-
-def jsonld_source(site, **args: Any) -> dict[str, Any]:
-    return {
-        "spider": "jobposting_jsonld",
-        "base_url": site.url,
-        "write_mode": "snapshot",
-        "args": args,
-    }
-
-
+@pytest.mark.slow  # the crawl contract (test_crawl_contract.py) crawls this site by default
 def test_sitemap_crawl_obeys_robots_and_stays_on_its_host(site, crawl, tmp_path):
     other = serve_career_site(site)
-    result = crawl("karriere", jsonld_source(site, sitemap_urls=[f"{site.url}/sitemap.xml"]))
+    result = crawl("karriere", sitemap_source(site))
     assert result.code == 0, result.err
     db = tmp_path / "crawl.duckdb"
     titles = sorted(r[0] for r in query(db, "select title from postings"))
@@ -517,14 +478,14 @@ def test_sitemap_crawl_obeys_robots_and_stays_on_its_host(site, crawl, tmp_path)
     status = query(db, "select status from runs order by run_id desc limit 1")[0][0]
     assert status == "succeeded"
 
-    again = crawl("karriere", jsonld_source(site, sitemap_urls=[f"{site.url}/sitemap.xml"]))
+    again = crawl("karriere", sitemap_source(site))
     assert again.code == 0, again.err
     assert query(db, "select rows_new, rows_updated from runs order by run_id desc limit 1") == [
         (0, 0)
     ]
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_site_without_any_jobposting_fails_the_crawl(site, crawl, tmp_path):
     site.route("/karriere/index.html", Reply((SAVED / "impressum.html").read_bytes()))
     source = jsonld_source(site)
@@ -535,7 +496,7 @@ def test_site_without_any_jobposting_fails_the_crawl(site, crawl, tmp_path):
     assert status == [("failed",)]
 
 
-@pytest.mark.slow  # an end-to-end crawl beyond the spider's one default-suite crawl
+@pytest.mark.slow  # a further crawl: the default suite's one per spider is the contract's
 def test_start_page_crawl_follows_links_below_it(site, crawl, tmp_path):
     serve_career_site(site)
     site.route("/karriere/index.html", Reply((SAVED / "karriere_index.html").read_bytes()))

@@ -251,25 +251,13 @@ def test_without_a_snapshot_publisher_the_erasure_stays_pending(warehouse, resqu
     assert_forgotten(warehouse)
 
 
-def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque):
+def test_a_writer_finds_the_lock_taken_and_says_so_in_one_line(warehouse, resque, held_open):
     """A second writing process is refused at once while a command holds the writer lock."""
-    hold = (
-        "import sys, time; from resque.warehouse.db import opened\n"
-        "with opened(sys.argv[1]):\n    print('holding', flush=True); time.sleep(60)\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", hold, str(warehouse)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=warehouse.parent,  # outside the checkout: the installed package, not a folder
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        refused = resque("--db", warehouse, "init")
-        reading = resque("--db", warehouse, "status")
-    finally:
-        holder.kill()
-        holder.wait()
+    holder = held_open(warehouse, "lock")
+    refused = resque("--db", warehouse, "init")
+    reading = resque("--db", warehouse, "status")
+    holder.kill()
+    holder.wait()
     assert refused.code == 1 and refused.err.count("\n") == 1
     assert "in use by another process" in refused.err
     assert reading.code == 1 and "in use by another process" in reading.err  # DuckDB's lock

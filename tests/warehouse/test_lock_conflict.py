@@ -14,34 +14,18 @@ import pytest
 from resque.errors import ResqueError
 from resque.warehouse.db import WarehouseInUse, check_writable, connect, opened
 
-HOLD = (
-    "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
-    "print('open', flush=True); sys.stdin.read()"
-)
-
 
 @pytest.fixture
-def held_open(tmp_path: Path):
+def held(tmp_path: Path, held_open) -> tuple[Path, int]:
     """A warehouse file a second process holds open read-only until the test ends."""
     db = tmp_path / "w.duckdb"
     with opened(db):
         pass
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline() == "open\n"
-        yield db, holder.pid
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=60)
+    return db, held_open(db, "read").pid
 
 
-def test_a_writer_meets_the_lock_as_one_line_naming_file_holder_and_what_to_do(held_open):
-    db, pid = held_open
+def test_a_writer_meets_the_lock_as_one_line_naming_file_holder_and_what_to_do(held):
+    db, pid = held
     with pytest.raises(WarehouseInUse) as caught:
         opened(db).__enter__()
     line = str(caught.value)
@@ -52,21 +36,21 @@ def test_a_writer_meets_the_lock_as_one_line_naming_file_holder_and_what_to_do(h
     assert str(program.parent) not in line  # its folder may name a person
 
 
-def test_readers_share_the_file(held_open):
-    db, _ = held_open
+def test_readers_share_the_file(held):
+    db, _ = held
     with connect(db, read_only=True) as con:
         assert con.execute("select count(*) from schema_migrations").fetchone()[0] > 0
 
 
-def test_resque_says_so_and_exits_1(held_open, resque):
-    db, _ = held_open
+def test_resque_says_so_and_exits_1(held, resque):
+    db, _ = held
     result = resque("--db", db, "init")
     assert result.code == 1 and result.err.count("\n") == 1
     assert "in use by another process" in result.err and "close that session" in result.err
 
 
-def test_the_early_check_names_the_holder_and_keeps_no_lock(held_open, tmp_path):
-    db, pid = held_open
+def test_the_early_check_names_the_holder_and_keeps_no_lock(held, tmp_path):
+    db, pid = held
     with pytest.raises(WarehouseInUse, match=f"PID {pid}"):
         check_writable(db)
     free = tmp_path / "free.duckdb"

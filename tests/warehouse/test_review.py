@@ -7,32 +7,20 @@ exit 1, and leaves every table as it was.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from resque import cli
-from tests.conftest import SAMPLES, dump_tables, query
+from tests.conftest import dump_tables, query
 
 MONTH = "2026-12"
 
 
-@pytest.fixture(scope="module")
-def matched_db(filled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample warehouse with the sample participants and one (unapproved) match run."""
-    db = Path(shutil.copy(filled_db, tmp_path_factory.mktemp("reviewed") / "matched.duckdb"))
-    if query(db, "select count(*) from participants")[0][0] == 0:
-        profiles = SAMPLES / "teilnehmende_kompetenzanalyse.csv"
-        assert cli.main(["--db", str(db), "import", "participants", str(profiles)]) == 0
-    assert cli.main(["--db", str(db), "match"]) == 0
-    return db
-
-
 @pytest.fixture
-def db(matched_db: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copy(matched_db, tmp_path / "w.duckdb"))
+def db(matched_copy: Path) -> Path:
+    """The sample warehouse with the participants and one unapproved match run (a copy)."""
+    return matched_copy
 
 
 def run_of(db: Path) -> int:

@@ -6,8 +6,6 @@ import os
 import shutil
 import struct
 import subprocess
-import sys
-import textwrap
 
 import duckdb
 import pyarrow.parquet as pq
@@ -85,36 +83,17 @@ def test_republishing_replaces_the_snapshot_while_a_reader_keeps_the_old_one(pub
     assert query(snapshot_path(db), "select count(*) from runs")[0][0] == before + 1
 
 
-HOLD_WRITER = textwrap.dedent(
-    """
-    import sys, time, duckdb
-    con = duckdb.connect(sys.argv[1])
-    con.execute("begin transaction")
-    con.execute("update postings set last_seen = last_seen")
-    print("holding", flush=True)
-    time.sleep(120)
-    """
-)
-
-
-def test_query_reads_the_snapshot_while_another_process_writes(published, resque):
+def test_query_reads_the_snapshot_while_another_process_writes(published, resque, held_open):
     db, _ = published
-    writer = subprocess.Popen(
-        [sys.executable, "-c", HOLD_WRITER, str(db)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert writer.stdout.readline().strip() == "holding"
-        result = resque("--db", db, "query", "select count(*) as n from postings")
-        assert result.code == 0, result.err
-        assert result.out.split() == [
-            "n",
-            str(query(snapshot_path(db), "select count(*) from postings")[0][0]),
-        ]
-        live = resque("--db", db, "query", "--live", "select 1")
-        assert live.code == 1 and "in use by another process" in live.err
-    finally:
-        writer.kill()
-        writer.wait()
+    held_open(db, "write")
+    result = resque("--db", db, "query", "select count(*) as n from postings")
+    assert result.code == 0, result.err
+    assert result.out.split() == [
+        "n",
+        str(query(snapshot_path(db), "select count(*) from postings")[0][0]),
+    ]
+    live = resque("--db", db, "query", "--live", "select 1")
+    assert live.code == 1 and "in use by another process" in live.err
 
 
 # What the snapshot holds about participants (docs/schema.md, "What the snapshot holds"):

@@ -1,14 +1,32 @@
-"""The pair classifier: it recovers known parameters, and the bundled model is sound."""
+"""The pair classifier: it recovers known parameters, training it on a small fixed set
+reaches a measured quality, and the bundled model is sound on a set it never saw."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
 import json
+import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from resque.matching.linkage.classifier import Model, best_threshold, calibration_table, fit_model
-from tests.conftest import TESTS
+from resque.matching.linkage import dedup
+from resque.matching.linkage.classifier import (
+    Model,
+    best_threshold,
+    calibration_table,
+    fit_model,
+    model_features,
+)
+from resque.matching.linkage.evaluation import cluster_metrics
+from tests.conftest import ROOT, TESTS
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import gen_postings  # noqa: E402  (the generator of tests/data/dedup)
+import train_dedup  # noqa: E402  (the training script's loading and pair features)
 
 
 def test_fit_recovers_the_parameters_the_data_was_drawn_from():
@@ -57,9 +75,99 @@ def test_sign_constraints_hold_against_the_data():
     assert model.directions == [1, 1, -1]
 
 
+# --- training on a small fixed set: the quality it really reaches ----------------------------
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A small set made by the generator of tests/data/dedup (1,000 openings, the unseen
+    set's seed), loaded as benchmarks/train_dedup.py loads one; its openings split in two
+    by id. A model is trained as train_dedup.py trains one on the first half (its threshold
+    the best F1 on its own pairs) and measured on the second, which it never saw."""
+    folder = tmp_path_factory.mktemp("dedup-set")
+    rows, truth = gen_postings.generate(1000, 303, gen_postings.occupation_subset("all"))
+    gen_postings.write(folder, rows, truth)
+    frame, openings = train_dedup.load_labelled(folder)
+    # in a fixed order: linkage/read_postings.sql has no `order by`, and the candidate
+    # pairs blocking finds change with the postings' order, so the scores would too
+    order = np.lexsort((frame["source_ref"].to_numpy(), frame["source"].to_numpy()))
+    frame, openings = frame.iloc[order].reset_index(drop=True), openings[order]
+
+    def half(parity: int):
+        keep = openings % 2 == parity
+        part, labels = frame[keep].reset_index(drop=True), pd.factorize(openings[keep])[0]
+        with contextlib.redirect_stdout(io.StringIO()):  # its lines on what blocking loses
+            features, same = train_dedup.training_pairs(part, labels)
+        return part, labels, features, same
+
+    _, _, features, same = half(0)
+    model = fit_model(features, same, names=model_features(features.columns))
+    model.threshold = best_threshold(model.probability(features), same)
+    part, labels, pairs, pair_same = half(1)
+    return {"model": model, "frame": part, "truth": labels, "pairs": pairs, "same": pair_same}
+
+
+def quality(model: Model, sets: dict) -> dict[str, float]:
+    """Pairwise scores on the unseen set's candidate pairs, the share of its look-alikes
+    (candidate pairs of different openings) held apart, and the clustered result's scores."""
+    said = model.probability(sets["pairs"]) >= model.threshold
+    same = sets["same"] == 1
+    hits = int((said & same).sum())
+    precision = hits / max(1, int(said.sum()))
+    recall = hits / int(same.sum())
+    clusters = dedup.deduplicate(sets["frame"], model).clusters
+    metrics = cluster_metrics(clusters, sets["truth"])
+    return {
+        "precision": precision,
+        "f1": 2 * precision * recall / (precision + recall) if hits else 0.0,
+        "look_alikes_apart": int((~said & ~same).sum()) / int((~same).sum()),
+        "cluster_precision": metrics["pair_precision"],
+        "cluster_f1": metrics["pair_f1"],
+    }
+
+
+# What the model trained on the small set measured on its unseen half (precision 0.986,
+# F1 0.991, 4 of 19 look-alikes apart, clusters 0.989 and 0.966), a little below: the
+# generator and the fit are seeded, yet the last digits move with what ran before in the
+# process. Saying "same" to every candidate pair (blocking alone) has precision 0.983
+# there and holds no look-alike apart.
+GOOD_ENOUGH = {
+    "precision": 0.985,
+    "f1": 0.985,
+    "look_alikes_apart": 0.15,
+    "cluster_precision": 0.985,
+    "cluster_f1": 0.96,
+}
+
+
+def short_of(measured: dict[str, float]) -> list[str]:
+    return [name for name, bound in GOOD_ENOUGH.items() if measured[name] < bound]
+
+
+def test_a_model_trained_on_a_small_set_reaches_the_measured_quality(trained):
+    measured = quality(trained["model"], trained)
+    assert short_of(measured) == [], measured
+
+
+@pytest.mark.parametrize("broken", ["no weights", "weights reversed", "every pair the same"])
+def test_a_broken_model_falls_short_of_that_quality(trained, broken):
+    """The bounds above tell a classifier from none: blocking alone does not reach them."""
+    model = copy.deepcopy(trained["model"])
+    if broken == "every pair the same":
+        model.threshold = 0.0
+    else:
+        sign = 0.0 if broken == "no weights" else -1.0
+        model.coefficients = [sign * c for c in model.coefficients]
+    assert short_of(quality(model, trained))
+
+
+# --- the bundled model, through the commands users run ---------------------------------------
+
 UNSEEN = TESTS / "data" / "dedup" / "unseen"
 
 
+# the whole dedup on 2,200 openings: the small-set training above is its fast twin
+@pytest.mark.slow
 def test_bundled_model_on_a_set_it_never_saw(resque, tmp_path):
     """The whole dedup, through the commands users run, on tests/data/dedup/unseen: a
     generator seed used neither for fitting nor for calibrating the model."""
