@@ -316,3 +316,36 @@ def test_the_stored_pair_table_has_the_columns_the_comparisons_yield(db: Path):
         con.close()
     assert len(stored) == 1 and stored.notna().all(axis=None)
     assert stored.at[0, "run_id"] == 7 and stored.at[0, "title_unshared"] == 0.5
+
+
+def _partition(db: Path) -> set[frozenset[tuple[str, str]]]:
+    """The vacancies as sets of (source, source_ref): what does not depend on ids."""
+    rows = query(db, "select vacancy_id, source, source_ref from postings")
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for vacancy_id, source, ref in rows:
+        groups.setdefault(vacancy_id, set()).add((source, ref))
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_the_vacancies_do_not_depend_on_the_order_the_rows_were_loaded(tmp_path: Path):
+    """Blocking's sorted neighbourhood breaks ties by row position, so the postings are read
+    in a fixed order (by their id, a hash of source and source_ref), not as they were
+    loaded: the same lists, each loaded backwards, give the same vacancies."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import gen_postings  # the generator of tests/data/dedup
+
+    rows, truth = gen_postings.generate(1000, 303, gen_postings.occupation_subset("all"))
+    forwards, backwards = tmp_path / "forwards", tmp_path / "backwards"
+    gen_postings.write(forwards, rows, truth)
+    gen_postings.write(backwards, {s: r[::-1] for s, r in reversed(rows.items())}, truth)
+    partitions = []
+    for folder in (forwards, backwards):
+        db = tmp_path / f"{folder.name}.duckdb"
+        with open_warehouse(db) as con:
+            files = sorted(folder.glob("*.csv"), reverse=folder is backwards)
+            for path in (p for p in files if p.name != "labels.csv"):
+                import_file(con, path, entity="vacancies", source=path.stem)
+            run_dedup(con, full=True)
+        partitions.append(_partition(db))
+    assert partitions[0] == partitions[1]
+    assert sum(len(group) > 1 for group in partitions[0]) > 50  # merges happened at all

@@ -88,7 +88,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
     rows, truth = gen_postings.generate(1000, 303, gen_postings.occupation_subset("all"))
     gen_postings.write(folder, rows, truth)
     frame, openings = train_dedup.load_labelled(folder)
-    # in a fixed order: linkage/read_postings.sql has no `order by`, and the candidate
+    # in a fixed order (linkage/read_postings.sql orders by posting_id for this): the candidate
     # pairs blocking finds change with the postings' order, so the scores would too
     order = np.lexsort((frame["source_ref"].to_numpy(), frame["source"].to_numpy()))
     frame, openings = frame.iloc[order].reset_index(drop=True), openings[order]

@@ -8,3 +8,4 @@ select
     true as is_dirty
 from postings
 where dedup_hash is distinct from content_hash
+order by posting_id

@@ -14,3 +14,4 @@ select
 from postings
 where vacancy_id in (select vacancy_id from dedup_vacancy_ids)
   and posting_id not in (select posting_id from dedup_ids)
+order by posting_id

@@ -1,4 +1,6 @@
 -- Every posting with what the dedup stage compares (full run).
+-- In the order of posting_id (a hash of source and source_ref), not as rows were loaded:
+-- blocking breaks ties by row position, so the vacancies would follow the load order.
 select
     posting_id,
     source,
@@ -24,3 +26,4 @@ select
     weekly_hours,
     title_words as stored_title_words
 from postings
+order by posting_id
