@@ -92,6 +92,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # pairs blocking finds change with the postings' order, so the scores would too
     order = np.lexsort((frame["source_ref"].to_numpy(), frame["source"].to_numpy()))
     frame, openings = frame.iloc[order].reset_index(drop=True), openings[order]
+    openings = pd.factorize(openings)[0]  # numbered in that order: the halves follow it
 
     def half(parity: int):
         keep = openings % 2 == parity
@@ -126,16 +127,16 @@ def quality(model: Model, sets: dict) -> dict[str, float]:
     }
 
 
-# What the model trained on the small set measured on its unseen half (precision 0.986,
-# F1 0.991, 4 of 19 look-alikes apart, clusters 0.989 and 0.966), a little below: the
+# What the model trained on the small set measured on its unseen half (precision 0.990,
+# F1 0.990, 7 of 18 look-alikes apart, clusters 0.995 and 0.967), a little below: the
 # generator and the fit are seeded, yet the last digits move with what ran before in the
 # process. Saying "same" to every candidate pair (blocking alone) has precision 0.983
-# there and holds no look-alike apart.
+# there, clusters of precision 0.989, and holds no look-alike apart.
 GOOD_ENOUGH = {
-    "precision": 0.985,
+    "precision": 0.987,
     "f1": 0.985,
-    "look_alikes_apart": 0.15,
-    "cluster_precision": 0.985,
+    "look_alikes_apart": 0.3,
+    "cluster_precision": 0.99,
     "cluster_f1": 0.96,
 }
 
