@@ -613,11 +613,15 @@ def normalise_name(value: object) -> str | None:
 # placeholder such as 'n/a'). The patterns are checked in Arrow for whole columns, so columns
 # of mostly distinct values (ids, links) skip one Python call per value. They describe a
 # subset of what each rule leaves alone; tests/pipelines/test_stages.py checks that property.
-_ASCII_LINE = r"^[!-~](?:[ ]?[!-~])*$"
+# Printable Latin-1 (German text: 'Verstärkung für' included) but the soft hyphen \xad,
+# which cleaning removes: every such char is printable and already NFC, so a line of them
+# with single spaces is left as it is. Written as \xNN, which both Python and RE2 read.
+_LATIN1_CHAR = r"[!-~\xa1-\xac\xae-\xff]"
+_LATIN1_LINE = rf"^{_LATIN1_CHAR}(?:[ ]?{_LATIN1_CHAR})*$"
 _ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 UNCHANGED_PATTERNS = {
-    clean_line: _ASCII_LINE,
-    clean_text: _ASCII_LINE,
+    clean_line: _LATIN1_LINE,
+    clean_text: _LATIN1_LINE,
     normalise_url: rf"^https?://{_ASCII_LABEL}(?:\.{_ASCII_LABEL})*\.[A-Za-z]{{2,63}}(?:[/?#][!-~]*)?$",
 }
 PLACEHOLDERS = _PLACEHOLDERS

@@ -28,7 +28,7 @@ EVENT_COLUMNS = ["event", "vacancy_id", "other_vacancy_id", "postings"]
 
 
 def singleton_id(posting_id: str) -> str:
-    """The id a posting's own vacancy gets on arrival (see merge_postings.sql)."""
+    """The id a posting's own vacancy gets on arrival (see merge_postings_new.sql)."""
     return "v" + posting_id[1:]
 
 

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resque.errors import ResqueError
+from resque.pipelines import readers
 from resque.pipelines.readers import read_table
 
 HEADER = ["Angebots-Nr.", "Stellenbezeichnung", "Firma", "PLZ", "Ort"]
@@ -241,3 +244,32 @@ def test_unreadable_files_fail_with_one_line(tmp_path, monkeypatch, case):
 def test_a_directory_is_not_a_file(tmp_path):
     with pytest.raises(ResqueError, match="is a directory"):
         read_table(tmp_path, "vacancies")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(
+        st.one_of(
+            st.text(max_size=6).map(lambda t: t.encode("utf-8", "surrogatepass")),
+            st.binary(max_size=4),
+        ),
+        max_size=12,
+    ).map(b"".join),
+    block=st.integers(min_value=1, max_value=7),
+)
+def test_the_utf8_check_agrees_with_python_whatever_the_block_ends_cut(
+    tmp_path_factory, data, block
+):
+    """Arrow checks the file a block at a time: a character cut by a block's end is not
+    an error, a surrogate, overlong or unfinished character is, as for Python's decoder."""
+    data = data.replace(b"\x00", b"")  # a NUL byte marks UTF-16 before any check
+    path = tmp_path_factory.mktemp("utf8") / "f.csv"
+    path.write_bytes(b"a;b\n" + data)
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "UTF8_CHECK_BLOCK", block)
+        assert readers._is_utf8_file(path, b"a;b\n" + data) is expected

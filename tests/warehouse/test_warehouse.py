@@ -68,6 +68,55 @@ def test_vacancy_counts_match_their_postings(filled_db):
     ) == [(0,)]
 
 
+def test_vacancies_equal_their_summary_after_imports(sample_db, tmp_path, resque):
+    """An import refreshes only the vacancies it touched, copying one-posting vacancies
+    directly: the result must still be the full rebuild (vacancy_summary), row for row."""
+    source, ref, title = query(
+        sample_db,
+        """
+        select p.source, p.source_ref, p.title from postings as p
+        join vacancies as v using (vacancy_id)
+        where v.n_postings > 1 and p.source <> 'jobmesse_leipzig_2026'
+        order by p.posting_id limit 1""",
+    )[0]  # a posting dedup merged with another: its vacancy is summarised, not copied
+    header = "Referenznummer;Stellentitel;Arbeitgeber;PLZ;Arbeitsort;Branche"
+    merged = tmp_path / "merged.csv"
+    merged.write_text(f"{header}\n{ref};{title} - neu;Firma A;04109;Leipzig;\n", "utf-8")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        f"{header}\nN1;Koch (m/w/d);Firma B;04416;Markkleeberg;Gastgewerbe\n"
+        "N2;Lagerhelfer;Firma C;04109;Leipzig;\nN3;Maler;Firma D;04425;Taucha;Handwerk\n",
+        "utf-8",
+    )
+    second = tmp_path / "second.csv"  # N1 changed, N2 unchanged, N3 gone
+    second.write_text(
+        f"{header}\nN1;Koch/Köchin (m/w/d);Firma B;04416;Markkleeberg;Gastgewerbe\n"
+        "N2;Lagerhelfer;Firma C;04109;Leipzig;\n",
+        "utf-8",
+    )
+    imports = [
+        (merged, source, []),
+        (first, "neu", []),
+        (second, "neu", ["--full", "--allow-shrink"]),
+        (second, "neu", ["--full"]),
+    ]
+    for path, name, extra in imports:
+        result = resque("--db", sample_db, "import", "vacancies", path, "--source", name, *extra)
+        assert result.code == 0, result.err
+    everything = "select * from {} order by vacancy_id"
+    assert query(sample_db, everything.format("vacancies")) == query(
+        sample_db, everything.format("vacancy_summary")
+    )
+    touched = query(
+        sample_db,
+        "select v.n_postings > 1, v.title, v.is_active from vacancies as v "
+        "join postings as p using (vacancy_id) "
+        "where (p.source, p.source_ref) in ((?, ?), ('neu', 'N3')) order by p.source_ref",
+        [source, ref],
+    )
+    assert touched == [(True, f"{title} - neu", True), (False, "Maler", False)]
+
+
 def test_postcodes_are_five_digit_text(filled_db):
     assert query(
         filled_db, "select count(*) from postings where not regexp_full_match(postcode, '[0-9]{5}')"

@@ -1,4 +1,5 @@
--- Upsert accepted employers, as merge_postings.sql does for postings.
+-- Upsert accepted employers, as the merge_postings_*.sql steps do for postings (a list of
+-- employers is small: one statement, where postings take four cheaper ones).
 merge into employers as e
 using (select * from staged where reject_reason is null) as s
 on e.source = s.source and e.source_ref = s.source_ref
@@ -8,7 +9,7 @@ when matched and e.content_hash <> s.content_hash then update set
     content_hash = s.content_hash, sector_wz_section = s.sector_wz_section,
     sector_wz_division = s.sector_wz_division,
     last_seen = $now, last_run_id = $run_id, is_active = true
--- a directory entry seen again takes the current WZ mapping (see merge_postings.sql)
+-- a directory entry seen again takes the current WZ mapping (see merge_postings_wz.sql)
 when matched then update set
     sector_wz_section = s.sector_wz_section, sector_wz_division = s.sector_wz_division,
     last_seen = $now, last_run_id = $run_id, is_active = true

@@ -1,9 +1,8 @@
 -- One batch of employers as it will be stored (see stage_postings.sql).
 {into}
 with joined as (
-    select b.*, {payload} as payload
+    select b.* exclude (raw), {payload} as payload
     from batch as b
-    positional join raw_rows as r
 ),
 
 final as (

@@ -1,13 +1,12 @@
 -- One batch of postings as it will be stored: ids, content hash, raw payload and its hash.
--- Reads `batch` (normalised, validated records with their `position` in the load) and
--- `raw_rows` (the rows as read, in batch order); {payload} turns a row `r` into JSON.
+-- Reads `batch` (normalised, validated records with their `position` in the load, and
+-- `raw`: each row as read); {payload} turns `raw` into JSON.
 -- {into}: 'create or replace temp table staged as' for a load's first batch, then
 -- 'insert into staged'.
 {into}
 with joined as (
-    select b.*, {payload} as payload
+    select b.* exclude (raw), {payload} as payload
     from batch as b
-    positional join raw_rows as r
 ),
 
 final as (
