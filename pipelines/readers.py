@@ -16,6 +16,7 @@ import collections
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import mmap
 import re
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
@@ -46,6 +48,9 @@ MAX_JSON_DEPTH = 32
 # Arrow parses a CSV a block at a time: one block is one batch of rows through the stages
 # (~100,000 rows of a typical list), and no value may be longer than a block.
 CSV_BLOCK_BYTES = 32 << 20
+# A workbook or JSON Lines file goes through the stages this many rows at a time: a batch's
+# Python objects (~1 KB a row) stay far below the CSV block's, and its overhead is small.
+ROW_BATCH = 50_000
 HEAD_BYTES = 1 << 20
 UTF8_CHECK_BLOCK = 16 << 20  # the whole file is checked for UTF-8 this much at a time
 _SHARED_STRINGS = re.compile(r"(^|/)sharedstrings[^/]*\.xml$", re.IGNORECASE)
@@ -80,22 +85,24 @@ class TableStream:
 def open_table(path: str | Path, entity: str, sheet: str | None = None) -> TableStream:
     """Open a CSV, XLSX or JSONL file: its header now, its rows as batches.
 
-    Only a CSV streams; a workbook or JSON file is read whole and comes as one batch.
-    ResqueError names the file and problem.
+    A CSV comes a parser block at a time, a workbook or JSON Lines file ROW_BATCH rows at a
+    time; only a JSON array file is read whole. ResqueError names the file and problem.
     """
     path = Path(path)
     head = _read_head(path)
     kind = _detect_kind(path, head)
     if kind == "csv":
         return _read_csv(path, head, entity)
-    data = _read_bytes(path)
     try:
-        table = _read_xlsx(path, data, entity, sheet) if kind == "xlsx" else _read_jsonl(path, data)
+        stream = _open_xlsx(path, entity, sheet) if kind == "xlsx" else _open_jsonl(path, head)
     except RecursionError as exc:  # a parser's own recursion, on nesting no list has
-        raise ResqueError(f"{path}: refused, the data is nested too deeply to read") from exc
-    columns = list(table.frame.columns)
-    _check_width(path, columns)
-    return TableStream(columns, table.detail, iter([table]), table.bad_rows)
+        raise _too_deep_to_read(path) from exc
+    _check_width(path, stream.columns)
+    return stream
+
+
+def _too_deep_to_read(path: Path) -> ResqueError:
+    return ResqueError(f"{path}: refused, the data is nested too deeply to read")
 
 
 def read_table(path: str | Path, entity: str, sheet: str | None = None) -> RawTable:
@@ -520,15 +527,17 @@ def _arrow_batches(
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _check_zip(path: Path, data: bytes) -> None:
+def _check_zip(path: Path) -> None:
     """Refuse a truncated workbook or one that would unpack to a zip bomb."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
             _check_unpacked_sizes(path, parts)  # before testzip, which unpacks everything
-            broken = archive.testzip()
+            broken = archive.testzip()  # unpacks a part at a time, holding none of it
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)") from exc
+    except OSError as exc:
+        raise ResqueError(f"{path}: cannot be read ({exc.strerror})") from exc
     if broken is not None:
         raise ResqueError(f"{path}: not a readable XLSX workbook (damaged part {broken})")
 
@@ -556,32 +565,49 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def _read_xlsx(path: Path, data: bytes, entity: str, sheet: str | None) -> RawTable:
-    """The first sheet with a recognisable header (or the named one), as rows."""
+def _corrupt_xlsx(path: Path) -> ResqueError:
+    return ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)")
+
+
+def _load_book(path: Path) -> Any:
+    """The workbook in read-only mode: its sheets are read row by row from the zip."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
-    _check_zip(path, data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise ResqueError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+
+
+def _open_xlsx(path: Path, entity: str, sheet: str | None) -> TableStream:
+    """The first sheet with a recognisable header (or the named one): its header now, its
+    rows in batches. Only a sheet's first HEADER_SEARCH_ROWS rows are read to choose it."""
+    _check_zip(path)
+    book = _load_book(path)
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
             raise ResqueError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})")
         for name in [sheet] if sheet else names:
-            rows = [list(map(_xlsx_value, row)) for row in book[name].iter_rows(values_only=True)]
-            header_at = _header_index(rows, entity)
-            if sheet or _has_required(rows[header_at] if rows else [], entity):
-                return _rows_to_table(rows, header_at, {"format": "xlsx", "sheet": name})
-        raise ResqueError(
-            f"{path}: no sheet has a {REQUIRED[entity]} column; name one with --sheet "
-            f"and --map 'Column={REQUIRED[entity]}' (sheets: {', '.join(names)})"
-        )
-    except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
-        raise ResqueError(f"{path}: not a readable XLSX workbook (truncated or corrupt)") from exc
+            rows = book[name].iter_rows(values_only=True)
+            head = [
+                list(map(_xlsx_value, row)) for row in itertools.islice(rows, HEADER_SEARCH_ROWS)
+            ]
+            header_at = _header_index(head, entity)
+            if sheet or _has_required(head[header_at] if head else [], entity):
+                break
+        else:
+            raise ResqueError(
+                f"{path}: no sheet has a {REQUIRED[entity]} column; name one with --sheet "
+                f"and --map 'Column={REQUIRED[entity]}' (sheets: {', '.join(names)})"
+            )
+    except (zipfile.BadZipFile, EOFError, KeyError, OSError, ElementTree.ParseError) as exc:
+        raise _corrupt_xlsx(path) from exc
     finally:
         book.close()
+    headers = unique_headers(head[header_at] if head else [])
+    detail = {"format": "xlsx", "sheet": name, "header_row": header_at + 1}
+    return TableStream(headers, detail, _xlsx_batches(path, name, header_at, headers))
 
 
 def _has_required(row: list[Any], entity: str) -> bool:
@@ -590,19 +616,42 @@ def _has_required(row: list[Any], entity: str) -> bool:
     return any(header_key(cell) in wanted for cell in row if cell is not None)
 
 
-def _rows_to_table(rows: list[list[Any]], header_at: int, detail: dict[str, Any]) -> RawTable:
-    """A frame from sheet rows below the header; wholly empty rows are dropped."""
-    headers = unique_headers(rows[header_at] if rows else [])
+def _xlsx_batches(path: Path, name: str, header_at: int, headers: list[str]) -> Iterator[RawTable]:
+    """The sheet's rows below the header, ROW_BATCH at a time; wholly empty rows are dropped.
+
+    The workbook is opened again here, so that one never read is never left open.
+    """
+    book = _load_book(path)
     width = len(headers)
-    body, numbers = [], []
-    for index, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        cells = [None if isinstance(c, str) and not c.strip() else c for c in row[:width]]
-        if any(c is not None for c in cells):
-            body.append(cells + [None] * (width - len(cells)))
-            numbers.append(index)
-    frame = pd.DataFrame(body, columns=headers, dtype=object)
-    detail["header_row"] = header_at + 1
-    return RawTable(frame, numbers, [], detail)
+    body: list[list[Any]] = []
+    numbers: list[int] = []
+    yielded = False
+    try:
+        rows = book[name].iter_rows(values_only=True)
+        index = 0
+        for index, row in enumerate(rows, start=1):
+            if index <= header_at + 1:
+                continue
+            cells = [
+                None if isinstance(c, str) and not c.strip() else _xlsx_value(c)
+                for c in row[:width]
+            ]
+            if any(c is not None for c in cells):
+                body.append(cells + [None] * (width - len(cells)))
+                numbers.append(index)
+            if len(body) >= ROW_BATCH:
+                yield RawTable(pd.DataFrame(body, columns=headers, dtype=object), numbers)
+                body, numbers, yielded = [], [], True
+        if body or not yielded:  # a header with nothing below it is still one (empty) batch
+            yield RawTable(pd.DataFrame(body, columns=headers, dtype=object), numbers)
+    except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
+        raise _corrupt_xlsx(path) from exc
+    except ElementTree.ParseError as exc:  # the sheet's XML breaks off further down
+        raise ResqueError(
+            f"{path}: not a readable XLSX workbook (sheet {name!r} is damaged after row {index})"
+        ) from exc
+    finally:
+        book.close()
 
 
 # --- JSONL -----------------------------------------------------------------------------------
@@ -641,53 +690,151 @@ def _too_long(record: dict[str, Any]) -> str | None:
     return None
 
 
-def _read_jsonl(path: Path, data: bytes) -> RawTable:
-    """One JSON object per line (or a JSON array); a broken line is a rejected row."""
-    text, encoding = decode_text(path, data)
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            items = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise ResqueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
-        lines = [(n, item) for n, item in enumerate(items, start=1)]
-    else:
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    records, numbers, bad_rows = [], [], []
-    keys: set[str] = set()
-    for number, line in lines:
-        try:
-            obj = json.loads(line) if isinstance(line, str) else line
-        except json.JSONDecodeError as exc:
-            if (number, line) == lines[-1] and not text.endswith(("\n", "\r")):
+def _json_record(path: Path, number: int, line: Any) -> dict[str, Any] | tuple[str, str]:
+    """One line (or array item) as a flat record, or (reason, text) when it is a bad row.
+
+    Refuses nesting deeper than MAX_JSON_DEPTH and a value longer than any list's field.
+    """
+    try:
+        obj = json.loads(line) if isinstance(line, str) else line
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg})", line[:2000]
+    if not isinstance(obj, dict):
+        return "not a JSON object", str(line)[:2000]
+    try:
+        record = _flatten(obj)
+    except _TooDeep:
+        raise ResqueError(
+            f"{path}: refused, line {number} is nested deeper than {MAX_JSON_DEPTH} levels"
+        ) from None
+    long_key = _too_long(record)
+    if long_key is not None:
+        raise ResqueError(
+            f"{path}: refused, line {number}, key '{long_key}' has a value over "
+            f"{MAX_FIELD_BYTES >> 10} KB"
+        )
+    return record
+
+
+class _JsonSource:
+    """The entries of a JSON Lines file (or a JSON array), numbered, readable more than once.
+
+    A UTF-8 file is read from disk line by line on every pass; a file in another encoding
+    (cp1252, UTF-16) is decoded whole once, as a CSV in one is. A JSON array is read whole:
+    the standard library has no incremental parser and pyarrow.json reads only JSON Lines
+    (with its own typing and no per-line rejects), so streaming one would need a new
+    dependency (ijson) for a form the lists we get rarely take.
+    """
+
+    def __init__(self, path: Path, head: bytes):
+        self.path = path
+        self.text: str | None = None
+        if _is_utf8_file(path, head):
+            self.encoding = "utf-8"
+        else:
+            self.text, self.encoding = decode_text(path, _read_bytes(path))
+        self.items: list[Any] | None = None
+        if self._first_char() == "[":
+            text = self.text if self.text is not None else path.read_text("utf-8-sig")
+            try:
+                self.items = json.loads(text)
+            except json.JSONDecodeError as exc:
                 raise ResqueError(
-                    f"{path}: refused, the last line is cut off (no line end, not valid "
-                    "JSON); the file may still be being copied, or was cut short"
+                    f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
                 ) from exc
-            bad_rows.append((number, f"not valid JSON ({exc.msg})", line[:2000]))
+        self.ends_open = False  # set by a pass over lines: no line end after the last one
+
+    def _lines(self) -> Iterator[str]:
+        if self.text is not None:
+            yield from io.StringIO(self.text, newline=None)
+            return
+        with self.path.open(encoding="utf-8-sig", newline=None) as file:
+            yield from file
+
+    def _first_char(self) -> str:
+        for line in self._lines():
+            if line.strip():
+                return line.lstrip()[0]
+        return ""
+
+    def entries(self) -> Iterator[tuple[int, Any]]:
+        """(line number, line text) of each non-blank line, or (position, item) of an array."""
+        if self.items is not None:
+            yield from enumerate(self.items, start=1)
+            return
+        self.ends_open = False
+        for number, line in enumerate(self._lines(), start=1):
+            self.ends_open = not line.endswith("\n")
+            if "\x00" in line:
+                raise ResqueError(
+                    f"{self.path}: binary content, not a text file (NUL byte in line {number})"
+                )
+            if line.strip():
+                yield number, line.rstrip("\n")
+
+
+def _open_jsonl(path: Path, head: bytes) -> TableStream:
+    """One JSON object per line (or a JSON array); a broken line is a rejected row.
+
+    The file is read twice: first to check every line and gather the columns (the union
+    of the keys, in order of first appearance, which the header mapping and the privacy
+    check need before a row is stored), then ROW_BATCH records at a time for the load.
+    """
+    source = _JsonSource(path, head)
+    keys: dict[str, None] = {}
+    bad_rows: list[tuple[int | None, str, str]] = []
+    last_bad = False
+    for number, line in source.entries():
+        record = _json_record(path, number, line)
+        last_bad = isinstance(record, tuple)
+        if isinstance(record, tuple):
+            bad_rows.append((number, *record))
             continue
-        if not isinstance(obj, dict):
-            bad_rows.append((number, "not a JSON object", str(line)[:2000]))
-            continue
-        try:
-            record = _flatten(obj)
-        except _TooDeep:
-            raise ResqueError(
-                f"{path}: refused, line {number} is nested deeper than {MAX_JSON_DEPTH} levels"
-            ) from None
-        long_key = _too_long(record)
-        if long_key is not None:
-            raise ResqueError(
-                f"{path}: refused, line {number}, key '{long_key}' has a value over "
-                f"{MAX_FIELD_BYTES >> 10} KB"
-            )
-        keys.update(record)
-        _check_width(path, list(keys))
-        records.append(record)
-        numbers.append(number)
-    if not records:
+        keys.update(dict.fromkeys(record))
+        if len(keys) > MAX_COLUMNS:
+            _check_width(path, list(keys))
+    if (
+        last_bad
+        and source.ends_open
+        and source.items is None
+        and bad_rows[-1][1].startswith("not valid JSON")
+    ):
+        raise ResqueError(
+            f"{path}: refused, the last line is cut off (no line end, not valid "
+            "JSON); the file may still be being copied, or was cut short"
+        )
+    if not keys:
         raise ResqueError(f"{path}: no JSON object found in the file")
-    frame = pd.DataFrame.from_records(records).astype(object)
-    frame = frame.where(frame.notna(), None)
-    frame.columns = unique_headers(list(frame.columns))
-    return RawTable(frame, numbers, bad_rows, {"format": "jsonl", "encoding": encoding})
+    names = list(keys)
+    headers = unique_headers(names)
+    detail = {"format": "jsonl", "encoding": source.encoding}
+    return TableStream(headers, detail, _jsonl_batches(source, names, headers), bad_rows)
+
+
+def _jsonl_batches(source: _JsonSource, names: list[str], headers: list[str]) -> Iterator[RawTable]:
+    """The good records, ROW_BATCH at a time, every one with all the file's columns.
+
+    Values keep their JSON types (an integer stays one though others lack its key); the
+    bad lines were set aside by the first pass and are skipped here.
+    """
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    try:
+        for number, line in source.entries():
+            record = _json_record(source.path, number, line)
+            if isinstance(record, tuple):
+                continue
+            rows.append([record.get(name) for name in names])
+            numbers.append(number)
+            if len(rows) >= ROW_BATCH:
+                yield _json_table(rows, numbers, headers)
+                rows, numbers = [], []
+    except RecursionError as exc:
+        raise _too_deep_to_read(source.path) from exc
+    if rows:
+        yield _json_table(rows, numbers, headers)
+
+
+def _json_table(rows: list[list[Any]], numbers: list[int], headers: list[str]) -> RawTable:
+    frame = pd.DataFrame(rows, columns=headers, dtype=object)
+    return RawTable(frame.where(frame.notna(), None), numbers)  # a JSON NaN is no value
