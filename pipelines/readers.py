@@ -21,6 +21,7 @@ import json
 import mmap
 import re
 import struct
+import weakref
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -602,12 +603,19 @@ def _open_xlsx(path: Path, entity: str, sheet: str | None) -> TableStream:
                 f"and --map 'Column={REQUIRED[entity]}' (sheets: {', '.join(names)})"
             )
     except (zipfile.BadZipFile, EOFError, KeyError, OSError, ElementTree.ParseError) as exc:
-        raise _corrupt_xlsx(path) from exc
-    finally:
         book.close()
+        raise _corrupt_xlsx(path) from exc
+    except BaseException:
+        book.close()
+        raise
     headers = unique_headers(head[header_at] if head else [])
     detail = {"format": "xlsx", "sheet": name, "header_row": header_at + 1}
-    return TableStream(headers, detail, _xlsx_batches(path, name, header_at, headers))
+    # The open workbook goes on to the batches (opening it again costs as much as reading
+    # its shared strings, seconds for a large list); closed when they end, or when a stream
+    # never read (a refused header) is dropped.
+    batches = _xlsx_batches(path, book, name, header_at, headers)
+    weakref.finalize(batches, book.close)
+    return TableStream(headers, detail, batches)
 
 
 def _has_required(row: list[Any], entity: str) -> bool:
@@ -616,12 +624,10 @@ def _has_required(row: list[Any], entity: str) -> bool:
     return any(header_key(cell) in wanted for cell in row if cell is not None)
 
 
-def _xlsx_batches(path: Path, name: str, header_at: int, headers: list[str]) -> Iterator[RawTable]:
-    """The sheet's rows below the header, ROW_BATCH at a time; wholly empty rows are dropped.
-
-    The workbook is opened again here, so that one never read is never left open.
-    """
-    book = _load_book(path)
+def _xlsx_batches(
+    path: Path, book: Any, name: str, header_at: int, headers: list[str]
+) -> Iterator[RawTable]:
+    """The sheet's rows below the header, ROW_BATCH at a time; wholly empty rows are dropped."""
     width = len(headers)
     body: list[list[Any]] = []
     numbers: list[int] = []
