@@ -9,10 +9,13 @@ not be, when even that fails).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,10 +180,15 @@ def store_batches(
     try:
         with run, memory_capped(con), transaction(con):
             position = 0
-            for records, raw in batches:
-                batch = stages.normalise(records, entity, defaults)
-                batch = stages.validate(batch, entity, duplicates=False)
-                position = stage_batch(con, entity, batch, raw, position=position)
+
+            def prepare(item: tuple[pd.DataFrame, RawRows]) -> tuple[pd.DataFrame, RawRows]:
+                batch = stages.normalise(item[0], entity, defaults)
+                return stages.validate(batch, entity, duplicates=False), item[1]
+
+            # closed on any way out, so a failed staging also stops the reading thread
+            with contextlib.closing(read_ahead(batches, prepare)) as prepared:
+                for batch, raw in prepared:
+                    position = stage_batch(con, entity, batch, raw, position=position)
             if snapshot and staged_accepted(con) == 0:
                 raise ResqueError(
                     f"{where}: no valid row; refusing to treat an empty list "
@@ -205,6 +213,53 @@ def store_batches(
         raise ResqueError(run.error + unrecorded_note(run.unrecorded)) from exc
     log.info("%s %s: %s", kind, source, counts.as_dict())
     return StepResult(run.run_id, source, entity, counts, details)
+
+
+_DONE = object()
+
+
+def read_ahead(items: Iterable[Any], prepare: Callable[[Any], Any]) -> Iterator[Any]:
+    """`prepare(item)` for each item, computed one item ahead in a second thread.
+
+    Reading and normalising a batch is Python and pandas; staging it is DuckDB, which
+    releases the GIL: on two cores the next batch is read while this one is staged. An
+    error of the reader (a refusal further down the file) is raised here, where the loop
+    would have met it; when the loop stops early, the reader stops at its next batch.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(entry: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not hand((prepare(item), None)):
+                    return
+            hand((_DONE, None))
+        except BaseException as exc:  # handed to the loop, which raises it
+            hand((None, exc))
+
+    reader = threading.Thread(target=work, name="resque-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            value, error = ready.get()
+            if error is not None:
+                raise error
+            if value is _DONE:
+                return
+            yield value
+    finally:
+        stop.set()
+        reader.join()
 
 
 def store_error(where: str) -> Describe:
