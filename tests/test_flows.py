@@ -357,32 +357,17 @@ def test_a_crawl_is_retried_unless_the_warehouse_is_locked():
 
 
 @pytest.fixture
-def held_open(tmp_path, resque):
+def held(tmp_path, resque, held_open):
     """A warehouse another process (an analyst's Python session) holds open, read-only."""
     db = tmp_path / "w.duckdb"
     assert resque("--db", db, "init").code == 0
-    script = (
-        "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
-        "print('open', flush=True); sys.stdin.read()"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline() == "open\n"
-        yield db, holder.pid
-    finally:
-        holder.stdin.close()  # the session ends
-        holder.wait(timeout=60)
+    return db, held_open(db, "read").pid
 
 
 def test_a_locked_warehouse_ends_the_run_at_once_without_retries(
-    held_open, tmp_path, resque, monkeypatch
+    held, tmp_path, resque, monkeypatch
 ):
-    db, pid = held_open
+    db, pid = held
     config = write_config(
         tmp_path,
         "[schedule]\ncrawl_retries = 2\ncrawl_retry_delay = 300\n"
@@ -410,8 +395,8 @@ RUN_AND_TELL = (
 )
 
 
-def test_resque_run_meets_a_held_warehouse_before_starting_prefect(held_open, tmp_path):
-    db, pid = held_open
+def test_resque_run_meets_a_held_warehouse_before_starting_prefect(held, tmp_path):
+    db, pid = held
     config = write_config(tmp_path, f'[sources.good]\npath = "{GOOD_CSV}"\n')
     clock = time.perf_counter()
     done = subprocess.run(

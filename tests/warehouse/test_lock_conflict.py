@@ -5,7 +5,6 @@ It is no network fault: nothing waits or retries (flows.py ends the run; see tes
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -61,25 +60,11 @@ def test_the_early_check_names_the_holder_and_keeps_no_lock(held, tmp_path):
     check_writable(free)
 
 
-WRITE = (
-    "import sys; from resque.warehouse.db import opened\n"
-    "with opened(sys.argv[1]):\n    print('open', flush=True); sys.stdin.read()"
-)
-
-
-def test_the_early_check_meets_another_resque_writer(tmp_path):
+def test_the_early_check_meets_another_resque_writer(tmp_path, held_open):
     db = tmp_path / "w.duckdb"
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITE, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout.readline() == "open\n"
-        with pytest.raises(WarehouseInUse, match="another resque command writes to it"):
-            check_writable(db)
-    finally:
-        writer.stdin.close()
-        writer.wait(timeout=60)
+    writer = held_open(db, "lock")  # another resque command inside opened()
+    with pytest.raises(WarehouseInUse, match="another resque command writes to it"):
+        check_writable(db)
+    writer.stdin.close()
+    writer.wait(timeout=60)
     check_writable(db)  # free again once the writer is done
