@@ -39,7 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from resque.errors import ResqueError
-from resque.warehouse.sqlfiles import sql
+from resque.warehouse.sqlfiles import registered, sql  # noqa: F401  (db.registered, db.sql)
 
 log = logging.getLogger(__name__)
 IN_USE = "the database is in use by another process"

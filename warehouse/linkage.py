@@ -18,8 +18,6 @@ import csv
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ from resque.matching.linkage import explain
 from resque.matching.linkage.classifier import Model, default_model
 from resque.matching.linkage.evaluation import cluster_metrics, large_employer_metrics
 from resque.matching.linkage.incremental import incremental_run
-from resque.warehouse.db import sql, transaction
+from resque.warehouse.db import registered, sql, transaction
 from resque.warehouse.runs import failure_words, step_run
 
 log = logging.getLogger(__name__)
@@ -149,18 +147,6 @@ def _table(con, name: str) -> pd.DataFrame:
     return con.sql(sql(name)).to_arrow_table().to_pandas().rename(columns=STORED_KEYS)
 
 
-@contextmanager
-def _registered(con, **tables: pa.Table) -> Iterator[None]:
-    """The Arrow tables registered under their names for the statements run inside."""
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        yield
-    finally:
-        for name in tables:
-            con.unregister(name)
-
-
 def _ids(posting_ids: np.ndarray) -> pa.Table:
     return pa.table({"posting_id": np.asarray(posting_ids).astype(str)})
 
@@ -181,7 +167,7 @@ class _SqlReader:
                 "position": np.arange(len(posting_ids), dtype=np.int64),
             }
         )
-        with _registered(self.con, dedup_ids=ids):
+        with registered(self.con, dedup_ids=ids):
             return self.con.sql(sql("linkage/read_rows")).to_arrow_table().to_pandas()
 
     def neighbours(self, keys: pd.DataFrame) -> pd.DataFrame:
@@ -191,21 +177,21 @@ class _SqlReader:
                 for name, values in keys.items()
             }
         )
-        with _registered(self.con, dedup_dirty_keys=table):
+        with registered(self.con, dedup_dirty_keys=table):
             return _table(self.con, "linkage/read_neighbours")
 
     def members(self, vacancy_ids: np.ndarray, read: np.ndarray) -> pd.DataFrame:
         vacancies = pa.table({"vacancy_id": vacancy_ids})
-        with _registered(self.con, dedup_vacancy_ids=vacancies, dedup_ids=_ids(read)):
+        with registered(self.con, dedup_vacancy_ids=vacancies, dedup_ids=_ids(read)):
             return _table(self.con, "linkage/read_members")
 
     def stored_pairs(self, posting_ids: np.ndarray) -> pd.DataFrame:
-        with _registered(self.con, dedup_ids=_ids(posting_ids)):
+        with registered(self.con, dedup_ids=_ids(posting_ids)):
             return self.con.execute(sql("linkage/stored_pairs")).df()
 
     def taken_ids(self, candidates: np.ndarray, posting_ids: np.ndarray) -> set[str]:
         vacancies = pa.table({"vacancy_id": candidates})
-        with _registered(self.con, dedup_vacancy_ids=vacancies, dedup_ids=_ids(posting_ids)):
+        with registered(self.con, dedup_vacancy_ids=vacancies, dedup_ids=_ids(posting_ids)):
             return {row[0] for row in self.con.execute(sql("linkage/taken_ids")).fetchall()}
 
 
@@ -220,7 +206,7 @@ def _write(con, writes: md.RunWrites, run_id: int, now: dt.datetime, lap=None) -
     if writes.recompared is None:
         con.execute(sql("linkage/delete_all_pairs"))
     else:
-        with _registered(con, dedup_ids=pa.table({"posting_id": writes.recompared})):
+        with registered(con, dedup_ids=pa.table({"posting_id": writes.recompared})):
             con.execute(sql("linkage/delete_pairs"))
     _write_pairs(con, writes.pair_ids, writes.pairs, run_id)
     _write_events(con, writes.events, run_id, now)
@@ -229,7 +215,7 @@ def _write(con, writes: md.RunWrites, run_id: int, now: dt.datetime, lap=None) -
         con.execute(sql("refresh_vacancies"))
     else:
         touched = pa.table({"vacancy_id": writes.vacancies})
-        with _registered(con, dedup_vacancy_ids=touched):
+        with registered(con, dedup_vacancy_ids=touched):
             con.execute(
                 sql("linkage/refresh_vacancies"), {"vacancy_ids": writes.vacancies.tolist()}
             )
@@ -263,7 +249,7 @@ def _write_postings(
             "title_words": pa.array(words, pa.string(), from_pandas=True),
         }
     )
-    with _registered(con, dedup_updates=updates):
+    with registered(con, dedup_updates=updates):
         con.execute(sql("linkage/update_postings"), {"run_id": run_id})
 
 
@@ -284,7 +270,7 @@ def _write_pairs(con, posting_ids: np.ndarray, scored: pd.DataFrame, run_id: int
             for column in md.PAIR_COLUMNS
         }
     )
-    with _registered(con, dedup_pairs=table):
+    with registered(con, dedup_pairs=table):
         con.execute(sql("linkage/insert_pairs"), {"run_id": run_id})
 
 
@@ -299,7 +285,7 @@ def _column(scored: pd.DataFrame, column: str) -> np.ndarray:
 def _write_events(con, events: pd.DataFrame, run_id: int, now: dt.datetime) -> None:
     if len(events) == 0:
         return
-    with _registered(con, dedup_events=pa.Table.from_pandas(events, preserve_index=False)):
+    with registered(con, dedup_events=pa.Table.from_pandas(events, preserve_index=False)):
         con.execute(sql("linkage/insert_events"), {"run_id": run_id, "now": now})
 
 
@@ -332,7 +318,7 @@ def evaluate_labels(con: duckdb.DuckDBPyConnection, labels_path: str | Path) -> 
         same scores within employers with many postings at one postcode).
     """
     labels = _read_labels(Path(labels_path))
-    with _registered(con, dedup_labels=pa.Table.from_pandas(labels, preserve_index=False)):
+    with registered(con, dedup_labels=pa.Table.from_pandas(labels, preserve_index=False)):
         joined = con.execute(sql("linkage/eval_labels")).df()
     found = joined[joined["vacancy_id"].notna()]
     if found.empty:

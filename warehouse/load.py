@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from resque.errors import ResqueError
-from resque.warehouse.db import sql
+from resque.warehouse.db import registered, sql
 from resque.warehouse.parsed import fill_title_occupations, reset_changed_titles
 
 _TEXT, _DATE = pa.string(), pa.date32()
@@ -319,9 +319,5 @@ def insert_reader_rejects(
                 "payload": [json.dumps({"text": r[2]}, ensure_ascii=False) for r in rows],
             }
         )
-        con.register("reader_rejects", frame)
-        con.execute(
-            "insert into rejects (run_id, source, row_number, reason, payload) "
-            "select run_id, source, row_number, reason, payload::json from reader_rejects"
-        )
-        con.unregister("reader_rejects")
+        with registered(con, reader_rejects=frame):
+            con.execute(sql("insert_reader_rejects"))

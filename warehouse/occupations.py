@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from resque.errors import ResqueError
 from resque.matching.occupation_model import OccupationModel
-from resque.warehouse.db import sql, transaction
+from resque.warehouse.db import registered, sql, transaction
 from resque.warehouse.runs import failure_words, step_run
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,8 @@ def _label(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         schema=LABELS_SCHEMA,
     )
     before = con.execute("select count(*) from postings").fetchall()[0][0]
-    con.register("occupation_labels", labels)
-    try:
+    with registered(con, occupation_labels=labels):
         changed = con.execute(sql("occupations_update_postings")).fetchall()[0][0]
-    finally:
-        con.unregister("occupation_labels")
     con.execute(sql("occupations_update_vacancies")).fetchall()
     labelled = int(postings["label"].notna().sum())
     return {

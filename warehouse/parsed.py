@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from resque.matching.normalise import title_occupations
 from resque.matching.ranking import profiles as pf
-from resque.warehouse.sqlfiles import sql
+from resque.warehouse.sqlfiles import registered, sql
 
 TITLES_SCHEMA = pa.schema([("title", pa.string()), ("title_occupation", pa.string())])
 LANGUAGE_LEVELS = pa.map_(pa.string(), pa.int32())
@@ -43,11 +43,8 @@ def fill_title_occupations(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     keys = title_occupations(pd.Series(titles, dtype=object))
     table = pa.table({"title": titles, "title_occupation": keys.tolist()}, schema=TITLES_SCHEMA)
-    con.register("title_occupations", table)
-    try:
+    with registered(con, title_occupations=table):
         con.execute(sql("parsed_fill_title_occupations"))
-    finally:
-        con.unregister("title_occupations")
     return len(titles)
 
 
@@ -72,11 +69,8 @@ def fill_participants(con: duckdb.DuckDBPyConnection) -> int:
         },
         schema=PARTICIPANTS_SCHEMA,
     )
-    con.register("participant_parsed", table)
-    try:
+    with registered(con, participant_parsed=table):
         con.execute(sql("parsed_fill_participants"))
-    finally:
-        con.unregister("participant_parsed")
     return len(frame)
 
 

@@ -26,7 +26,7 @@ from resque.matching.ranking import geo
 from resque.matching.ranking.explain import lines, reason_dicts, reason_json
 from resque.matching.ranking.metrics import evaluate
 from resque.matching.ranking.ranker import MATCH_COLUMNS, Settings, rank
-from resque.warehouse.db import sql, transaction
+from resque.warehouse.db import registered, sql, transaction
 from resque.warehouse.occupations import tonights_model
 from resque.warehouse.runs import step_run
 
@@ -139,11 +139,8 @@ def _insert(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, run_id: int) -
         ),
         preserve_index=False,
     )
-    con.register("ranked", table)
-    try:
+    with registered(con, ranked=table):
         con.execute(sql("ranking/insert"), {"run_id": run_id})
-    finally:
-        con.unregister("ranked")
 
 
 def _ranked_list(

@@ -14,7 +14,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from resque.warehouse.db import sql
+from resque.warehouse.db import registered, sql
 
 NOTE_COLUMNS = [
     "vacancy_id",
@@ -49,11 +49,9 @@ def resolve_ids(con: duckdb.DuckDBPyConnection, listed: list[str]) -> dict[str, 
     """{listed id: the vacancy id it stands for now}; ids that name no vacancy are missing."""
     if not listed:
         return {}
-    con.register("listed_ids", pd.DataFrame({"listed_id": pd.Series(listed, dtype=object)}))
-    try:
+    listed_ids = pd.DataFrame({"listed_id": pd.Series(listed, dtype=object)})
+    with registered(con, listed_ids=listed_ids):
         rows = con.execute(sql("vacancy_list_resolve")).fetchall()
-    finally:
-        con.unregister("listed_ids")
     return dict(rows)
 
 
@@ -73,17 +71,11 @@ def store_notes(
     """
     before = _count(con)
     params = {"partner": partner, "run_id": run_id}
-    con.register("new_notes", _typed_notes(notes))
-    try:
+    with registered(con, new_notes=_typed_notes(notes)):
         con.execute(sql("vacancy_list_insert_notes"), {**params, "received_at": received_at})
-    finally:
-        con.unregister("new_notes")
     if len(refused):
-        con.register("refused_rows", refused[REJECT_COLUMNS])
-        try:
+        with registered(con, refused_rows=refused[REJECT_COLUMNS]):
             con.execute(sql("vacancy_list_insert_rejects"), params)
-        finally:
-            con.unregister("refused_rows")
     return _count(con) - before
 
 
