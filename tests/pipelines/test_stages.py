@@ -22,13 +22,17 @@ def test_values_matching_a_fast_path_pattern_are_left_unchanged(rule, data):
         assert rule(value) == value
 
 
+# placeholders, links, messy spaces, and names shouting or not
+SAMPLED_VALUES = ["n/a", "https://x.de/a", "www.y.de", " a  b ", "A-1", "GROß GMBH", "MÜLLER gmbh"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     values=st.lists(
         st.one_of(
             st.none(),
             st.text(max_size=30),
-            st.sampled_from(["n/a", "https://x.de/a", "www.y.de", " a  b ", "A-1"]),
+            st.sampled_from(SAMPLED_VALUES),
         ),
         min_size=1,
         max_size=40,
