@@ -7,7 +7,10 @@ because a worker reads the globals of the module that function belongs to.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +38,12 @@ class Parsing:
         global _FORKED_TEXTS
         _FORKED_TEXTS = texts
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        )
         self._parts = self._pool.map(_parse_forked, bounds)
 
     def result(self) -> list[dict]:
@@ -68,6 +76,16 @@ def _parse_forked(bounds: tuple[int, int]) -> list[dict]:
     return parse_chunk(_FORKED_TEXTS[bounds[0] : bounds[1]])
 
 
+def _end_with_parent(parent: int) -> None:
+    """A worker ends when the process that forked it dies: killed mid-ranking, that process
+    never shuts its pool down, and idle workers would wait on its queue for good."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux only, as the forking
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
 
 

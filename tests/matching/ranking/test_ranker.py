@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -405,6 +408,47 @@ assert multiprocessing.active_children()
 abandoned.close()
 assert not multiprocessing.active_children()
 """
+
+
+ORPHAN_CHECK = """
+import multiprocessing, sys, time
+from resque.matching.ranking import parsing
+
+parsing.PARALLEL_FROM = 10
+parsing.parse_chunk = lambda texts: time.sleep(60)  # the workers are busy when it is killed
+pending = parsing.Parsing([str(i) for i in range(40)], workers=2)
+print(" ".join(str(child.pid) for child in multiprocessing.active_children()), flush=True)
+time.sleep(60)
+"""
+
+
+def test_parse_workers_end_when_the_ranking_process_is_killed():
+    # `resque match` killed mid-ranking never shuts its pool down
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_CHECK], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers, "no worker process started"
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _alive(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived the killed ranking process"
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie of this test's own children does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_vacancy_texts_parsed_in_worker_processes_equal_a_serial_parse():
