@@ -6,7 +6,11 @@ and 5% disappeared, beside DuckDB's plain read_csv of the same file into a table
 any import stands on). Targets: the first import in <= 20 s on the 2-core machine (issue 2);
 every import in <= 12 s and 1.5 GB peak (issue 16).
 
-    python benchmarks/bench_import.py [--rows 1000000] [--format {csv,jsonl,xlsx}]
+    python benchmarks/bench_import.py [--rows 1000000] [--format {csv,jsonl,xlsx}] [--repeat 1]
+
+`--repeat N` runs the baseline and the three imports N times, each round in a fresh
+warehouse, and then prints each step's median: on a shared two-core machine one round can be
+a third slower than the next. Each line shows the load average it started at.
 
 `--format jsonl` or `xlsx` writes the same lists as JSON Lines or a workbook (one title
 line above the header) and imports those; DuckDB's read_csv baseline is then left out.
@@ -15,6 +19,8 @@ line above the header) and imports those; DuckDB's read_csv baseline is then lef
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -132,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--format", choices=("csv", "jsonl", "xlsx"), default="csv")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; their median is printed")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     first_list = DATA / f"vacancies_{args.rows}.{args.format}"
@@ -144,12 +151,27 @@ def main() -> None:
         f"generated {args.rows:,} rows ({first_list.stat().st_size / 1e6:.0f} MB) "
         f"in {time.perf_counter() - started:.1f} s"
     )
+    rounds = [run_round(first_list, second_list, args.format) for _ in range(args.repeat)]
+    if args.repeat > 1:
+        print(f"median of {args.repeat} rounds:")
+        for label in rounds[0]:
+            seconds = statistics.median(r[label][0] for r in rounds)
+            peak_mb = statistics.median(r[label][1] for r in rounds)
+            print(f"  {label:30s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB")
+
+
+def run_round(first_list: Path, second_list: Path, kind: str) -> dict[str, tuple[float, float]]:
+    """The baseline and the three imports into a fresh warehouse: {step: (seconds, MB)}."""
+    measured = {}
     with tempfile.TemporaryDirectory() as tmp:
-        if args.format == "csv":  # DuckDB's read_csv is the floor of a CSV import only
+        if kind == "csv":  # DuckDB's read_csv is the floor of a CSV import only
+            load = os.getloadavg()[0]
             seconds, peak_mb, _ = run_measured(
                 [sys.executable, "-c", READ_CSV, str(first_list), tmp]
             )
-            print(f"{'duckdb read_csv (baseline)':32s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB")
+            measured["duckdb read_csv (baseline)"] = (seconds, peak_mb)
+            print(f"{'duckdb read_csv (baseline)':32s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB"
+                  f"  (load {load:.1f})")  # fmt: skip
         db = str(Path(tmp) / "bench.duckdb")
         steps = [
             ("first import", [str(first_list)]),
@@ -157,10 +179,14 @@ def main() -> None:
             ("snapshot, 10% changed, 5% gone", [str(second_list), "--full"]),
         ]
         for label, extra in steps:
+            load = os.getloadavg()[0]
             seconds, peak_mb, out = run_measured(
                 resque("--db", db, "import", "vacancies", *extra, "--source", "bench")
             )
-            print(f"{label:32s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB  | {out.strip()}")
+            measured[label] = (seconds, peak_mb)
+            print(f"{label:32s} {seconds:6.1f} s  peak {peak_mb:7.0f} MB  (load {load:.1f})"
+                  f"  | {out.strip()}")  # fmt: skip
+    return measured
 
 
 if __name__ == "__main__":
