@@ -118,6 +118,9 @@ def test_required_licence_is_a_hard_constraint():
         ("Voraussetzung: gültiger Staplerschein.", ["Stapler"], True),
         ("Staplerschein von Vorteil.", [], True),  # welcome, not required
         ("Der Staplerschein kann bei uns erworben werden.", [], True),
+        ("FS Kl. B erforderlich.", [], False),
+        # 'fs' ending a verb is no licence: 'darfst du' is not the tractor class T
+        ("Führerschein Klasse B erforderlich. Darauf darfst du dich freuen.", ["B"], True),
     ],
 )
 def test_licence_requirements_from_the_vacancy_text(text, held, matched):
