@@ -109,6 +109,20 @@ def test_required_licence_is_a_hard_constraint():
     assert ids(ranked([person(**wish, licences=["CE"])], [driver])) == ["ce"]
 
 
+def test_unstated_licences_are_not_checked_and_the_reason_says_so():
+    # a partner's list without a licence column (None) states nothing: 'holds none' would
+    # hide every job that asks for a licence from all its participants
+    driver = job("ce", title="Berufskraftfahrer CE (m/w/d)", description="Führerschein CE nötig.")
+    wish = {"desired_occupations": ["Berufskraftfahrer"]}
+    assert ranked([person(**wish, licences=[])], [driver]).empty  # stated: none held
+    frame = ranked([person(**wish, licences=None)], [driver])
+    assert ids(frame) == ["ce"]
+    [reasons] = explain.reason_dicts(frame)
+    assert reasons["licences_unstated"] == ["CE"] and not reasons["licences_required"]
+    assert "Führerschein CE verlangt, im Profil nicht angegeben" in explain.coach_lines(reasons)
+    assert "licence required: CE (not stated in the profile)" in explain.lines(reasons)
+
+
 @pytest.mark.parametrize(
     ("text", "held", "matched"),
     [
