@@ -591,12 +591,15 @@ def occupation_text(title: object, occupation: object = None, city: object = Non
 
 
 # The place tail title_occupations cuts off before title_key ('... in Leipzig (Wahren)'): a
-# place name as title_key's _PLACE_TAIL reads one, up to three capitalised words and a
-# bracket. Anything longer after 'in' names the job ('PhD in AI & Data Science for Cancer
-# Research', 'Arzt in Weiterbildung – Kardiologie'), and title_key strips what is a place.
+# capitalised name after 'in'/'bei', then only more names, brackets, slashes and the small
+# words of German place names ('Brandenburg an der Havel', 'Jessen (Elster) Seyda'). Not a
+# place: the words title_key keeps ('Arzt in Weiterbildung – Kardiologie'), and a tail with
+# other small words or '&' ('PhD in AI & Data Science for Cancer Research'), which names
+# the job; title_key strips whatever place the cheap cut leaves.
+_PLACE_PARTICLES = r"an|am|der|die|den|dem|im|in|bei|ob|unter|vor|auf|zu|zum|zur|a\.|i\.|v\.|d\."
 _TITLE_PLACE_TAIL = (
     r"\s+(?:in|bei|nahe|Raum|Region)\s+(?!(?i:" + _NOT_A_PLACE + r")\b)(?:[0-9]{5}\s+)?"
-    r"[A-ZÄÖÜ][\w.]*(?:[-/ ][A-ZÄÖÜa-zäöüß][\w.]*){0,2}(?:\s*\([\w .]+\))?\s*$"
+    r"[A-ZÄÖÜ][^\s,;|&]*(?:\s+(?:[A-ZÄÖÜ(/][^\s,;|&]*|(?:" + _PLACE_PARTICLES + r")(?=\s)))*\s*$"
 )
 
 

@@ -144,6 +144,8 @@ def test_tails_are_words_not_word_endings_and_a_place_is_a_place(title, expected
         ("Lagerhelfer (m/w/d) in Leipzig (Wahren)", "lagerhelfer"),
         ("Koch in Frankfurt am Main", "koch"),
         ("Verkäufer in 04109 Leipzig-Plagwitz", "verkaeufer"),
+        ("Bauhelfer (m/w/d) in Brandenburg an der Havel", "bauhelfer"),
+        ("Maschinenbediener (m/w/d) in Jessen (Elster) Seyda", "maschinenbediener"),
         # what follows 'in' names the job: the cheap cut before title_key must keep it
         ("Arzt in Weiterbildung – Kardiologie", "arzt weiterbildung kardiologie"),
         ("Arzt in Weiterbildung (m/w/d) Neurologie", "arzt weiterbildung neurologie"),
