@@ -212,14 +212,18 @@ _TAIL_WORDS = (
 _TAIL_SEGMENT = re.compile(
     r"\s*(?:[-–—,|/+]|\(|\bund\b)?\s*\(?\s*(?:" + _TAIL_WORDS + r")\s*\)?\s*$"
 )
+# Words after 'in'/'bei' that are no place: 'Arzt in Weiterbildung Neurologie',
+# 'Pflegefachkraft in Leitungsfunktion' (title_key and title_occupations both keep them).
+_NOT_A_PLACE = (
+    r"weiterbildung|ausbildung|anstellung|festanstellung|vertretung|elternzeit|leitung"
+    r"|leitungsfunktion|kooperation|kombination|zusammenarbeit"
+)
 # 'in Leipzig', 'in 04109 Leipzig-Plagwitz', 'in Halle (Saale)', 'Raum Leipzig' at the end.
 _PLACE_TAIL = re.compile(
     r"\s*[-–,]?\s*(?:\bin\b|\bim\s+raum\b|\braum\b|\bstandort\b|\bbei\b)\s+"
-    r"(?!der\b|die\b|das\b|dem\b|den\b|einem\b|einer\b|unserem\b|unserer\b"
-    # not a place: 'Arzt in Weiterbildung Neurologie', 'Pflegefachkraft in Leitungsfunktion'
-    r"|weiterbildung|ausbildung|anstellung|festanstellung|vertretung|elternzeit|leitung"
-    r"|leitungsfunktion|kooperation|kombination|zusammenarbeit)"
-    r"(?:[0-9]{5}\s+)?[a-z][a-z.]*(?:[-/ ][a-z][a-z.]*){0,2}(?:\s*\([a-z ]+\))?\s*$"
+    r"(?!der\b|die\b|das\b|dem\b|den\b|einem\b|einer\b|unserem\b|unserer\b|"
+    + _NOT_A_PLACE
+    + r")(?:[0-9]{5}\s+)?[a-z][a-z.]*(?:[-/ ][a-z][a-z.]*){0,2}(?:\s*\([a-z ]+\))?\s*$"
 )
 _PUNCT = re.compile(r"[^a-z0-9]+")
 # A postcode left in a title ('Data Engineer, 71282 Hemmingen') says where, not which job.
@@ -586,8 +590,17 @@ def occupation_text(title: object, occupation: object = None, city: object = Non
     return strip_context(key, None, town) if key else ""
 
 
-# The place tail title_occupations cuts off before title_key ('... in Leipzig (Wahren)').
-_TITLE_PLACE_TAIL = r"\s+(?:in|bei|nahe|Raum|Region)\s+[A-ZÄÖÜ][^,;|]*$"
+# The place tail title_occupations cuts off before title_key ('... in Leipzig (Wahren)'): a
+# capitalised name after 'in'/'bei', then only more names, brackets, slashes and the small
+# words of German place names ('Brandenburg an der Havel', 'Jessen (Elster) Seyda'). Not a
+# place: the words title_key keeps ('Arzt in Weiterbildung – Kardiologie'), and a tail with
+# other small words or '&' ('PhD in AI & Data Science for Cancer Research'), which names
+# the job; title_key strips whatever place the cheap cut leaves.
+_PLACE_PARTICLES = r"an|am|der|die|den|dem|im|in|bei|ob|unter|vor|auf|zu|zum|zur|a\.|i\.|v\.|d\."
+_TITLE_PLACE_TAIL = (
+    r"\s+(?:in|bei|nahe|Raum|Region)\s+(?!(?i:" + _NOT_A_PLACE + r")\b)(?:[0-9]{5}\s+)?"
+    r"[A-ZÄÖÜ][^\s,;|&]*(?:\s+(?:[A-ZÄÖÜ(/][^\s,;|&]*|(?:" + _PLACE_PARTICLES + r")(?=\s)))*\s*$"
+)
 
 
 def title_occupations(titles: pd.Series) -> np.ndarray:

@@ -268,7 +268,11 @@ def normalise(
             "participant_id": raw["participant_id"].map(nz.clean_line),
             **{name: raw[name].map(pf.split_list) for name in LIST_FIELDS},
             "languages": raw["languages"].map(pf.parse_languages),
-            "licences": raw["licences"].map(pf.parse_licences),
+            # a list without a licence column states none: NULL (unknown), not [] (holds
+            # none), or the ranker would hide every job that asks for a licence
+            "licences": raw["licences"].map(pf.parse_licences)
+            if "licences" in mapping or "licences" in (defaults or {})
+            else raw["licences"],
             "working_time": raw["working_time"].map(nz.normalise_working_time),
             "accepts_shift": raw["working_time"].map(pf.accepts_shift),
             "postcode": postcode.where(postcode.notna(), split.map(lambda pair: pair[0])),

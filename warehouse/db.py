@@ -166,8 +166,19 @@ def _fill_parsed(con: duckdb.DuckDBPyConnection) -> None:
     fill_all(con)
 
 
+def _fill_title_occupations(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 0016's data step: every posting's title_occupation by today's rule."""
+    from resque.warehouse.parsed import fill_title_occupations  # only this migration
+
+    fill_title_occupations(con)
+
+
 # Data steps a migration's SQL cannot do, run in the migration's own transaction.
-AFTER_MIGRATION: dict[int, Any] = {9: _fill_sectors, 15: _fill_parsed}
+AFTER_MIGRATION: dict[int, Any] = {
+    9: _fill_sectors,
+    15: _fill_parsed,
+    16: _fill_title_occupations,
+}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -52,7 +52,8 @@ def feasible(pairs, people: People, jobs: Jobs, settings: Settings) -> dict[str,
     distance = geo_.distance_km(people.points[p], jobs.points[v])
     known = ~np.isnan(distance)
     keep = ~known | (distance <= people.radius[p])
-    keep &= (jobs.required[v] & ~people.licences[p]) == 0
+    # a required licence: held, or the participant's licences are not stated (shown as such)
+    keep &= ((jobs.required[v] & ~people.licences[p]) == 0) | ~people.licences_known[p]
     keep &= _FITS[people.working_time[p], jobs.working_time[v]]
     keep &= ~((people.accepts_shift[p] == 0) & jobs.shift[v])
     start = np.nan_to_num(jobs.start[v], nan=np.inf)  # no start stated: any availability fits

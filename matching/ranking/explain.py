@@ -26,6 +26,7 @@ REASON_FIELDS = (
     "radius_km",
     "located_by",
     "licences_required",
+    "licences_unstated",
     "licences_welcome_held",
     "licences_welcome_missing",
     "working_time_wished",
@@ -164,6 +165,9 @@ def lines(reasons: dict) -> list[str]:
     out.append(_distance_line(reasons))
     if reasons.get("licences_required"):
         out.append("licence required: " + ", ".join(reasons["licences_required"]) + " (held)")
+    if reasons.get("licences_unstated"):
+        unstated = ", ".join(reasons["licences_unstated"])
+        out.append(f"licence required: {unstated} (not stated in the profile)")
     welcome = [f"{c} (held)" for c in reasons.get("licences_welcome_held") or []]
     welcome += [f"{c} (not held)" for c in reasons.get("licences_welcome_missing") or []]
     if welcome:
@@ -338,9 +342,14 @@ def _distance_de(reasons: dict) -> str:
 
 
 def _licences_de(reasons: dict) -> list[str]:
-    # a required licence is a hard constraint: a listed pair holds it
+    # a required licence is a hard constraint: a listed pair holds it, or the participant's
+    # licences are not stated, which the coach has to ask about
     out = [
         f"{licence_de(c)} verlangt und vorhanden" for c in reasons.get("licences_required") or []
+    ]
+    out += [
+        f"{licence_de(c)} verlangt, im Profil nicht angegeben"
+        for c in reasons.get("licences_unstated") or []
     ]
     out += [
         f"{licence_de(c)} erwünscht und vorhanden"

@@ -51,7 +51,14 @@ def as_frame(best, people: People, jobs: Jobs, titles, skills, settings) -> pd.D
             "located_by": np.where(
                 np.isnan(distance), None, np.asarray(geo_.PRECISION, dtype=object)[precision]
             ),
-            "licences_required": [jobs.required_codes[j] for j in v],
+            "licences_required": [
+                jobs.required_codes[j] if known else []
+                for j, known in zip(v, people.licences_known[p], strict=True)
+            ],
+            "licences_unstated": [
+                [] if known else jobs.required_codes[j]
+                for j, known in zip(v, people.licences_known[p], strict=True)
+            ],
             "working_time_wished": _names(people.working_time[p]),
             "working_time_offered": _names(jobs.working_time[v]),
             "shift_work": jobs.shift[v],
@@ -152,7 +159,8 @@ def _welcome_licences(p, v, people: People, jobs: Jobs) -> tuple[list, list]:
     """Licences a vacancy welcomes (not requires): those the participant holds, and not."""
     held: list[list[str]] = [[] for _ in range(len(p))]
     missing: list[list[str]] = [[] for _ in range(len(p))]
-    welcoming = np.flatnonzero(jobs.welcomes[v] != 0)
+    # whether a participant without stated licences holds a welcome one is not known
+    welcoming = np.flatnonzero((jobs.welcomes[v] != 0) & people.licences_known[p])
     for k in welcoming:
         codes = jobs.preferred_codes[v[k]]
         held[k] = [c for c in codes if pf.LICENCE_BITS[c] & people.licences[p[k]]]

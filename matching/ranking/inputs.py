@@ -59,8 +59,9 @@ VACANCY_INPUT = (
     "title_occupation",  # normalise.title_occupations(title), stored at import (migration 0015)
 )
 # The columns a frame must have; every other allowed column is optional: when it is missing
-# or empty (None, NaN, pd.NA) the fact is unknown, and unknown facts never drop a pair
-# (except licences: a vacancy that requires one is only offered to a holder).
+# or empty (None, NaN, pd.NA) the fact is unknown, and unknown facts never drop a pair.
+# Licences too: a vacancy that requires one is offered to a participant whose licences are
+# stated only if they hold it; a stated empty list ('', []) holds none.
 PARTICIPANT_REQUIRED = ("participant_id", "desired_occupations")
 VACANCY_REQUIRED = ("vacancy_id", "title")
 
@@ -81,6 +82,7 @@ class People:
     languages: list[dict[str, int]]
     licences: np.ndarray
     licence_codes: list[list[str]]
+    licences_known: np.ndarray  # False: nobody stated them (no licence column), not checked
     working_time: np.ndarray
     accepts_shift: np.ndarray
     available: np.ndarray
@@ -189,6 +191,16 @@ def prepare_people(
     available = np.where(np.isnan(available) | (available < today_day), today_day, available)
     wishes = [pf.split_list(v) for v in frame["desired_occupations"]]
     licence_codes = _stored_or(frame, "licence_codes", "licences", pf.parse_licences)
+    # a partner's list without a licence column states nothing about licences (the import
+    # stores NULL, a frame None): treating that as 'holds none' hid every vacancy that asks
+    # for a driving licence from all of that partner's participants
+    licences_known = np.array(
+        [
+            _present(stored) or _present(raw)
+            for stored, raw in zip(frame["licence_codes"], frame["licences"], strict=True)
+        ],
+        dtype=bool,
+    )
     shift = frame["accepts_shift"].map(lambda v: -1 if v is None or v is pd.NA else int(bool(v)))
     return People(
         ids=frame["participant_id"].astype(str).to_numpy(dtype=object),
@@ -206,6 +218,7 @@ def prepare_people(
         languages=_stored_or(frame, "language_levels", "languages", pf.language_levels, dict),
         licences=np.array([pf.licence_mask(c) for c in licence_codes], dtype=np.int64),
         licence_codes=licence_codes,
+        licences_known=licences_known,
         working_time=np.array([_working_time_code(v) for v in frame["working_time"]], np.int8),
         accepts_shift=shift.to_numpy(dtype=np.int8),
         available=available,

@@ -223,7 +223,9 @@ _CLASS = r"(c1e|d1e|c1|d1|ce|be|de|am|a1|a2|[abcdlt])"
 _FORKLIFT_WORDS = re.compile(
     r"stapler|flurfoerderzeug|gabelstapler|forklift|fahrausweis fuer flurfoerder"
 )
-_LICENCE_WORDS = r"(?:fuehrerschein|fahrerlaubnis|fs|driving licen[cs]e|licen[cs]e)"
+# 'FS' only as a word of its own: inside a word it is a verb ending ('du darfst', 'hilfst'),
+# and 'darfst du' would read as the tractor class T
+_LICENCE_WORDS = r"(?:fuehrerschein|fahrerlaubnis|\bfs\b|driving licen[cs]e|licen[cs]e)"
 _LICENCE_CLASS = re.compile(
     _LICENCE_WORDS
     + r"\w*\s*(?:der\s*)?(?:klassen?|kl\.?)?\s*:?\s*"

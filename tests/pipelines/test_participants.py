@@ -90,6 +90,20 @@ def test_rows_without_id_or_duplicated_are_rejected_without_content(db, resque, 
     ]
 
 
+def test_a_list_without_a_licence_column_stores_the_licences_as_unknown(db, resque, tmp_path):
+    # NULL, not []: the ranker reads [] as 'holds none' and hides every job asking for one
+    stated = write_csv(tmp_path, HEADER, ROW, ROW.replace("TN-1", "TN-2").replace(";B;", ";;"))
+    assert resque("--db", db, "import", "participants", stated).code == 0
+    header = HEADER.replace("Führerschein;", "")
+    unstated = write_csv(tmp_path, header, ROW.replace("TN-1", "TN-3").replace("B;", ""),
+                         name="other.csv")  # fmt: skip
+    assert resque("--db", db, "import", "participants", unstated).code == 0
+    counts = query(db, "select count(*) filter (where licences = ['B']), count(*) filter"
+                       " (where len(licences) = 0), count(*) filter (where licences is null)"
+                       " from participants")  # fmt: skip
+    assert counts == [(1, 1, 1)]  # stated B; stated, left empty: none; no column: unknown
+
+
 def test_full_snapshot_deactivates_participants_who_left(loaded, resque, tmp_path):
     path = write_csv(tmp_path, HEADER, ROW.replace("TN-1", "TN-2026-001"))
     result = resque("--db", loaded, "import", "participants", path, "--full")

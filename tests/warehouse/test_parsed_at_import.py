@@ -144,7 +144,7 @@ def test_migration_0015_fills_the_rows_stored_before_it(tmp_path):
             " updated_at) values ('P1', ['Lagerhelferin', 'Koch/Köchin'],"
             " ['Deutsch B1', 'Arabisch Muttersprache'], now()), ('P2', null, null, now())"
         )
-        assert migrate(con) == ["0015_parsed_at_import.sql"]
+        assert migrate(con)[0] == "0015_parsed_at_import.sql"
         assert con.execute(
             "select posting_id, title_occupation from postings order by 1"
         ).fetchall() == [("p1", "verkaeufer"), ("p2", "lagerhelfer")]
@@ -155,5 +155,33 @@ def test_migration_0015_fills_the_rows_stored_before_it(tmp_path):
             ("P1", ["lagerhelfer", "koch"], {"Deutsch": 3, "Arabisch": 7}),
             ("P2", [], {}),
         ]
+    finally:
+        con.close()
+
+
+def test_migration_0016_derives_the_stored_title_occupations_anew(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    try:
+        applied_versions(con)
+        for version, name, text in _migration_files():
+            if version < 16:
+                con.execute(text)
+                con.execute(
+                    "insert into schema_migrations values (?, ?, 'x', now()::timestamp)",
+                    [version, name],
+                )
+        # as the rule before 0016 stored them: everything after ' in ' cut as a place
+        con.execute(
+            "insert into postings (posting_id, source, source_ref, title, first_seen,"
+            " last_seen, first_run_id, last_run_id, content_hash, vacancy_id,"
+            " title_occupation) values"
+            " ('p1', 's', 'r1', 'Arzt in Weiterbildung – Kardiologie', now(), now(), 1, 1,"
+            " 'h', 'v1', 'arzt'), ('p2', 's', 'r2', 'Koch in Leipzig', now(), now(), 1, 1,"
+            " 'h', 'v2', 'koch')"
+        )
+        assert migrate(con) == ["0016_title_occupation_places.sql"]
+        assert con.execute(
+            "select posting_id, title_occupation from postings order by 1"
+        ).fetchall() == [("p1", "arzt weiterbildung kardiologie"), ("p2", "koch")]
     finally:
         con.close()

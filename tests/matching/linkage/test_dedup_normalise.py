@@ -17,6 +17,7 @@ from resque.matching.normalise import (
     pre_clean_titles,
     strip_context,
     title_key,
+    title_occupations,
     town_key,
 )
 from tests.conftest import TESTS
@@ -135,6 +136,24 @@ def test_words_that_tell_jobs_apart_are_kept():
 )
 def test_tails_are_words_not_word_endings_and_a_place_is_a_place(title, expected):
     assert title_key(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Lagerhelfer (m/w/d) in Leipzig (Wahren)", "lagerhelfer"),
+        ("Koch in Frankfurt am Main", "koch"),
+        ("Verkäufer in 04109 Leipzig-Plagwitz", "verkaeufer"),
+        ("Bauhelfer (m/w/d) in Brandenburg an der Havel", "bauhelfer"),
+        ("Maschinenbediener (m/w/d) in Jessen (Elster) Seyda", "maschinenbediener"),
+        # what follows 'in' names the job: the cheap cut before title_key must keep it
+        ("Arzt in Weiterbildung – Kardiologie", "arzt weiterbildung kardiologie"),
+        ("Arzt in Weiterbildung (m/w/d) Neurologie", "arzt weiterbildung neurologie"),
+        ("PhD in AI & Data Science for Cancer Research", "phd ai data science for cancer research"),
+    ],
+)
+def test_title_occupations_cut_a_place_and_only_a_place(title, expected):
+    assert title_occupations(pd.Series([title])).tolist() == [expected]
 
 
 def _labelled_titles() -> pd.Series:

@@ -177,6 +177,10 @@ def _day(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def _stated(value: object) -> bool:
+    return value is not None and value is not pd.NA and not isinstance(value, float)
+
+
 def _check_pair(person: dict, job: dict, match: dict) -> None:
     """Every hard constraint whose facts both sides still state holds for a shown pair."""
     p, v = match["participant_id"], match["vacancy_id"]
@@ -191,9 +195,14 @@ def _check_pair(person: dict, job: dict, match: dict) -> None:
     text = pf.parse_vacancy_text(
         "\n".join(job[c] or "" for c in ("title", "occupation", "description"))
     )
-    # a required licence is offered only to a holder: an unknown licence list holds none
-    held = pf.licence_mask(pf.parse_licences(person["licences"]))
-    assert pf.licence_mask(text["required"]) & ~held == 0, (p, v)
+    # a required licence is offered only to a holder where the licences are stated ('' or
+    # [] states none); unstated ones (None, NaN, NA) are not checked, and the reason says so
+    required = pf.licence_mask(text["required"])
+    if _stated(person["licences"]):
+        held = pf.licence_mask(pf.parse_licences(person["licences"]))
+        assert required & ~held == 0, (p, v)
+    elif required:
+        assert match["licences_unstated"] and not match["licences_required"], (p, v)
     assert pf.working_time_fits(person["working_time"], job["working_time"]), (p, v)
     shift = job["working_time"] == "shift" or text["shift"]
     refuses = person["accepts_shift"] is not None and not person["accepts_shift"]

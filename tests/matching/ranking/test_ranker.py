@@ -112,6 +112,20 @@ def test_required_licence_is_a_hard_constraint():
     assert ids(ranked([person(**wish, licences=["CE"])], [driver])) == ["ce"]
 
 
+def test_unstated_licences_are_not_checked_and_the_reason_says_so():
+    # a partner's list without a licence column (None) states nothing: 'holds none' would
+    # hide every job that asks for a licence from all its participants
+    driver = job("ce", title="Berufskraftfahrer CE (m/w/d)", description="Führerschein CE nötig.")
+    wish = {"desired_occupations": ["Berufskraftfahrer"]}
+    assert ranked([person(**wish, licences=[])], [driver]).empty  # stated: none held
+    frame = ranked([person(**wish, licences=None)], [driver])
+    assert ids(frame) == ["ce"]
+    [reasons] = explain.reason_dicts(frame)
+    assert reasons["licences_unstated"] == ["CE"] and not reasons["licences_required"]
+    assert "Führerschein CE verlangt, im Profil nicht angegeben" in explain.coach_lines(reasons)
+    assert "licence required: CE (not stated in the profile)" in explain.lines(reasons)
+
+
 @pytest.mark.parametrize(
     ("text", "held", "matched"),
     [
@@ -121,6 +135,9 @@ def test_required_licence_is_a_hard_constraint():
         ("Voraussetzung: gültiger Staplerschein.", ["Stapler"], True),
         ("Staplerschein von Vorteil.", [], True),  # welcome, not required
         ("Der Staplerschein kann bei uns erworben werden.", [], True),
+        ("FS Kl. B erforderlich.", [], False),
+        # 'fs' ending a verb is no licence: 'darfst du' is not the tractor class T
+        ("Führerschein Klasse B erforderlich. Darauf darfst du dich freuen.", ["B"], True),
     ],
 )
 def test_licence_requirements_from_the_vacancy_text(text, held, matched):
