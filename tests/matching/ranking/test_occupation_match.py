@@ -208,3 +208,32 @@ def test_a_posting_with_nothing_to_read_gets_no_occupation():
     model = OccupationModel.fit(titles, labels, descriptions=["Lager"] * n + ["Pflege"] * n)
     names, confidence = model.predict(["", "Lagerhelfer"], [None, ""])
     assert names.tolist() == [None, "Lagerhelfer/in"] and confidence[0] == 0
+
+
+def test_a_title_naming_an_occupation_keeps_the_description_within_its_field():
+    # the description of a warehouse job at a care group talks about care; the title says
+    # warehouse: the description may choose among warehouse occupations, not move to care
+    n = MIN_LINEAR // 3 + 1
+    titles = ["Mitarbeiter (m/w/d)"] * n + ["Lagerhelfer (m/w/d)"] * (2 * n)
+    texts = (
+        ["Grundpflege, Pflegeheim, Bewohner"] * n
+        + ["Kommissionierung, Pakete"] * n
+        + ["Stapler, Wareneingang"] * n
+    )
+    labels = (
+        ["Pflegehelfer/in - Altenpflege"] * n
+        + ["Lagerhelfer/in"] * n
+        + ["Fachkraft - Lagerlogistik"] * n
+    )
+    model = OccupationModel.fit(titles, labels, descriptions=texts)
+    assert model.linear is not None
+    care = "Grundpflege, Pflegeheim, Bewohner"
+    # the title names no occupation: the description decides
+    assert model.predict(["Mitarbeiter (m/w/d)"], [care])[0].tolist() == [
+        "Pflegehelfer/in - Altenpflege"
+    ]
+    names, scores = model.predict_top(["Lagerhelfer (m/w/d)"] * 2, [care, f"{care}, Stapler"], 3)
+    assert "Pflegehelfer/in - Altenpflege" not in names.tolist()[0] + names.tolist()[1]
+    assert set(names[0, :2]) == {"Lagerhelfer/in", "Fachkraft - Lagerlogistik"}
+    assert names[1, 0] == "Fachkraft - Lagerlogistik"  # within the field, the description chooses
+    assert names[0, 2] is None and scores[0, 2] == 0  # ruled out, not a weak guess
