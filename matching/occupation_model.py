@@ -21,7 +21,10 @@ occupation's own name. They are trained on
 
 The centroids map wishes (`top_k`). Postings are labelled (`predict_top`) by a **linear SVM**
 over the title's n-grams and the description's words once there are MIN_LINEAR labelled
-postings, by the centroids before that. benchmarks/bench_occupations.py measures both
+postings, by the centroids before that. Where the title itself names an occupation, the
+linear model chooses only within that occupation's KldB Berufsbereich: a description talks
+about colleagues and customers, the title names the job. benchmarks/bench_occupations.py
+measures both
 against a tuned linear peer on real labelled postings (docs/matching.md).
 
 Pure: no I/O besides reading the seed table shipped with the package.
