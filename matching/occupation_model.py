@@ -24,8 +24,7 @@ over the title's n-grams and the description's words once there are MIN_LINEAR l
 postings, by the centroids before that. Where the title itself names an occupation, the
 linear model chooses only within that occupation's KldB Berufsbereich: a description talks
 about colleagues and customers, the title names the job. benchmarks/bench_occupations.py
-measures both
-against a tuned linear peer on real labelled postings (docs/matching.md).
+measures both against a tuned linear peer on real labelled postings (docs/matching.md).
 
 Pure: no I/O besides reading the seed table shipped with the package.
 """
