@@ -21,8 +21,10 @@ occupation's own name. They are trained on
 
 The centroids map wishes (`top_k`). Postings are labelled (`predict_top`) by a **linear SVM**
 over the title's n-grams and the description's words once there are MIN_LINEAR labelled
-postings, by the centroids before that. benchmarks/bench_occupations.py measures both
-against a tuned linear peer on real labelled postings (docs/matching.md).
+postings, by the centroids before that. Where the title itself names an occupation, the
+linear model chooses only within that occupation's KldB Berufsbereich: a description talks
+about colleagues and customers, the title names the job. benchmarks/bench_occupations.py
+measures both against a tuned linear peer on real labelled postings (docs/matching.md).
 
 Pure: no I/O besides reading the seed table shipped with the package.
 """
@@ -157,6 +159,7 @@ class OccupationModel:
         self._spelt_like: dict[str, str | None] = {}
         self._transposed: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
         self._nearest: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._areas: np.ndarray | None = None  # of the linear model's classes
 
     @classmethod
     def fit(
@@ -292,8 +295,11 @@ class OccupationModel:
         if margins.ndim == 1:  # two classes: one margin, positive for the second
             margins = np.column_stack([-margins, margins])
         k = min(k, margins.shape[1])
+        margins = self._within_named_area(frame["title"].iloc[_firsts(codes)], margins)
         best = np.argsort(-margins, axis=1, kind="stable")[:, :k]
         names = self.linear.classes_[best].astype(object)
+        # an occupation ruled out by its title is no prediction at all, not a weak one
+        names[np.take_along_axis(margins, best, axis=1) == -np.inf] = None
         scores = _confidence(np.take_along_axis(margins, best, axis=1))
         # nothing to read (no title, no description): no occupation, not the intercepts' guess
         empty = (frame["title"].iloc[_firsts(codes)] == "").to_numpy() & (
@@ -301,6 +307,42 @@ class OccupationModel:
         ).to_numpy()
         names[empty], scores[empty] = None, 0.0
         return names[codes], scores[codes]
+
+    def _within_named_area(self, titles: pd.Series, margins: np.ndarray) -> np.ndarray:
+        """The margins, with the occupations of another Berufsbereich ruled out where the
+        title itself names an occupation (cosine >= SPELLING: the name, spelt otherwise).
+
+        A description talks about colleagues, customers and products (`Qualitätssicherung`
+        in a Data Engineer's ad, `Buchhaltung` in an application consultant's); the title is
+        what the employer calls the job. So the description may choose among the
+        occupations of the field the title names (the employment service files IT system
+        engineers as `Data Engineer`, both area 4), never move the posting to another
+        field. A title that names no occupation (`Mitarbeiter (m/w/d)`) leaves the
+        description free.
+        """
+        named, cosine = self.top_k(titles.to_numpy(dtype=object), 1)
+        area_of = {n: self.describe(n).area for n in set(named[:, 0]) if n is not None}
+        title_area = np.array(
+            [area_of[n] if n is not None and c >= SPELLING else None
+             for n, c in zip(named[:, 0], cosine[:, 0], strict=True)],
+            dtype=object,
+        )  # fmt: skip
+        known = np.flatnonzero(title_area != None)  # noqa: E711 (elementwise)
+        if not len(known):
+            return margins
+        areas = self._class_areas()
+        other = (areas != None) & (areas != title_area[known, None])  # noqa: E711
+        out = margins.copy()
+        out[known] = np.where(other, -np.inf, margins[known])
+        return out
+
+    def _class_areas(self) -> np.ndarray:
+        """The Berufsbereich (1 digit) of each class of the linear model, None if unknown."""
+        if self._areas is None:
+            self._areas = np.array(
+                [self.describe(str(n)).area for n in self.linear.classes_], dtype=object
+            )
+        return self._areas
 
     def describe(self, name: str) -> Occupation:
         """The occupation's KldB type and group: the catalogue's, else that of the seed name

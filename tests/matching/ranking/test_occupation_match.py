@@ -208,3 +208,45 @@ def test_a_posting_with_nothing_to_read_gets_no_occupation():
     model = OccupationModel.fit(titles, labels, descriptions=["Lager"] * n + ["Pflege"] * n)
     names, confidence = model.predict(["", "Lagerhelfer"], [None, ""])
     assert names.tolist() == [None, "Lagerhelfer/in"] and confidence[0] == 0
+
+
+ALTENPFLEGE = "Pflegehelfer/in - Altenpflege"
+CARE_TEXT = "Grundpflege, Pflegeheim, Bewohner"
+
+
+@pytest.fixture(scope="module")
+def field_model() -> OccupationModel:
+    """A linear model: care postings under a title that names nothing, warehouse postings
+    under `Lagerhelfer`, told apart within the warehouse by their descriptions."""
+    n = MIN_LINEAR // 3 + 1
+    titles = ["Mitarbeiter (m/w/d)"] * n + ["Lagerhelfer (m/w/d)"] * (2 * n)
+    texts = [CARE_TEXT] * n + ["Kommissionierung, Pakete"] * n + ["Stapler, Wareneingang"] * n
+    labels = [ALTENPFLEGE] * n + ["Lagerhelfer/in"] * n + ["Fachkraft - Lagerlogistik"] * n
+    model = OccupationModel.fit(titles, labels, descriptions=texts)
+    assert model.linear is not None
+    return model
+
+
+def test_a_title_naming_an_occupation_keeps_the_description_within_its_field(field_model):
+    # the description of a warehouse job at a care group talks about care; the title says
+    # warehouse: the description may choose among warehouse occupations, not move to care
+    model = field_model
+    # the title names no occupation: the description decides
+    assert model.predict(["Mitarbeiter (m/w/d)"], [CARE_TEXT])[0].tolist() == [ALTENPFLEGE]
+    titles, texts = ["Lagerhelfer (m/w/d)"] * 2, [CARE_TEXT, f"{CARE_TEXT}, Stapler"]
+    names, scores = model.predict_top(titles, texts, 3)
+    assert ALTENPFLEGE not in names.tolist()[0] + names.tolist()[1]
+    assert set(names[0, :2]) == {"Lagerhelfer/in", "Fachkraft - Lagerlogistik"}
+    assert names[1, 0] == "Fachkraft - Lagerlogistik"  # within the field, the description chooses
+    assert names[0, 2] is None and scores[0, 2] == 0  # ruled out, not a weak guess
+
+
+def test_the_ranker_meets_no_occupation_the_title_rules_out(field_model):
+    people = [person(desired_occupations=["Pflegehelfer Altenpflege"], skills=[])]
+    jobs = [
+        job("store", title="Lagerhelfer (m/w/d)", description=CARE_TEXT),
+        job("care", title="Mitarbeiter (m/w/d)", description=CARE_TEXT),
+    ]
+    out = ranked(people, jobs, field_model).set_index("vacancy_id")
+    assert out.loc["care", "related_evidence"]["name"] == ALTENPFLEGE
+    assert "store" not in out.index or out.loc["store", "related_evidence"]["kind"] != "occupation"
