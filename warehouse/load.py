@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from resque.errors import ResqueError
 from resque.warehouse.db import registered, sql
-from resque.warehouse.parsed import fill_title_occupations, reset_changed_titles
+from resque.warehouse.parsed import fill_title_occupations, new_title_keys, reset_changed_titles
 
 _TEXT, _DATE = pa.string(), pa.date32()
 BATCH_SCHEMAS = {
@@ -245,8 +245,9 @@ def load_staged(
     rows_new, rows_updated = con.execute(sql("count_changes").format(table=table)).fetchone()
     if entity == "vacancies":
         reset_changed_titles(con)  # a changed title's stored key is derived anew after it
-        for step in POSTING_MERGE_STEPS:
-            con.execute(sql(step), None if step == "merge_postings_wz" else params)
+        with registered(con, title_occupations=new_title_keys(con)):  # read by the insert
+            for step in POSTING_MERGE_STEPS:
+                con.execute(sql(step), None if step == "merge_postings_wz" else params)
         fill_title_occupations(con)
     else:
         con.execute(sql(f"merge_{table}"), params)

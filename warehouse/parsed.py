@@ -2,9 +2,10 @@
 
 Migration 0015 adds them (see there); the pure rules are the ranker's own
 (matching.normalise.title_occupations, matching.ranking.profiles), so a stored value is
-exactly what the ranker would compute. Postings get `title_occupation` in a step of their
-own after each load (`reset_changed_titles` before the merge, `fill_title_occupations`
-after it), which leaves the merge statement alone; participants get theirs in the import
+exactly what the ranker would compute. New postings are inserted with their
+`title_occupation` (`new_title_keys`, read by merge_postings_new.sql); a stored posting whose
+title changes gets it in a step of its own (`reset_changed_titles` before the merge,
+`fill_title_occupations` after it); participants get theirs in the import
 batch itself (pipelines/participants.py), and `fill_participants` fills profiles stored
 before the migration.
 """
@@ -35,15 +36,26 @@ def reset_changed_titles(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("parsed_reset_title_occupations"))
 
 
+def new_title_keys(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """`title_occupation` of each distinct title of the staged postings not stored yet, for
+    the insert of merge_postings_new.sql (registered as `title_occupations`)."""
+    titles = [row[0] for row in con.execute(sql("parsed_new_titles")).fetchall()]
+    return _title_keys(titles)
+
+
+def _title_keys(titles: list[str]) -> pa.Table:
+    """The titles beside their title_occupation (matching.normalise.title_occupations)."""
+    keys = title_occupations(pd.Series(titles, dtype=object)).tolist() if titles else []
+    return pa.table({"title": titles, "title_occupation": keys}, schema=TITLES_SCHEMA)
+
+
 def fill_title_occupations(con: duckdb.DuckDBPyConnection) -> int:
     """Derive `title_occupation` for the postings without one, once per distinct title, in
     one UPDATE; returns how many titles were derived."""
     titles = [row[0] for row in con.execute(sql("parsed_missing_titles")).fetchall()]
     if not titles:
         return 0
-    keys = title_occupations(pd.Series(titles, dtype=object))
-    table = pa.table({"title": titles, "title_occupation": keys.tolist()}, schema=TITLES_SCHEMA)
-    with registered(con, title_occupations=table):
+    with registered(con, title_occupations=_title_keys(titles)):
         con.execute(sql("parsed_fill_title_occupations"))
     return len(titles)
 
