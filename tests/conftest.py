@@ -70,6 +70,21 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RESQUE_PSEUDONYM_KEY", TEST_KEY)
 
 
+def schema_before(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Apply the migrations older than `version` (recorded as applied): a warehouse as an
+    older release left it, for a test of migration `version`'s data step."""
+    from resque.warehouse.db import _migration_files, applied_versions
+
+    applied_versions(con)
+    for number, name, text in _migration_files():
+        if number < version:
+            con.execute(text)
+            con.execute(
+                "insert into schema_migrations values (?, ?, 'x', now()::timestamp)",
+                [number, name],
+            )
+
+
 def pseudonym_of(source_id: str) -> str:
     """The pseudonym tests expect for a source id (made with the test key)."""
     from resque.matching.privacy import pseudonym

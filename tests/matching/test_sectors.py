@@ -8,9 +8,9 @@ import duckdb
 import pytest
 
 from resque.matching.sectors import SECTION_DIVISIONS, WZ, normalise_sector, section_of, wz_names
-from resque.warehouse.db import _migration_files, applied_versions, migrate
+from resque.warehouse.db import migrate
 from resque.warehouse.figures import report_data
-from tests.conftest import ROOT, query
+from tests.conftest import ROOT, query, schema_before
 
 DATA = ROOT / "matching" / "data"
 
@@ -159,14 +159,7 @@ def test_migration_0009_fills_the_wz_columns_of_rows_stored_before_it(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     try:
-        applied_versions(con)
-        for version, name, text in _migration_files():
-            if version < 9:
-                con.execute(text)
-                con.execute(
-                    "insert into schema_migrations values (?, ?, 'x', now()::timestamp)",
-                    [version, name],
-                )
+        schema_before(con, 9)
         con.execute(
             "insert into postings (posting_id, source, source_ref, title, sector, first_seen,"
             " last_seen, first_run_id, last_run_id, content_hash, vacancy_id) values"

@@ -20,9 +20,9 @@ from resque.matching.ranking import inputs
 from resque.matching.ranking import profiles as pf
 from resque.matching.ranking.ranker import rank
 from resque.warehouse import load
-from resque.warehouse.db import _migration_files, applied_versions, migrate
+from resque.warehouse.db import migrate
 from resque.warehouse.ranking import _inputs
-from tests.conftest import TESTS, query
+from tests.conftest import TESTS, query, schema_before
 
 EVAL = TESTS / "data" / "matching"
 TODAY = dt.date(2026, 11, 20)
@@ -139,14 +139,7 @@ def test_a_changed_title_gets_its_key_anew(imported, tmp_path):
 def test_migration_0015_fills_the_rows_stored_before_it(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     try:
-        applied_versions(con)
-        for version, name, text in _migration_files():
-            if version < 15:
-                con.execute(text)
-                con.execute(
-                    "insert into schema_migrations values (?, ?, 'x', now()::timestamp)",
-                    [version, name],
-                )
+        schema_before(con, 15)
         con.execute(
             "insert into postings (posting_id, source, source_ref, title, first_seen,"
             " last_seen, first_run_id, last_run_id, content_hash, vacancy_id) values"
@@ -176,14 +169,7 @@ def test_migration_0015_fills_the_rows_stored_before_it(tmp_path):
 def test_migration_0016_derives_the_stored_title_occupations_anew(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     try:
-        applied_versions(con)
-        for version, name, text in _migration_files():
-            if version < 16:
-                con.execute(text)
-                con.execute(
-                    "insert into schema_migrations values (?, ?, 'x', now()::timestamp)",
-                    [version, name],
-                )
+        schema_before(con, 16)
         # as the rule before 0016 stored them: everything after ' in ' cut as a place
         con.execute(
             "insert into postings (posting_id, source, source_ref, title, first_seen,"
